@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and regions")
+
+    @property
+    def menu_items(self):
+        from .choices import Role
+        from .navigation import MenuItem
+
+        return (
+            MenuItem(label=_("Home"), url_name="accounts:home", icon="house", order=0),
+            MenuItem(label=_("Administration"), url_name="admin:index", icon="gear", order=900,
+                     roles=frozenset({Role.ADMINISTRATOR})),
+        )
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import roles, scoping
+        from .models import Department, Region, User
+
+        scoping.register(Region, region="", liaisons_see_district=True)
+        scoping.register(Department, region="district", everyone_in_district=True)
+        scoping.register(User, region="region")
+        # After every app's migrate, so the last app's permissions are there too.
+        post_migrate.connect(roles.sync_role_groups, dispatch_uid="accounts.sync_role_groups")

@@ -1,0 +1,54 @@
+"""The navigation and home-page widgets, contributed by each app.
+
+An app lists its menu entries as ``menu_items`` and its home-page widgets as
+``home_widgets`` (dotted paths) on its AppConfig, so this lower layer never
+imports a higher one (DESIGN §13).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    permission: str | None = None
+    roles: frozenset[str] | None = None  # None: every role with the permission
+    icon: str = "circle"
+    order: int = 100
+    extra: dict = field(default_factory=dict)
+
+    def visible_to(self, user) -> bool:
+        if self.roles is not None and user.role not in self.roles and not user.is_superuser:
+            return False
+        return self.permission is None or user.has_perm(self.permission)
+
+
+def menu_for(user, current_path: str = "") -> list[dict]:
+    items = []
+    for config in apps.get_app_configs():
+        for item in getattr(config, "menu_items", ()):
+            if not item.visible_to(user):
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            items.append({"label": item.label, "url": url, "icon": item.icon, "order": item.order,
+                          "active": current_path.startswith(url) and url != "/"})
+    return sorted(items, key=lambda i: i["order"])
+
+
+def home_widgets_for(request) -> list[dict]:
+    widgets = []
+    for config in apps.get_app_configs():
+        for path in getattr(config, "home_widgets", ()):
+            widget = import_string(path)(request)
+            if widget:
+                widgets.append(widget)
+    return sorted(widgets, key=lambda w: w.get("order", 100))

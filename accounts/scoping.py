@@ -1,0 +1,107 @@
+"""The one place that decides which rows a user may see (DESIGN §2, §11).
+
+Every list, detail, export, API call and background report builds its queryset
+through :func:`scope`. Each model that holds region-bound data registers a
+:class:`ScopeRule` once (in its app's ``ready()``), naming the path from the
+model to the :class:`~accounts.models.Region` it belongs to and, for data a
+department may see, the path to its :class:`~accounts.models.Department`.
+
+A model that has not registered a rule cannot be scoped: :func:`scope` raises
+rather than showing everything, so a new model cannot leak by omission.
+
+The rules, by role:
+
+* administrator, district centre staff, district head: everything under their
+  district's code prefix;
+* township caseworker and head: everything under their township's prefix;
+* village assistant: everything under their village's prefix;
+* department liaison: only rows addressed to their own department (models
+  without a department path show nothing), or the whole district for models
+  registered with ``liaisons_see_district`` (the region tree);
+* reference data registered ``everyone_in_district`` (departments): the whole
+  district, for every role;
+* superusers: everything; inactive or anonymous users: nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+from .choices import Role
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    # Path from the model to its Region ("" when the model is Region itself).
+    region: str
+    # Path from the model to the Department it is addressed to, if any.
+    department: str | None = None
+    # Reference data every account of the district may read (departments).
+    everyone_in_district: bool = False
+    # Data department liaisons read district-wide (the region tree).
+    liaisons_see_district: bool = False
+
+
+_RULES: dict[type[models.Model], ScopeRule] = {}
+
+
+def register(model: type[models.Model], *, region: str, department: str | None = None,
+             everyone_in_district: bool = False, liaisons_see_district: bool = False) -> None:
+    _RULES[model] = ScopeRule(region=region, department=department,
+                              everyone_in_district=everyone_in_district,
+                              liaisons_see_district=liaisons_see_district)
+
+
+def registered_models() -> list[type[models.Model]]:
+    return list(_RULES)
+
+
+def is_registered(model: type[models.Model]) -> bool:
+    return model._meta.concrete_model in _RULES
+
+
+def rule_for(model: type[models.Model]) -> ScopeRule:
+    concrete = model._meta.concrete_model
+    try:
+        return _RULES[concrete]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"{concrete._meta.label} has no scoping rule: register one with accounts.scoping.register()"
+        ) from None
+
+
+def _code_lookup(rule: ScopeRule) -> str:
+    return f"{rule.region}__code__startswith" if rule.region else "code__startswith"
+
+
+def scope(user, queryset: models.QuerySet | type[models.Model]) -> models.QuerySet:
+    """Return ``queryset`` restricted to the rows ``user`` may see."""
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    rule = rule_for(qs.model)
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    if not getattr(user, "region_id", None):
+        return qs.none()
+
+    district_filter = {_code_lookup(rule): user.region.district_code}
+    if rule.everyone_in_district:
+        return qs.filter(**district_filter)
+
+    if user.role == Role.DEPARTMENT_LIAISON:
+        if rule.liaisons_see_district:
+            return qs.filter(**district_filter)
+        if rule.department is None or not user.department_id:
+            return qs.none()
+        return qs.filter(**district_filter, **{rule.department: user.department_id})
+
+    return qs.filter(**{_code_lookup(rule): user.scope_prefix})
+
+
+def can_see(user, obj: models.Model) -> bool:
+    """Whether ``obj`` is inside ``user``'s scope (for object-level checks)."""
+    return scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()

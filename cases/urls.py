@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("people/", views.PersonListView.as_view(), name="person_list"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+]

@@ -1,0 +1,33 @@
+"""Recording audit events; the one function views and exports call."""
+from __future__ import annotations
+
+from django.db import models
+
+from .models import AuditAction, AuditEvent
+
+
+def client_ip(request) -> str | None:
+    # Behind the production reverse proxy, REMOTE_ADDR is the proxy; it sets X-Real-IP.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(*, request, action: str, obj: models.Model | None = None,
+                 model: type[models.Model] | None = None, detail: str = "") -> AuditEvent:
+    user = request.user if request.user.is_authenticated else None
+    target = obj if obj is not None else model
+    return AuditEvent.objects.create(
+        user=user,
+        username=user.get_username() if user else "",
+        role=getattr(user, "role", "") if user else "",
+        region_code=user.region.code if user and getattr(user, "region_id", None) else "",
+        action=action,
+        object_type=target._meta.label if target is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        detail=detail[:2000],
+        path=request.get_full_path()[:500],
+        ip_address=client_ip(request),
+    )
+
+
+__all__ = ["AuditAction", "audit_record"]

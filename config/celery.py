@@ -1,0 +1,15 @@
+"""The Celery application. Tasks are discovered in each app's ``tasks.py``.
+
+With no ``REDIS_URL`` the settings make every task run eagerly in the calling
+process (the embedded default of ``make run``); with it, a real worker and beat
+consume from Redis.
+"""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("jiuzhu")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
