@@ -57,14 +57,22 @@ def regions_load(*, district_code: str, path: Path | None = None, groups: bool =
     rows = [r for r in read_regions_csv(path) if r["code"].startswith(district_code)]
     if not any(r["level"] == "district" for r in rows):
         raise RegionLoadError(_("District %(code)s is not in the regions file.") % {"code": district_code})
+    existing = {r.code: r for r in Region.objects.filter(code__startswith=district_code)}
     by_code: dict[str, Region] = {}
     for level in (RegionLevel.DISTRICT, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        new, changed = [], []
         for r in (r for r in rows if r["level"] == level):
-            region, _created = Region.objects.update_or_create(
-                code=r["code"],
-                defaults={"name": r["name"], "level": level, "parent": by_code.get(r["parent_code"])},
-            )
+            parent = by_code.get(r["parent_code"])
+            region = existing.get(r["code"])
+            if region is None:
+                region = Region(code=r["code"], name=r["name"], level=level, parent=parent)
+                new.append(region)
+            elif region.name != r["name"] or region.parent_id != (parent.id if parent else None):
+                region.name, region.parent = r["name"], parent
+                changed.append(region)
             by_code[r["code"]] = region
+        Region.objects.bulk_create(new, batch_size=2000)
+        Region.objects.bulk_update(changed, ["name", "parent"], batch_size=2000)
     if groups:
         existing = set(Region.objects.filter(code__startswith=district_code, level=RegionLevel.GROUP)
                        .values_list("code", flat=True))

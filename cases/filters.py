@@ -17,10 +17,10 @@ class PersonFilterSet(BaseFilterSet):
         label=_("Township"), queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
     village = django_filters.ModelChoiceFilter(
         label=_("Village"), queryset=Region.objects.filter(level=RegionLevel.VILLAGE))
-    assistance_status = django_filters.MultipleChoiceFilter(
+    assistance_status = django_filters.ChoiceFilter(
         label=_("Assistance status"), choices=AssistanceStatus.choices)
-    tags = django_filters.ModelMultipleChoiceFilter(
-        label=_("Vulnerability tags"), queryset=VulnerabilityTag.objects.all(), conjoined=False)
+    tags = django_filters.ModelChoiceFilter(
+        label=_("Vulnerability tag"), queryset=VulnerabilityTag.objects.all())
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
     min_age = django_filters.NumberFilter(label=_("Age from"), method="filter_min_age")
     max_age = django_filters.NumberFilter(label=_("Age to"), method="filter_max_age")

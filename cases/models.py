@@ -53,7 +53,7 @@ class Household(models.Model):
 class Person(models.Model):
     id_number = models.CharField(_("ID number"), max_length=18, unique=True,
                                  validators=[resident_id.validate])
-    name = models.CharField(_("name"), max_length=32, db_index=True)
+    name = models.CharField(_("full name"), max_length=32, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)

@@ -1,19 +1,19 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import BaseTable, ManyNamesColumn, MaskedIDColumn
+from common.tables import PHONE_HIDDEN, BaseTable, ManyNamesColumn, MaskedIDColumn
 
 from .models import Person
 
 
 class PersonTable(BaseTable):
-    name = tables.Column(linkify=True, verbose_name=_("name"))
+    name = tables.Column(linkify=True, verbose_name=_("full name"))
     id_number = MaskedIDColumn(verbose_name=_("ID number"))
-    sex = tables.Column(verbose_name=_("sex"))
+    sex = tables.Column(verbose_name=_("sex"), attrs=PHONE_HIDDEN)
     age = tables.Column(verbose_name=_("age"), accessor="birth_date", order_by=("-birth_date",))
-    township = tables.Column(verbose_name=_("township"))
+    township = tables.Column(verbose_name=_("township"), attrs=PHONE_HIDDEN)
     village = tables.Column(verbose_name=_("village"))
-    relation = tables.Column(verbose_name=_("relation to head"))
+    relation = tables.Column(verbose_name=_("relation to head"), attrs=PHONE_HIDDEN)
     assistance_status = tables.Column(verbose_name=_("assistance status"))
     tags = ManyNamesColumn(verbose_name=_("vulnerability tags"))
 

@@ -96,7 +96,7 @@ def parse(raw: str, *, today: dt.date | None = None) -> ResidentID:
         raise ResidentIDError(
             _("The birth date in the ID number, %(date)s, is in the future.") % {"date": birth_date.isoformat()}
         )
-    if birth_date.year < 1890:
+    if birth_date.year < 1800:
         raise ResidentIDError(
             _("The birth date in the ID number, %(date)s, is too early to be real.") % {"date": birth_date.isoformat()}
         )

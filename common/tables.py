@@ -34,6 +34,10 @@ def relation_paths(model: type[models.Model], accessor: str) -> tuple[str | None
     return ("__".join(select) or None, None)
 
 
+# Column attrs for a column that a 360-px phone does not show.
+PHONE_HIDDEN = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
+
 class BaseTable(tables.Table):
     # Extra relations a column's render method reads that its accessor does not name.
     extra_select_related: tuple[str, ...] = ()

@@ -1,0 +1,65 @@
+"""Registering people and the demo district."""
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from accounts.choices import Role
+from accounts.models import User
+from cases.demo import seed_demo
+from cases.models import Household, Person
+from cases.services import RegistryError, person_register
+from common import resident_id
+from common.resident_id import ResidentIDError
+
+
+def test_register_derives_sex_and_birth_date_and_opens_a_household(world):
+    number = resident_id.build("370304", dt.date(1950, 3, 9), 124)
+    person = person_register(id_number=f" {number[:9]} {number[9:].lower()} ", name="孙五",
+                             village=world.village_a1)
+    assert person.id_number == number
+    assert (person.sex, person.birth_date) == ("F", dt.date(1950, 3, 9))
+    assert person.household.head == person and person.township == world.township_a
+    assert person_register(id_number=number, name="孙五", village=world.village_a1) == person
+    assert Person.objects.filter(id_number=number).count() == 1
+    assert person.history.count() == 1
+
+
+def test_register_refuses_a_bad_id_and_keeps_nothing(world):
+    before = Household.objects.count()
+    with pytest.raises(ResidentIDError):
+        person_register(id_number="370304195003091241", name="孙五", village=world.village_a1)
+    with pytest.raises(RegistryError):
+        person_register(id_number=resident_id.build("370304", dt.date(1950, 3, 9), 126), name=" ",
+                        village=world.village_a1)
+    assert Household.objects.count() == before
+
+
+def test_seed_demo_is_realistic_and_deterministic(regions):
+    seed_demo(district_code="370304", people=600, seed=7, today=dt.date(2026, 11, 23))
+    first = sorted(Person.objects.values_list("id_number", "name"))
+    assert len(first) == 600
+    assert all(resident_id.is_valid(n) and n.startswith("370304") for n, _ in first)
+    for p in Person.objects.all()[:200]:
+        parsed = resident_id.parse(p.id_number)
+        assert (parsed.sex, parsed.birth_date) == (p.sex, p.birth_date)
+        assert p.village.parent_id == p.township_id
+    heads = Household.objects.filter(head__isnull=False).count()
+    assert heads == Household.objects.count()
+    assert Person.objects.exclude(assistance_status="none").exists()
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+
+    Person.tags.through.objects.all().delete()
+    Household.objects.update(head=None)
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+    seed_demo(district_code="370304", people=600, seed=7, today=dt.date(2026, 11, 23))
+    assert sorted(Person.objects.values_list("id_number", "name")) == first
+
+
+def test_seed_demo_command_prints_the_logins_and_refuses_a_second_fill(regions, capsys):
+    call_command("seed_demo", "--people", "50", "--seed", "1")
+    out = capsys.readouterr().out
+    assert "assistant" in out and "Jiuzhu@2026" in out and "村（社区）社会救助协理员" in out
+    call_command("seed_demo", "--people", "50", "--if-empty")
+    assert Person.objects.count() == 50

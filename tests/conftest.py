@@ -1,0 +1,99 @@
+"""The test harness: real PostgreSQL and Redis, the real region tree, users of every role.
+
+The suite refuses to run, loudly, when PostgreSQL or Redis is unreachable or
+when the database is not PostgreSQL: nothing is skipped silently.
+"""
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from accounts.choices import Role
+
+BOSHAN = "370304"
+QIANJIANG = "500114"  # a second district, for cross-district checks
+TOWNSHIP_A = "370304102000"  # 域城镇
+TOWNSHIP_B = "370304001000"  # 城东街道
+
+
+def _service_problems() -> list[str]:
+    problems = []
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        problems.append(f"The tests need PostgreSQL, but DATABASE_URL points to {db['ENGINE']}.")
+    else:
+        import psycopg
+
+        try:
+            psycopg.connect(host=db.get("HOST") or "127.0.0.1", port=db.get("PORT") or 5432,
+                            user=db.get("USER") or "postgres", password=db.get("PASSWORD") or None,
+                            dbname="postgres", connect_timeout=3).close()
+        except psycopg.Error as exc:
+            problems.append(
+                f"PostgreSQL at {db.get('HOST')}:{db.get('PORT')} is unreachable ({exc}). Start it with: "
+                "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start")
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means the same thing here
+        problems.append(
+            f"Redis at {settings.REDIS_URL} is unreachable ({exc}). Start it with: "
+            "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no")
+    return problems
+
+
+def pytest_sessionstart(session):
+    problems = _service_problems()
+    if problems:
+        pytest.exit("Test services are not available:\n  " + "\n  ".join(problems), returncode=3)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real region tree of two districts once for the whole session."""
+    from accounts.regions import regions_load
+
+    with django_db_blocker.unblock():
+        regions_load(district_code=BOSHAN)
+        regions_load(district_code=QIANJIANG)
+
+
+@pytest.fixture
+def regions(db):
+    """The region tree; reloaded if a transactional (live-server) test flushed it."""
+    from accounts.models import Region
+    from accounts.regions import regions_load
+
+    if not Region.objects.filter(code=f"{BOSHAN}000000").exists():
+        regions_load(district_code=BOSHAN)
+        regions_load(district_code=QIANJIANG)
+    return Region.objects
+
+
+@pytest.fixture
+def world(regions):
+    """Two townships of 博山区 with two villages each, and a village in another district."""
+    from tests.factories import World
+
+    return World.build()
+
+
+@pytest.fixture
+def users(world):
+    """One user of every role in township A (village A1 for the assistant), keyed by role."""
+    return world.users
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def roles():
+    return list(Role)
