@@ -92,8 +92,10 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
             page_sizes=settings.LIST_PAGE_SIZES,
             current_per_page=self.get_paginate_by(None),
             export_query=query.urlencode(),
-            total_count=self.object_list.count() if hasattr(self.object_list, "count") else None,
         )
+        table = context.get("table")
+        paginator = getattr(table, "paginator", None)
+        context["total_count"] = paginator.count if paginator is not None else None
         return context
 
     # --- export hook ---------------------------------------------------------

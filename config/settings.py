@@ -104,7 +104,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "var" / "db.sqlite3",
+            "NAME": str(env.path("SQLITE_PATH", default=BASE_DIR / "var" / "db.sqlite3")),
             "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
         }
     }
@@ -171,6 +171,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
+    # The HSTS preload list is for public internet domains; an intranet host is never submitted.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- i18n: Chinese first ------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -184,7 +186,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_ROOT = str(env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 if PRODUCTION:
     STORAGES = {
@@ -206,7 +208,7 @@ LIST_PAGE_SIZES = (25, 50, 100)
 # --- product ------------------------------------------------------------------------
 # The district this deployment serves (its 6-digit code); seed_demo uses it too.
 DISTRICT_CODE = env.str("DISTRICT_CODE", default="370304")
-REGIONS_CSV = env.path("REGIONS_CSV", default=BASE_DIR / "accounts" / "data" / "regions.csv")
+REGIONS_CSV = str(env.path("REGIONS_CSV", default=BASE_DIR / "accounts" / "data" / "regions.csv"))
 
 LOGGING = {
     "version": 1,

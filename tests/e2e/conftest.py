@@ -6,10 +6,12 @@
   browser contexts. Each one records console errors, uncaught JavaScript errors,
   4xx/5xx responses and failed requests; any of them fails the test at teardown
   (a page that loads a missing static file is a bug). A test that provokes an
-  error on purpose declares it first with ``allow_problem(page, regex)``.
+  error on purpose declares it with ``allow_http_error(page, 404, url_regex)`` or
+  ``allow_problem(page, regex)``.
 * ``login(page, live_server, user)`` logs in through the real form.
 * ``screenshot(page, name)`` saves a full-page PNG under ``$E2E_SCREENSHOTS``
   (nothing is saved when the variable is unset).
+* One Chromium serves the whole package (package scope; see ``_django_allow_async_unsafe``).
 * A missing ``/usr/bin/chromium`` fails the run with the command that installs
   it: browser journeys are never skipped.
 """
@@ -20,10 +22,6 @@ import re
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an asyncio loop registered on the main thread, which
-# makes Django's async-safety guard refuse ORM calls made by fixtures and tests.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -55,9 +53,27 @@ def _e2e_transactional_db(transactional_db):
 
 
 # --- the browser ------------------------------------------------------------------------
+# One browser for the whole tests/e2e package. "package" rather than "session" scope:
+# while Playwright's sync API is running it keeps an asyncio loop registered as running
+# on the main thread, so Django's async-safety guard refuses every ORM call. The journeys
+# need DJANGO_ALLOW_ASYNC_UNSAFE for that, but it must not outlive them: the rest of the
+# suite must keep the guard, and `manage.py check --deploy` run in a subprocess by
+# tests/test_deploy.py fails (async.E001) when the variable is inherited. Package scope
+# stops Playwright and restores the environment as soon as the last journey has run.
 
-@pytest.fixture(scope="session")
-def playwright_instance():
+@pytest.fixture(scope="package", autouse=True)
+def _django_allow_async_unsafe():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def playwright_instance(_django_allow_async_unsafe):
     if not os.path.exists(CHROMIUM):
         pytest.fail(
             f"{CHROMIUM} is missing: the browser journeys need Debian's Chromium and a CJK font. "
@@ -70,7 +86,7 @@ def playwright_instance():
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance):
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser
@@ -83,8 +99,14 @@ _ALLOWED: dict[int, list[re.Pattern]] = {}
 
 
 def allow_problem(page, pattern: str) -> None:
-    """Let ``page`` report problems matching ``pattern`` (a regex) without failing the test."""
-    _ALLOWED.setdefault(id(page.context), []).append(re.compile(pattern))
+    """Let ``page`` report problems matching ``pattern`` (a regex searched in the report line)."""
+    _ALLOWED.setdefault(id(page), []).append(re.compile(pattern))
+
+
+def allow_http_error(page, status: int, url_pattern: str) -> None:
+    """Expect ``status`` for URLs matching ``url_pattern``: both the response and Chromium's console line."""
+    allow_problem(page, rf"^HTTP {status} for [A-Z]+ .*{url_pattern}")
+    allow_problem(page, rf"^console error: Failed to load resource: .*status of {status}\b.*\(.*{url_pattern}")
 
 
 def _open_page(browser, request, options: dict):
@@ -94,8 +116,8 @@ def _open_page(browser, request, options: dict):
 
     def on_console(msg):
         if msg.type == "error":
-            loc = msg.location or {}
-            problems.append(f"console error: {msg.text} ({loc.get('url', '')}:{loc.get('lineNumber', '')})")
+            url = (msg.location or {}).get("url") or "inline"
+            problems.append(f"console error: {msg.text} ({url})")
 
     def on_weberror(error):
         problems.append(f"uncaught JavaScript error: {error.error}")
@@ -121,7 +143,7 @@ def _open_page(browser, request, options: dict):
         page.wait_for_load_state("networkidle", timeout=5_000)
     except Exception:  # noqa: BLE001 - a page that never settles is reported by the test itself
         pass
-    allowed = _ALLOWED.pop(id(context), [])
+    allowed = _ALLOWED.pop(id(page), [])
     context.close()
     unexpected = [p for p in problems if not any(a.search(p) for a in allowed)]
     if unexpected:
