@@ -18,7 +18,7 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "short_name", "code", "district", "is_active")
+    list_display = ("name", "short_name", "district", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "code")
 

@@ -72,8 +72,16 @@ def permissions_for(role: str):
     return Permission.objects.filter(q)
 
 
+def group_name(role: str) -> str:
+    """Groups carry the role's Chinese name: administrators read them in the admin."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return str(Role(role).label)
+
+
 def group_for(role: str) -> Group:
-    group, _ = Group.objects.get_or_create(name=role)
+    group, _ = Group.objects.get_or_create(name=group_name(role))
     return group
 
 

@@ -29,6 +29,7 @@ def user_sync_role_group(*, user: User) -> None:
     """Make the user a member of exactly their role's group (other groups are left alone)."""
     from .choices import Role
 
-    role_groups = [group_for(r) for r in Role.values]
-    user.groups.remove(*[g for g in role_groups if g.name != user.role])
-    user.groups.add(group_for(user.role))
+    own = group_for(user.role)
+    others = [group_for(r) for r in Role.values if r != user.role]
+    user.groups.remove(*others)
+    user.groups.add(own)

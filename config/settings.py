@@ -177,7 +177,9 @@ if PRODUCTION:
 # --- i18n: Chinese first ------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# "locale" first: makemessages writes there. The overrides translate messages of Django and
+# third-party packages their own catalogues lack.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ admin.site.site_title = _("Social assistance proactive discovery")
 admin.site.index_title = _("Configuration")
 
 urlpatterns = [
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("registry/", include("cases.urls")),
     path("", include("accounts.urls")),

@@ -51,7 +51,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 def make_user(username: str, role: str, region: Region, department: Department | None = None) -> User:
     return user_create(username=username, role=role, region=region, department=department,
-                       password=PASSWORD, full_name=username, must_change_password=False)
+                       password=PASSWORD, full_name="测试用户", must_change_password=False)
 
 
 @dataclass

@@ -40,7 +40,7 @@ def test_every_role_logs_in_and_reaches_its_home_page(client, world, role):
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_is_in_its_group_with_its_permissions(world, role):
     user = world.users[role]
-    assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert list(user.groups.values_list("name", flat=True)) == [ROLE_LABELS[role]]
     can_view_people = user.has_perm("cases.view_person")
     assert can_view_people == (role != Role.DEPARTMENT_LIAISON)
 
