@@ -44,6 +44,20 @@ def menu_for(user, current_path: str = "") -> list[dict]:
     return sorted(items, key=lambda i: i["order"])
 
 
+def badges_for(request) -> list[dict]:
+    """Small counters in the navigation bar (unread notifications…), from ``nav_badges`` on AppConfigs.
+
+    Each dotted path names ``f(request) -> dict(label, url, count, icon) | None``.
+    """
+    badges = []
+    for config in apps.get_app_configs():
+        for path in getattr(config, "nav_badges", ()):
+            badge = import_string(path)(request)
+            if badge:
+                badges.append(badge)
+    return badges
+
+
 def home_widgets_for(request) -> list[dict]:
     widgets = []
     for config in apps.get_app_configs():

@@ -15,6 +15,7 @@ from .choices import Role
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VILLAGE_ASSISTANT: [
         "cases.view_*", "cases.add_person", "cases.change_person", "cases.add_household",
+        "cases.add_lead", "cases.add_leadsource",
         "intake.view_*", "intake.add_*", "intake.change_*",
     ],
     Role.TOWNSHIP_CASEWORKER: [

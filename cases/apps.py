@@ -17,7 +17,9 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from accounts import scoping
 
-        from .models import Household, Person
+        from .models import Household, Lead, LeadSource, Person
 
         scoping.register(Person, region="village")
         scoping.register(Household, region="village")
+        scoping.register(Lead, region="village")
+        scoping.register(LeadSource, region="lead__village")

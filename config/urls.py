@@ -12,5 +12,7 @@ urlpatterns = [
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("registry/", include("cases.urls")),
+    path("intake/", include("intake.urls")),
+    path("referrals/", include("referrals.urls")),
     path("", include("accounts.urls")),
 ]
