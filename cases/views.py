@@ -5,7 +5,7 @@ from common.views import ObjectDetailView, ObjectListView
 
 from . import selectors
 from .filters import PersonFilterSet
-from .models import Person
+from .models import Lead, Person
 from .tables import PersonTable
 
 
@@ -30,5 +30,22 @@ class PersonDetailView(ObjectDetailView):
             show_full_id=can_see_full_id_number(self.request.user),
             members=selectors.household_members(user=self.request.user, person=person),
             history=person.history.select_related("history_user").order_by("-history_date")[:20],
+        )
+        return context
+
+
+class LeadDetailView(ObjectDetailView):
+    """The case page of a lead: who, what was reported (every source), status and actions."""
+
+    queryset = Lead.objects.select_related("person", "township", "village", "discoverer", "merged_into")
+    permission_required = "cases.view_lead"
+    template_name = "cases/lead_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lead = self.object
+        context.update(
+            sources=lead.sources.select_related("reported_by").prefetch_related("suspected_relief"),
+            history=lead.history.select_related("history_user").order_by("-history_date")[:20],
         )
         return context
