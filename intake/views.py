@@ -1,15 +1,144 @@
-"""Placeholder views; the lead form, inbox and lists are being built."""
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Role
+from accounts.scoping import scope
+from cases.choices import SourceType
+from cases.models import Lead
+from cases.services import LeadError, lead_accept, lead_merge, lead_reject
+from common.audit import AuditAction, audit_record
+from common.resident_id import ResidentIDError
+from common.views import ObjectListView
+
+from . import selectors
+from .filters import LeadFilterSet
+from .forms import HotlineForm, LeadForm, MergeForm, RejectForm
+from .services import IntakeError, lead_log
+from .tables import LeadTable
+
+INBOX_ROLES = {Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF}
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _require_inbox_role(user):
+    if user.role not in INBOX_ROLES and not user.is_superuser:
+        raise PermissionDenied(_("Your role cannot open this page."))
 
 
-lead_create = inbox = inbox_lead_action = hotline_create = person_search = _todo
+def _log_lead(request, form_class, *, template, source_type, title):
+    form = form_class(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lead, merged = lead_log(
+                user=request.user, person=data.get("person"), id_number=data.get("id_number", ""),
+                name=data.get("name", ""), village=data.get("village"), phone=data.get("phone", ""),
+                method=data["method"], channel=data["channel"], discovered_on=data["discovered_on"],
+                suspected_relief=data["suspected_relief"], causes=data["causes"], is_urgent=data["is_urgent"],
+                family_situation=data["family_situation"], source_type=source_type,
+                reporter_name=data.get("reporter_name", ""), reporter_phone=data.get("reporter_phone", ""),
+            )
+        except (IntakeError, ResidentIDError) as exc:
+            messages.error(request, str(exc))
+        else:
+            if merged:
+                messages.warning(request, _("%(name)s already has an open lead, %(number)s: this report was added "
+                                            "to it as another source and the township was told.")
+                                 % {"name": lead.person.name, "number": lead.number})
+            else:
+                messages.success(request, _("Lead %(number)s logged for %(name)s. The township has been told.")
+                                 % {"number": lead.number, "name": lead.person.name})
+            return redirect(lead)
+    elif request.method == "POST":
+        messages.error(request, _("Please correct the fields marked in red."))
+    selected = form["person"].value()
+    selected_person = None
+    if selected:
+        selected_person = scope(request.user, form.fields["person"].queryset.filter(pk=selected)).first() \
+            if str(selected).isdigit() else None
+    return render(request, template, {"form": form, "title": title, "selected_person": selected_person})
 
 
-class LeadListView:
-    @classmethod
-    def as_view(cls):
-        return _todo
+@login_required
+@permission_required("cases.add_lead", raise_exception=True)
+def lead_create(request):
+    return _log_lead(request, LeadForm, template="intake/lead_form.html", source_type=SourceType.MANUAL,
+                     title=gettext_lazy("Log a lead"))
+
+
+@login_required
+@permission_required("cases.add_lead", raise_exception=True)
+def hotline_create(request):
+    _require_inbox_role(request.user)
+    return _log_lead(request, HotlineForm, template="intake/lead_form.html", source_type=SourceType.HOTLINE,
+                     title=gettext_lazy("Log a hotline or petition call"))
+
+
+@login_required
+@permission_required("cases.view_person", raise_exception=True)
+def person_search(request):
+    """Type-ahead: people in scope by name or ID prefix (an htmx fragment)."""
+    query = request.GET.get("q", "")
+    people = list(selectors.person_search(user=request.user, query=query))
+    if query.strip():
+        from cases.models import Person
+
+        audit_record(request=request, action=AuditAction.LIST, model=Person, detail=f"search={query[:40]}")
+    return render(request, "intake/_person_results.html", {"people": people, "query": query})
+
+
+@login_required
+def inbox(request):
+    _require_inbox_role(request.user)
+    return render(request, "intake/inbox.html", {
+        **selectors.inbox(user=request.user), "reject_form": RejectForm(), "merge_form": MergeForm(),
+    })
+
+
+@login_required
+@require_POST
+def inbox_lead_action(request, pk, action):
+    _require_inbox_role(request.user)
+    lead = scope(request.user, Lead.objects.all()).filter(pk=pk).first()
+    if lead is None:
+        raise Http404
+    version = request.POST.get("version")
+    version = int(version) if version and version.isdigit() else None
+    try:
+        if action == "accept":
+            lead = lead_accept(lead=lead, user=request.user, expected_version=version)
+            messages.success(request, _("Lead %(number)s accepted.") % {"number": lead.number})
+        elif action == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                raise LeadError(_("Please give the reason for rejecting this lead."))
+            lead = lead_reject(lead=lead, user=request.user, reason=form.cleaned_data["reason"],
+                               expected_version=version)
+            messages.success(request, _("Lead %(number)s rejected.") % {"number": lead.number})
+        elif action == "merge":
+            form = MergeForm(request.POST)
+            into = selectors.open_lead_by_number(user=request.user, number=request.POST.get("into", ""))
+            if not form.is_valid() or into is None:
+                raise LeadError(_("No lead with that number in your area."))
+            into = lead_merge(lead=lead, into=into, user=request.user, expected_version=version)
+            messages.success(request, _("Lead %(number)s merged into %(into)s; its reports are kept there.")
+                             % {"number": lead.number, "into": into.number})
+        else:
+            raise Http404
+    except LeadError as exc:
+        messages.error(request, str(exc))
+    return redirect("intake:inbox")
+
+
+class LeadListView(ObjectListView):
+    queryset = Lead.objects.all()
+    filterset_class = LeadFilterSet
+    table_class = LeadTable
+    permission_required = "cases.view_lead"
+    title = gettext_lazy("Leads")
+    export_title = gettext_lazy("Leads")

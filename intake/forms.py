@@ -1,0 +1,109 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import RegionLevel
+from accounts.models import Region
+from accounts.scoping import scope
+from cases.choices import Channel, DiscoveryMethod
+from cases.models import HardshipCause, Person, ReliefKind
+from common import resident_id
+
+
+class LeadForm(forms.Form):
+    """The assistant's form: find or register the person, then what was found."""
+
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, widget=forms.HiddenInput,
+                                    error_messages={"invalid_choice": _("The person you picked is not in your area.")})
+    id_number = forms.CharField(label=_("ID number"), required=False, max_length=40,
+                                widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off",
+                                                              "placeholder": _("18 digits; the last may be X")}))
+    name = forms.CharField(label=_("Full name"), required=False, max_length=32)
+    village = forms.ModelChoiceField(label=_("Village / community"), queryset=Region.objects.none(), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    method = forms.ChoiceField(label=_("Discovery method"), choices=DiscoveryMethod.choices,
+                               initial=DiscoveryMethod.VISIT, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.HOME_VISIT)
+    discovered_on = forms.DateField(label=_("Date discovered"), initial=timezone.localdate,
+                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    is_urgent = forms.BooleanField(label=_("Urgent hardship (急难): needs help today"), required=False)
+    suspected_relief = forms.ModelMultipleChoiceField(
+        label=_("Suspected relief"), queryset=ReliefKind.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+    causes = forms.ModelMultipleChoiceField(label=_("Causes"), queryset=HardshipCause.objects.all(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    family_situation = forms.CharField(label=_("Family situation"), widget=forms.Textarea(attrs={"rows": 4}),
+                                       help_text=_("Who lives there, what happened, what they need now."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["person"].queryset = scope(user, Person.objects.all())
+        villages = scope(user, Region.objects.filter(level=RegionLevel.VILLAGE)).select_related("parent")
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda r: f"{r.parent.name} · {r.name}" if r.parent else r.name
+        if villages.count() == 1:
+            self.fields["village"].initial = villages.first()
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"]
+        if value.strip():
+            return resident_id.parse(value).number
+        return ""
+
+    def clean_discovered_on(self):
+        day = self.cleaned_data["discovered_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date discovered cannot be in the future."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if not data.get("person") and not data.get("id_number"):
+            self.add_error("id_number", _("Find the person above, or enter their ID number to register them."))
+        elif not data.get("person"):
+            exists = Person.objects.filter(id_number=data["id_number"]).exists()
+            if not exists:
+                if not data.get("name", "").strip():
+                    self.add_error("name", _("Please enter the person's name."))
+                if not data.get("village"):
+                    self.add_error("village", _("Please choose the village or community where the person lives."))
+        return data
+
+
+class HotlineForm(LeadForm):
+    """A hotline or petition call logged by township or district staff."""
+
+    reporter_name = forms.CharField(label=_("Caller"), required=False, max_length=64)
+    reporter_phone = forms.CharField(label=_("Caller's phone"), required=False, max_length=20,
+                                     widget=forms.TextInput(attrs={"inputmode": "tel"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].initial = DiscoveryMethod.WORK
+        self.fields["channel"].choices = [(Channel.HOTLINE, Channel.HOTLINE.label),
+                                          (Channel.PETITION, Channel.PETITION.label)]
+        self.fields["channel"].initial = Channel.HOTLINE
+        for name in ("reporter_name", "reporter_phone"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Merge into lead number"), max_length=24)

@@ -1,0 +1,63 @@
+"""Logging leads at a form (assistant, township staff, hotline and petition calls)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Region
+from accounts.scoping import can_see, scope
+from cases.choices import SourceType
+from cases.models import HardshipCause, Lead, Person, ReliefKind
+from cases.services import LeadError, lead_report, person_register
+from common import resident_id
+
+
+class IntakeError(Exception):
+    """A lead that cannot be logged; the message is for the user, in Chinese."""
+
+
+def person_find_or_register(*, user, person: Person | None, id_number: str, name: str,
+                            village: Region | None, phone: str = "") -> Person:
+    """The person a lead is about: the one picked, the one whose ID was typed, or a new registration.
+
+    Only people and villages inside the user's scope; a person registered elsewhere
+    is refused without saying who they are.
+    """
+    if person is not None:
+        if not can_see(user, person):
+            raise IntakeError(_("This person is outside your area."))
+        return person
+    number = resident_id.parse(id_number).number
+    existing = Person.objects.filter(id_number=number).first()
+    if existing is not None:
+        if not can_see(user, existing):
+            raise IntakeError(_("A person with this ID number is registered outside your area. "
+                                "Please contact their township."))
+        return existing
+    if village is None:
+        raise IntakeError(_("Please choose the village or community where the person lives."))
+    if not scope(user, Region.objects.filter(pk=village.pk)).exists():
+        raise IntakeError(_("You can only register people in your own area."))
+    return person_register(id_number=number, name=name, village=village, phone=phone)
+
+
+@transaction.atomic
+def lead_log(*, user, person: Person | None, id_number: str = "", name: str = "", village: Region | None = None,
+             phone: str = "", method: str, channel: str, discovered_on: dt.date,
+             suspected_relief: Iterable[ReliefKind] = (), causes: Iterable[HardshipCause] = (),
+             is_urgent: bool = False, family_situation: str = "", source_type: str = SourceType.MANUAL,
+             reporter_name: str = "", reporter_phone: str = "") -> tuple[Lead, bool]:
+    """Find or register the person and report the lead, all or nothing. Returns ``(lead, merged)``."""
+    person = person_find_or_register(user=user, person=person, id_number=id_number, name=name, village=village,
+                                     phone=phone)
+    try:
+        return lead_report(
+            person=person, method=method, channel=channel, discovered_on=discovered_on, source_type=source_type,
+            by=user, reporter_name=reporter_name, reporter_phone=reporter_phone, description=family_situation,
+            suspected_relief=suspected_relief, causes=causes, is_urgent=is_urgent,
+        )
+    except LeadError as exc:
+        raise IntakeError(str(exc)) from exc
