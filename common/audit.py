@@ -7,8 +7,14 @@ from .models import AuditAction, AuditEvent
 
 
 def client_ip(request) -> str | None:
-    # Behind the production reverse proxy, REMOTE_ADDR is the proxy; it sets X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    """The client's address. Behind the bureau's reverse proxy, set REAL_IP_HEADER (e.g.
+    ``HTTP_X_REAL_IP``) to the header the proxy overwrites; otherwise a client could forge it."""
+    from django.conf import settings
+
+    header = getattr(settings, "REAL_IP_HEADER", "")
+    if header and request.META.get(header):
+        return request.META[header].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(*, request, action: str, obj: models.Model | None = None,
