@@ -21,6 +21,8 @@ class MenuItem:
     roles: frozenset[str] | None = None  # None: every role with the permission
     icon: str = "circle"
     order: int = 100
+    # Items with the same group share one dropdown in the navigation bar (its label); "" = top level.
+    group: str = ""
     extra: dict = field(default_factory=dict)
 
     def visible_to(self, user) -> bool:
@@ -40,8 +42,23 @@ def menu_for(user, current_path: str = "") -> list[dict]:
             except NoReverseMatch:
                 continue
             items.append({"label": item.label, "url": url, "icon": item.icon, "order": item.order,
-                          "active": current_path.startswith(url) and url != "/"})
-    return sorted(items, key=lambda i: i["order"])
+                          "group": str(item.group), "active": current_path.startswith(url) and url != "/"})
+    items.sort(key=lambda i: i["order"])
+    # Fold grouped items into one dropdown entry placed where the group's first item is.
+    menu, groups = [], {}
+    for item in items:
+        if not item["group"]:
+            menu.append(item)
+            continue
+        if item["group"] not in groups:
+            groups[item["group"]] = {"label": item["group"], "icon": item["icon"], "children": [],
+                                     "active": False, "order": item["order"]}
+            menu.append(groups[item["group"]])
+        group = groups[item["group"]]
+        group["children"].append(item)
+        group["active"] = group["active"] or item["active"]
+    # A group of one is just its item.
+    return [m["children"][0] if "children" in m and len(m["children"]) == 1 else m for m in menu]
 
 
 def badges_for(request) -> list[dict]:
