@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "captcha",  # the public report page's image captcha (django-simple-captcha, no outside service)
+    "rest_framework",  # the department feed API (intake/feeds/api.py)
+    "drf_spectacular",  # its OpenAPI document at /api/schema/
     # ours, in layer order (DESIGN §13)
     "accounts",
     "common",
@@ -128,7 +131,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic jobs: each app adds its own entry here as it gains one (DESIGN §5).
-CELERY_BEAT_SCHEDULE: dict = {}
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE: dict = {
+    # The transfer-form chaser: every day at 08:30 Asia/Shanghai; it does nothing on rest days.
+    "referrals-chase-transfer-forms": {
+        "task": "referrals.tasks.chase_transfer_forms",
+        "schedule": crontab(hour=8, minute=30),
+    },
+}
+# Chasers: a transient database/Redis error is retried after this delay, doubled each time (≤ 10 min).
+CHASER_RETRY_DELAY_SECONDS = env.int("CHASER_RETRY_DELAY_SECONDS", default=60)
+CHASER_MAX_RETRIES = env.int("CHASER_MAX_RETRIES", default=5)
+CHASER_LOCK_TIMEOUT_SECONDS = env.int("CHASER_LOCK_TIMEOUT_SECONDS", default=30)
+# Reminder emails (where a user has an address): EMAIL_URL like smtp://user:pass@mail.example.gov.cn:25;
+# without it, mail is written to the console. SITE_URL makes the links in them absolute.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="jiuzhu@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = env.str("SITE_URL", default="")
 
 # --- auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -207,10 +236,46 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 LIST_PAGE_SIZES = (25, 50, 100)
 
+# --- the JSON API for department systems (intake/feeds/api.py) ---------------------------
+# Each API view names its own authentication (the department's token); errors are JSON in Chinese.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "intake.feeds.api.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "社会救助主动发现平台 · 部门数据接口",
+    "DESCRIPTION": "各部门系统按频次推送数据（博政办字〔2021〕27号）：每个部门一个令牌，每次推送一个幂等键，"
+                   "与文件报送相同的校验、比对与预警规则；错误以 JSON 返回，说明为中文。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
 # --- product ------------------------------------------------------------------------
+# The header the production reverse proxy sets to the client's address (it must overwrite it):
+# e.g. HTTP_X_REAL_IP. Empty: REMOTE_ADDR (no proxy, or tests).
+REAL_IP_HEADER = env.str("REAL_IP_HEADER", default="")
 # The district this deployment serves (its 6-digit code); seed_demo uses it too.
 DISTRICT_CODE = env.str("DISTRICT_CODE", default="370304")
 REGIONS_CSV = str(env.path("REGIONS_CSV", default=BASE_DIR / "accounts" / "data" / "regions.csv"))
+
+# --- the public report page (intake/public.py) ----------------------------------------
+# The address printed on the QR-code posters (e.g. https://jiuzhu.example.gov.cn); empty = the request's host.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+# Reports one IP address may send (django-ratelimit's "count/period", e.g. "5/10m"); more get HTTP 429.
+# django_ratelimit is not an installed app on purpose: its checks reject the locmem cache of `make run`.
+PUBLIC_REPORT_RATE_LIMIT = env.str("PUBLIC_REPORT_RATE_LIMIT", default="5/10m")
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 15  # minutes to fill the form after the picture is drawn
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_dots",)  # no strike-through arcs: readable for the elderly
 
 LOGGING = {
     "version": 1,

@@ -11,8 +11,10 @@ admin.site.index_title = _("Configuration")
 urlpatterns = [
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg"))),
     path("admin/", admin.site.urls),
+    path("captcha/", include("captcha.urls")),
     path("registry/", include("cases.urls")),
     path("intake/", include("intake.urls")),
     path("referrals/", include("referrals.urls")),
+    path("api/", include("intake.feeds.api_urls")),  # department feed API and its OpenAPI document
     path("", include("accounts.urls")),
 ]

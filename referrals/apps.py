@@ -5,11 +5,35 @@ from django.utils.translation import gettext_lazy as _
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Transfer forms and deadlines")
+    nav_badges = ("referrals.badges.unread_notifications",)
+    home_widgets = ("referrals.widgets.calendar_warning", "referrals.widgets.transfer_forms_summary")
+
+    @property
+    def menu_items(self):
+        from accounts.choices import Role
+        from accounts.navigation import MenuItem
+
+        district = frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR})
+        return (
+            MenuItem(label=_("Transfer forms"), url_name="referrals:transferform_list",
+                     permission="referrals.view_transferform", icon="send", order=60),
+            MenuItem(label=_("Transfer tracking"), url_name="referrals:transferform_tracking",
+                     permission="referrals.view_transferform", roles=district, icon="clipboard-data", order=61),
+            MenuItem(label=_("Escalations"), url_name="referrals:escalation_list",
+                     permission="referrals.view_reminder", roles=district, icon="exclamation-triangle", order=62),
+            MenuItem(label=_("Notifications"), url_name="referrals:notification_list", icon="bell", order=800),
+        )
 
     def ready(self) -> None:
         from accounts import scoping
 
-        from .models import Notification
+        from .models import Notification, Reminder, TransferAttachment, TransferForm
 
-        # A notification belongs to its recipient's region (the inbox view filters by recipient too).
-        scoping.register(Notification, region="recipient__region")
+        # A notification belongs to its recipient's region (the inbox filters by recipient too); a
+        # liaison's notifications are found through the recipient's department.
+        scoping.register(Notification, region="recipient__region", department="recipient__department")
+        # A transfer form is scoped by its township side (addressed to or issued by a township), else the
+        # district; liaisons see the forms addressed to their department (docs/DECISIONS.md, Referrals).
+        scoping.register(TransferForm, region="scope_region", department="to_department")
+        scoping.register(TransferAttachment, region="form__scope_region", department="form__to_department")
+        scoping.register(Reminder, region="region", department="department")

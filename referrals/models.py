@@ -1,10 +1,19 @@
-"""Notifications (and, with the referrals issue, transfer forms, working days and the chaser)."""
+"""Notifications, the working-day calendar's admin table, transfer forms, the reminder ladder and its runs.
+
+``referrals`` sits below ``cases`` (DESIGN §13): it knows a lead only as
+``ForeignKey("cases.Lead")`` and never imports the cases app.
+"""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from .choices import NotificationKind
+from accounts.models import ScopedQuerySet
+
+from .choices import (
+    AWAITING_ANSWER, ChaserRunStatus, NotificationKind, ReminderLevel, TransferResult, TransferStatus,
+)
 
 
 class Notification(models.Model):
@@ -20,8 +29,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # What it is about ("app.Model", pk), so a chaser can make each notice once.
-    subject_type = models.CharField(max_length=64, blank=True)
-    subject_id = models.CharField(max_length=64, blank=True)
+    subject_type = models.CharField(_("subject type"), max_length=64, blank=True)
+    subject_id = models.CharField(_("subject ID"), max_length=64, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")
@@ -31,3 +42,306 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+# --- the working-day calendar -------------------------------------------------------------
+class Holiday(models.Model):
+    """A day the administrator sets: a holiday, or a make-up working day (调休). Wins over the package."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), default=False,
+        help_text=_("Ticked: a make-up working day (调休上班). Not ticked: a day off (holiday)."))
+    name = models.CharField(_("name"), max_length=64, blank=True, help_text=_("For example: 国庆节, 春节调休."))
+
+    class Meta:
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holidays and make-up days")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """A year whose whole arrangement the administrator has entered in the holiday table."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    is_complete = models.BooleanField(
+        _("arrangement entered"), default=True,
+        help_text=_("Tick when every holiday and make-up day of the year, as published by the State Council, "
+                    "is in the holiday table. The warning about an unknown calendar then stops."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year entered by hand")
+        verbose_name_plural = _("calendar years entered by hand")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+# --- transfer forms -----------------------------------------------------------------------
+class TransferKind(models.Model):
+    """A kind of transfer form and its default answer deadline (editable in the admin)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=32)
+    due_working_days = models.PositiveSmallIntegerField(
+        _("answer within (working days)"), default=5,
+        help_text=_("The day of issue does not count; the answer is due at the end of this working day."))
+    answer_link_days = models.PositiveSmallIntegerField(
+        _("answer link valid for (days)"), default=30,
+        help_text=_("The signed link printed on the form stops working after this many days, or when the form "
+                    "is closed."))
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("transfer form kind")
+        verbose_name_plural = _("transfer form kinds")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TransferFormCounter(models.Model):
+    """The last transfer-form number per district and year (a row lock keeps numbers unique)."""
+
+    district_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district_code", "year"], name="transfer_form_counter_unique"),
+        ]
+
+
+def _new_link_nonce() -> str:
+    from django.utils.crypto import get_random_string
+
+    return get_random_string(12)
+
+
+class TransferForm(models.Model):
+    """线索转办单: a lead handed to a township or a department, answered within N working days.
+
+    ``scope_region`` is the region the form is scoped by: the township it is
+    addressed to, else the township that issued it, else the district (a
+    district centre form to a department). See docs/DECISIONS.md, Referrals.
+    """
+
+    number = models.CharField(_("form number"), max_length=24, unique=True)
+    kind = models.ForeignKey(TransferKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="forms")
+    lead = models.ForeignKey("cases.Lead", verbose_name=_("lead"), on_delete=models.PROTECT,
+                             related_name="transfer_forms")
+    from_region = models.ForeignKey("accounts.Region", verbose_name=_("issued by (office)"),
+                                    on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    to_region = models.ForeignKey("accounts.Region", verbose_name=_("to township"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    to_department = models.ForeignKey("accounts.Department", verbose_name=_("to department"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="transfer_forms")
+    scope_region = models.ForeignKey("accounts.Region", verbose_name=_("responsible region"),
+                                     on_delete=models.PROTECT, related_name="+")
+    request_text = models.TextField(_("what is asked"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
+    due_on = models.DateField(_("answer due"), db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=TransferStatus.choices,
+                              default=TransferStatus.ISSUED, db_index=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    answerer_name = models.CharField(_("answered by (name)"), max_length=64, blank=True)
+    answered_via_link = models.BooleanField(_("answered through the link"), default=False)
+    answer_text = models.TextField(_("investigation and handling (调查处理情况)"), blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=TransferResult.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    close_note = models.TextField(_("closing note"), blank=True)
+    # The highest step of the reminder ladder reached (the Reminder rows are the record).
+    chase_level = models.CharField(_("chased"), max_length=24, choices=ReminderLevel.choices, blank=True,
+                                   db_index=True)
+    link_nonce = models.CharField(max_length=16, default=_new_link_nonce, editable=False)
+    link_expires_at = models.DateTimeField(
+        _("answer link valid until"),
+        help_text=_("The signed answer link stops working at this time, or when the form is closed."))
+
+    history = HistoricalRecords(excluded_fields=["link_nonce"])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transfer form")
+        verbose_name_plural = _("transfer forms")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(to_region__isnull=False, to_department__isnull=True)
+                           | models.Q(to_region__isnull=True, to_department__isnull=False)),
+                name="transfer_form_one_recipient",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="transfer_status_due_idx"),
+            models.Index(fields=["to_department", "status"], name="transfer_department_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("referrals:transferform_detail", args=[self.pk])
+
+    @property
+    def recipient_name(self) -> str:
+        target = self.to_region if self.to_region_id else self.to_department
+        return target.name if target is not None else ""
+
+    @property
+    def is_awaiting_answer(self) -> bool:
+        return self.status in AWAITING_ANSWER
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == TransferStatus.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        from .deadlines import is_overdue
+
+        return self.is_awaiting_answer and is_overdue(self.due_on)
+
+    @property
+    def overdue_working_days(self) -> int:
+        from .deadlines import overdue_working_days
+
+        return overdue_working_days(self.due_on) if self.is_awaiting_answer else 0
+
+
+def attachment_path(instance, filename: str) -> str:
+    import os
+
+    from django.utils.crypto import get_random_string
+
+    ext = os.path.splitext(filename)[1].lower()
+    now = timezone.localdate()
+    # A random stored name: never the uploader's file name, never guessable.
+    return f"referrals/{now:%Y/%m}/{get_random_string(24)}{ext}"
+
+
+class TransferAttachment(models.Model):
+    """A file that comes with an answer (a scan of the stamped form, a photo, a decision)."""
+
+    form = models.ForeignKey(TransferForm, verbose_name=_("transfer form"), on_delete=models.CASCADE,
+                             related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("type"), max_length=100)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    via_link = models.BooleanField(_("uploaded through the link"), default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- the reminder ladder -----------------------------------------------------------------
+class Reminder(models.Model):
+    """One step of the reminder ladder sent for one overdue thing; at most one per step (the constraint).
+
+    Generic: a transfer form here, and whatever other apps chase through
+    :mod:`referrals.ladder` (visits, investigations, reports). ``region`` and
+    ``department`` are the recipient side, for scoping.
+    """
+
+    subject_type = models.CharField(_("subject type"), max_length=64)
+    subject_id = models.CharField(_("subject ID"), max_length=64)
+    transfer_form = models.ForeignKey(TransferForm, verbose_name=_("transfer form"), null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="reminders")
+    level = models.CharField(_("step"), max_length=24, choices=ReminderLevel.choices)
+    sent_on = models.DateField(_("sent on"), db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    due_on = models.DateField(_("was due"))
+    overdue_working_days = models.PositiveSmallIntegerField(_("overdue working days"))
+    region = models.ForeignKey("accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="+")
+    department = models.ForeignKey("accounts.Department", verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    recipient_name = models.CharField(_("addressed to"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    notified_count = models.PositiveIntegerField(_("people notified"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "level"], name="reminder_once_per_step"),
+        ]
+        indexes = [models.Index(fields=["level", "-sent_on"], name="reminder_level_sent_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("referrals:reminder_print", args=[self.pk])
+
+
+class ChaserRun(models.Model):
+    """One run of a chaser job (one attempt): what it did, or why it failed. Shown in the admin."""
+
+    job = models.CharField(_("job"), max_length=64, db_index=True)
+    run_on = models.DateField(_("day"), db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=ChaserRunStatus.choices,
+                              default=ChaserRunStatus.RUNNING)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    task_id = models.CharField(_("task ID"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    reminders = models.PositiveIntegerField(_("reminders"), default=0)
+    written_reminders = models.PositiveIntegerField(_("written reminders"), default=0)
+    escalations = models.PositiveIntegerField(_("escalations"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("chaser run")
+        verbose_name_plural = _("chaser runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        from .chaser import JOB_LABELS
+
+        return f"{JOB_LABELS.get(self.job, self.job)} {self.run_on:%Y-%m-%d}"
+
+
+__all__ = [
+    "CalendarYear", "ChaserRun", "Holiday", "Notification", "Reminder", "TransferAttachment", "TransferForm",
+    "TransferFormCounter", "TransferKind", "TransferResult",
+]

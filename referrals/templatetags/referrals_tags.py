@@ -1,0 +1,50 @@
+"""Template tags other apps use: a lead's transfer forms, and a due-date badge.
+
+    {% load referrals_tags %}
+    {% lead_transfer_forms lead %}      on the lead page: its forms and an "issue" button
+    {% due_badge row.due_on %}          in any list: the date with an overdue / due-soon badge
+"""
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from .. import selectors, services
+from ..deadlines import DueState, due_state, overdue_working_days
+
+register = template.Library()
+
+
+@register.inclusion_tag("referrals/tags/lead_transfer_forms.html", takes_context=True)
+def lead_transfer_forms(context, lead):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.has_perm("referrals.view_transferform"):
+        return {"visible": False}
+    forms = list(selectors.lead_transfer_forms(user=user, lead=lead))
+    can_issue = services.can_issue(user) and getattr(lead, "is_open", True)
+    return {
+        "visible": True,
+        "forms": forms,
+        "lead": lead,
+        "can_issue": can_issue,
+        "issue_url": f"{reverse('referrals:transferform_create')}?lead={lead.pk}",
+    }
+
+
+@register.simple_tag
+def due_badge(due_on, done=False):
+    """The due date, with a red "N working days overdue" or a yellow "due soon" badge while not done."""
+    if due_on is None:
+        return "—"
+    text = f"{due_on:%Y-%m-%d}"
+    if done:
+        return text
+    state = due_state(due_on)
+    if state == DueState.OVERDUE:
+        days = overdue_working_days(due_on)
+        label = _("%(days)s working days overdue") % {"days": days} if days else _("Overdue")
+        return format_html('{} <span class="badge text-bg-danger">{}</span>', text, label)
+    if state == DueState.DUE_SOON:
+        return format_html('{} <span class="badge text-bg-warning">{}</span>', text, _("Due soon"))
+    return text
