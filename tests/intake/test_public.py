@@ -186,6 +186,7 @@ def test_rate_limit_answers_429_in_chinese(client, world, settings):
 
 def test_rate_limit_counts_the_address_the_proxy_gives(client, world, settings):
     settings.PUBLIC_REPORT_RATE_LIMIT = "1/10m"
+    settings.REAL_IP_HEADER = "HTTP_X_REAL_IP"  # behind the bureau's proxy, which overwrites it
     page = client.get(form_url(world.township_a)).content.decode()
     assert client.post(form_url(world.township_a), report_data(page), HTTP_X_REAL_IP="203.0.113.5").status_code == 302
     page = client.get(form_url(world.township_a)).content.decode()
@@ -256,7 +257,8 @@ def test_accept_registers_the_person_and_creates_the_lead_once_even_if_clicked_t
     person = Person.objects.get(id_number=number)
     assert lead.person == person and person.village == world.village_a1 and person.name == "孙七"
     assert lead.method == DiscoveryMethod.WORK and lead.channel == Channel.PUBLIC_REPORT
-    assert lead.is_urgent and lead.status == LeadStatus.REPORTED
+    # Accepting the report accepts the lead: it does not wait in the inbox a second time.
+    assert lead.is_urgent and lead.status == LeadStatus.ACCEPTED
     assert lead.discovered_on == timezone.localdate(report.created_at)
     source = LeadSource.objects.get()
     assert source.source_type == SourceType.PUBLIC_REPORT and source.reporter_name == "群众"
@@ -477,3 +479,13 @@ def test_township_pages_are_chinese(client_for, world):
     district = client_for(world.users[Role.DISTRICT_STAFF])
     assert_chinese(district.get(reverse("intake:public_report_posters")))
     assert_chinese(district.get(reverse("intake:public_report_list")))
+
+
+def test_without_a_trusted_proxy_a_forged_address_header_does_not_dodge_the_limit(client, world, settings):
+    settings.PUBLIC_REPORT_RATE_LIMIT = "1/10m"
+    settings.REAL_IP_HEADER = ""
+    page = client.get(form_url(world.township_a)).content.decode()
+    assert client.post(form_url(world.township_a), report_data(page), HTTP_X_REAL_IP="198.51.100.1").status_code == 302
+    page = client.get(form_url(world.township_a)).content.decode()
+    assert client.post(form_url(world.township_a), report_data(page),
+                       HTTP_X_REAL_IP="198.51.100.2").status_code == 429
