@@ -44,6 +44,8 @@ class SeedResult:
     people: int = 0
     households: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, username, region)
+    leads: int = 0
+    transfer_forms: int = 0
 
 
 class DemoGenerator:
@@ -249,7 +251,8 @@ def demo_accounts(*, district: Region) -> list[tuple[str, str, str]]:
 
 
 def seed_demo(*, district_code: str, people: int, seed: int, today: dt.date | None = None,
-              chunk: int = 20000, progress=None) -> SeedResult:
+              chunk: int = 20000, progress=None, leads: int | None = None) -> SeedResult:
+    """The demo district. ``leads`` defaults to one per 200 people (at most 2,000)."""
     today = today or timezone.localdate()
     district = regions_load(district_code=district_code)
     result = SeedResult(district=district)
@@ -262,4 +265,15 @@ def seed_demo(*, district_code: str, people: int, seed: int, today: dt.date | No
         if progress:
             progress(result)
     result.logins = demo_accounts(district=district)
+    n_leads = min(people // 200, 2000) if leads is None else leads
+    if n_leads:
+        from referrals.demo import demo_transfer_forms
+
+        from .demo_leads import demo_leads
+
+        made = demo_leads(district=district, count=n_leads, seed=seed, today=today)
+        result.leads = len(made)
+        open_leads = [lead for lead in made if lead.status in ("accepted", "investigating")]
+        result.transfer_forms = demo_transfer_forms(leads=open_leads[: max(len(open_leads) // 3, 1)],
+                                                    today=today, seed=seed)
     return result

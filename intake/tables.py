@@ -22,8 +22,9 @@ class LeadTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Lead
-        fields = ("number", "person__name", "person__id_number", "township", "village", "method", "channel",
-                  "suspected_relief", "is_urgent", "status", "discovered_on")
+        # The name, status and urgency first: what a 360-px phone shows without scrolling.
+        fields = ("person__name", "status", "is_urgent", "number", "person__id_number", "township", "village",
+                  "method", "channel", "suspected_relief", "discovered_on")
         order_by = ("-reported_at",)
         row_attrs = {"class": lambda record: "table-danger" if record.is_urgent and record.is_open else ""}
 

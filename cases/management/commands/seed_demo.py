@@ -16,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--district", default=None, help="6-digit district code (default 370304, 博山区)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed: the same seed gives the same data")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the registry already has people")
+        parser.add_argument("--leads", type=int, default=None,
+                            help="demo leads to raise (default: one per 200 people, at most 2,000; 0 for none)")
 
     def handle(self, *args, **options):
         from django.utils import translation
@@ -35,13 +37,14 @@ class Command(BaseCommand):
 
         try:
             result = seed_demo(district_code=code, people=options["people"], seed=options["seed"],
-                               progress=progress if options["people"] >= 100000 else None)
+                               progress=progress if options["people"] >= 100000 else None, leads=options["leads"])
         except RegionLoadError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(
             f"{result.district.name} ({result.district.code}): {result.people:,} people, "
-            f"{result.households:,} households in {elapsed:.1f} s"))
+            f"{result.households:,} households, {result.leads:,} leads, {result.transfer_forms:,} transfer forms "
+            f"in {elapsed:.1f} s"))
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for role, username, region in result.logins:
             self.stdout.write(f"  {username:<14} {role} · {region}")

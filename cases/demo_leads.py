@@ -1,0 +1,86 @@
+"""Demo leads in every early state, for ``seed_demo`` (DESIGN §9: "leads in every state").
+
+Leads are raised through the real services (numbering, merging, notifications, history), as
+if reported over the last 90 days: most by the village assistants' channels, some by the
+hotline and the public. The district centre's demo account then accepts, starts
+investigating or rejects some of them, so the inbox, the lists and the transfer forms have
+something to show. Deterministic for a given seed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from zoneinfo import ZoneInfo
+
+from accounts.choices import Role
+from accounts.models import Region, User
+
+from .choices import Channel, DiscoveryMethod, LeadStatus, SourceType
+from .models import HardshipCause, Lead, Person, ReliefKind
+from .services import LeadError, lead_accept, lead_investigation_start, lead_reject, lead_report
+
+SITUATIONS = [
+    ("因病", "户主突发脑梗住院，自付医疗费用较高，家中无其他收入。", ["dibao", "medical"], ["illness"]),
+    ("因残", "本人重度残疾，独居，靠亲戚接济，生活困难。", ["dibao", "tekun"], ["disability"]),
+    ("因灾", "房屋因暴雨部分倒塌，暂住邻居家。", ["disaster", "temporary", "housing"], ["disaster"]),
+    ("因意外", "家中主要劳动力交通事故受伤，无法务工。", ["temporary", "medical"], ["accident"]),
+    ("因学", "两个孩子上学，父亲失业，学费难以负担。", ["education", "dibao"], ["schooling", "unemployment"]),
+    ("失业", "夫妻二人均失业半年，家中有老人需赡养。", ["employment", "dibao"], ["unemployment"]),
+    ("高龄独居", "八旬老人独居，子女在外，近期行动不便。", ["tekun", "temporary"], ["no_support"]),
+]
+REPORTERS = ["村协理员", "网格员", "包村干部", "志愿者", "驻村工作队"]
+
+
+def demo_leads(*, district: Region, count: int, seed: int, today: dt.date) -> list[Lead]:
+    rng = random.Random(seed)
+    staff = User.objects.filter(role=Role.DISTRICT_STAFF, region=district, is_active=True).order_by("id").first()
+    kinds = {k.code: k for k in ReliefKind.objects.all()}
+    causes = {c.code: c for c in HardshipCause.objects.all()}
+    ids = list(Person.objects.filter(village__code__startswith=district.scope_prefix, is_deceased=False)
+               .order_by("id").values_list("id", flat=True))
+    if not ids or staff is None:
+        return []
+    tz = ZoneInfo("Asia/Shanghai")
+    chosen = rng.sample(ids, min(count, len(ids)))
+    plans = []
+    for person_id in sorted(chosen):
+        _label, text, relief, why = rng.choice(SITUATIONS)
+        discovered = today - dt.timedelta(days=rng.randrange(0, 90))
+        late = rng.random() < 0.1
+        reported_day = min(discovered + dt.timedelta(days=1 if late else 0), today)
+        reported_at = dt.datetime.combine(reported_day, dt.time(rng.randrange(8, 18), rng.randrange(60)), tzinfo=tz)
+        method, channel, source = rng.choices(
+            [(DiscoveryMethod.VISIT, Channel.HOME_VISIT, SourceType.MANUAL),
+             (DiscoveryMethod.WORK, Channel.HOTLINE, SourceType.HOTLINE),
+             (DiscoveryMethod.WORK, Channel.PETITION, SourceType.HOTLINE),
+             (DiscoveryMethod.WORK, Channel.SERVICE_HALL, SourceType.MANUAL)],
+            weights=(70, 15, 5, 10))[0]
+        plans.append((reported_at, person_id, discovered, text, relief, why, method, channel, source,
+                      rng.choice(REPORTERS), rng.random() < 0.08))
+    leads = []
+    # In the order they were reported, so lead numbers follow the calendar as in real life.
+    for reported_at, person_id, discovered, text, relief, why, method, channel, source, reporter, urgent in sorted(plans):
+        person = Person.objects.select_related("village").get(pk=person_id)
+        lead, _merged = lead_report(
+            person=person, method=method, channel=channel, discovered_on=discovered, source_type=source,
+            by=None, reporter_name=reporter, description=text,
+            suspected_relief=[kinds[k] for k in relief if k in kinds],
+            causes=[causes[c] for c in why if c in causes], is_urgent=urgent, now=reported_at,
+        )
+        leads.append(lead)
+    # Move some along: accepted, investigating, rejected; the newest stay reported (the inbox).
+    for lead in sorted(leads, key=lambda x: x.reported_at)[: int(len(leads) * 0.75)]:
+        roll = rng.random()
+        try:
+            if roll < 0.08:
+                lead_reject(lead=lead, user=staff, reason="经核实，家庭收入高于当地低保标准，暂不符合救助条件。")
+                continue
+            lead_accept(lead=lead, user=staff)
+            if roll > 0.55:
+                lead_investigation_start(lead=Lead.objects.get(pk=lead.pk), user=staff)
+        except LeadError:
+            continue
+    return [Lead.objects.get(pk=lead.pk) for lead in leads]
+
+
+__all__ = ["LeadStatus", "demo_leads"]
