@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin
 
-from .models import Household, Person, VulnerabilityTag
+from .models import DistrictSettings, Household, Person, VulnerabilityTag
 
 
 @admin.register(VulnerabilityTag)
@@ -33,3 +33,20 @@ class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("ID number"), ordering="id_number")
     def masked_id(self, obj):
         return obj.masked_id_number
+
+
+@admin.register(DistrictSettings)
+class DistrictSettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """A district's relief standards: what the eligibility hint and the lead's deadlines read."""
+
+    list_display = ("district", "dibao_urban", "dibao_rural", "edge_multiplier", "temporary_relief_cap",
+                    "updated_at")
+    list_select_related = ("district",)
+    fieldsets = (
+        (_("低保 standards"), {"fields": ("district", "dibao_urban", "dibao_rural", "edge_multiplier")}),
+        (_("刚性支出困难"), {"fields": ("disposable_income_urban", "disposable_income_rural",
+                                     "rigid_expense_share")}),
+        (_("Temporary relief"), {"fields": ("temporary_relief_cap", "paperwork_working_days")}),
+        (_("Follow-ups and spot checks"), {"fields": ("follow_up_months", "observation_review_months",
+                                                      "spot_check_percent", "spot_check_minimum")}),
+    )

@@ -5,21 +5,40 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Registry and cases")
-    home_widgets = ("cases.widgets.registry_summary",)
+    home_widgets = ("cases.widgets.registry_summary", "cases.widgets.due_work")
 
     @property
     def menu_items(self):
+        from accounts.choices import Role
         from accounts.navigation import MenuItem
 
-        return (MenuItem(label=_("People registry"), url_name="cases:person_list",
-                         permission="cases.view_person", icon="people", order=50),)
+        office = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
+        district = frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
+        group = _("Case work")  # one dropdown: the navigation bar has room for few entries
+        return (
+            MenuItem(label=_("People registry"), url_name="cases:person_list",
+                     permission="cases.view_person", icon="people", order=50),
+            MenuItem(label=_("Follow-ups due"), url_name="cases:follow_up_list",
+                     permission="cases.view_followup", roles=office, icon="calendar-check", order=52, group=group),
+            MenuItem(label=_("Outcomes"), url_name="cases:outcome_list",
+                     permission="cases.view_outcome", roles=office, icon="clipboard-check", order=54, group=group),
+            MenuItem(label=_("Spot checks"), url_name="cases:spot_check_list",
+                     permission="cases.view_spotcheck", roles=district, icon="shuffle", order=56, group=group),
+        )
 
     def ready(self) -> None:
         from accounts import scoping
 
-        from .models import Household, Lead, LeadSource, Person
+        from .models import (
+            DistrictSettings, FollowUp, Household, Investigation, Lead, LeadSource, Outcome, Person, SpotCheck,
+        )
 
         scoping.register(Person, region="village")
         scoping.register(Household, region="village")
         scoping.register(Lead, region="village")
         scoping.register(LeadSource, region="lead__village")
+        scoping.register(Investigation, region="lead__village")
+        scoping.register(Outcome, region="lead__village")
+        scoping.register(FollowUp, region="lead__village")
+        scoping.register(SpotCheck, region="lead__village")
+        scoping.register(DistrictSettings, region="district", everyone_in_district=True)

@@ -70,7 +70,7 @@ class LeadStatus(models.TextChoices):
     INVESTIGATING = "investigating", _("Investigating")
     ASSESSED = "assessed", _("Assessed")
     IN_PROGRESS = "in_progress", _("In progress")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Handled and closed")
     REJECTED = "rejected", _("Rejected")
     MERGED = "merged", _("Merged into another lead")
 
@@ -89,3 +89,127 @@ class SourceType(models.TextChoices):
     PUBLIC_REPORT = "public_report", _("Public report page")
     ROSTER_VISIT = "roster_visit", _("Roster visit")
     FEED_ROW = "feed_row", _("Department data row")
+    FOLLOW_UP = "follow_up", _("Follow-up or observation review")
+
+
+# --- investigation (入户调查评估) ---------------------------------------------------------
+class Health(models.TextChoices):
+    HEALTHY = "healthy", _("Healthy")
+    CHRONIC = "chronic", _("Chronic illness")
+    SERIOUS = "serious", _("Serious illness")
+    DISABLED = "disabled", _("Disabled")
+
+
+class LabourCapacity(models.TextChoices):
+    FULL = "full", _("Able to work")
+    PARTIAL = "partial", _("Partly unable to work")
+    NONE = "none", _("Unable to work")
+
+
+class SelfCare(models.TextChoices):
+    """生活自理能力 (民发〔2021〕43号): 具备 / 部分丧失 / 完全丧失."""
+
+    FULL = "full", _("Can care for self")
+    PARTIAL = "partial", _("Partly unable to care for self")
+    NONE = "none", _("Unable to care for self")
+
+
+class Area(models.TextChoices):
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")
+
+
+class DifficultyClass(models.TextChoices):
+    """Seed 002: 特殊困难 / 一般困难 / 临时困难."""
+
+    SPECIAL = "special", _("Special hardship (特殊困难)")
+    GENERAL = "general", _("General hardship (一般困难)")
+    TEMPORARY = "temporary", _("Temporary hardship (临时困难)")
+
+
+class Willingness(models.TextChoices):
+    YES = "yes", _("Wants to apply")
+    NO = "no", _("Does not want to apply")
+    UNDECIDED = "undecided", _("Not decided yet")
+
+
+# --- outcomes (办理结果) ------------------------------------------------------------------
+class OutcomeKind(models.TextChoices):
+    DIBAO = "dibao", _("Included in 低保")
+    TEKUN = "tekun", _("Included in 特困 support")
+    TEMPORARY = "temporary", _("Temporary relief (临时救助)")
+    REFERRAL = "referral", _("Referred for special relief (转介专项救助)")
+    MONITORING = "monitoring", _("Included in low-income monitoring")
+    OBSERVATION = "observation", _("Put on the observation list (救助观察)")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible for relief")
+    DECLINED = "declined", _("Does not want to apply (本人不愿申请)")
+
+
+# Outcomes that make the person 新增救助群众 (seed 001: new 特困, 低保, low-income, 临时救助, referred).
+ASSISTED_OUTCOMES = frozenset({OutcomeKind.DIBAO, OutcomeKind.TEKUN, OutcomeKind.TEMPORARY, OutcomeKind.REFERRAL,
+                               OutcomeKind.MONITORING})
+
+
+class ReferralKind(models.TextChoices):
+    MEDICAL = "medical", _("Medical relief")
+    EDUCATION = "education", _("Education relief")
+    HOUSING = "housing", _("Housing relief")
+    EMPLOYMENT = "employment", _("Employment relief")
+    DISASTER = "disaster", _("Relief for disaster victims")
+
+
+# The department each referral usually goes to (codes of accounts.regions.STANDARD_DEPARTMENTS).
+REFERRAL_DEPARTMENT = {
+    ReferralKind.MEDICAL: "medical_insurance",
+    ReferralKind.EDUCATION: "education",
+    ReferralKind.DISASTER: "emergency",
+}
+
+
+class OutcomeStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("Being processed")
+    PENDING_APPROVAL = "pending_approval", _("Awaiting the district head's approval")
+    DONE = "done", _("Handled")
+    REFUSED = "refused", _("Not approved")
+    CANCELLED = "cancelled", _("Withdrawn")
+
+
+OPEN_OUTCOME_STATUSES = (OutcomeStatus.IN_PROGRESS, OutcomeStatus.PENDING_APPROVAL)
+
+
+class Paperwork(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("Complete")
+    OWED = "owed", _("Owed (relief paid first)")
+    COMPLETE = "complete", _("Completed later")
+
+
+class ArchiveClass(models.TextChoices):
+    """Seed 001's two archive classes, plus the leads that ended without assistance."""
+
+    NEWLY_ASSISTED = "newly_assisted", _("Newly assisted (新增救助群众)")
+    OBSERVATION = "observation", _("Under observation (救助观察群众)")
+    NOT_ASSISTED = "not_assisted", _("Not assisted")
+
+
+# --- follow-ups and spot checks ------------------------------------------------------------
+class FollowUpKind(models.TextChoices):
+    AFTER_OUTCOME = "after_outcome", _("Follow-up visit (回访)")
+    OBSERVATION_REVIEW = "observation_review", _("Observation list review")
+
+
+class ContactMode(models.TextChoices):
+    HOME = "home", _("Home visit (入户)")
+    PHONE = "phone", _("Phone call (电话)")
+
+
+class FollowUpStatus(models.TextChoices):
+    DUE = "due", _("Due")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SpotCheckFinding(models.TextChoices):
+    PENDING = "pending", _("Not visited yet")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WRONGLY_INCLUDED = "wrongly_included", _("Wrongly included")
+    WRONGLY_LEFT_OUT = "wrongly_left_out", _("Wrongly left out")

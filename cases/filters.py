@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +8,11 @@ from accounts.models import Region
 from common import resident_id
 from common.filters import BaseFilterSet
 
-from .choices import AssistanceStatus, Sex
-from .models import Person, VulnerabilityTag
+from .choices import (
+    AssistanceStatus, FollowUpKind, FollowUpStatus, OutcomeKind, OutcomeStatus, Paperwork, ReferralKind, Sex,
+    SpotCheckFinding,
+)
+from .models import FollowUp, Outcome, Person, SpotCheck, VulnerabilityTag
 
 
 class PersonFilterSet(BaseFilterSet):
@@ -53,3 +57,60 @@ class PersonFilterSet(BaseFilterSet):
 
     def filter_max_age(self, queryset, name, value):
         return queryset.filter(birth_date__gt=self._birth_bound(int(value) + 1))
+
+
+class FollowUpFilterSet(BaseFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=FollowUpStatus.choices,
+                                         empty_label=_("Due (not done)"), method="filter_status")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FollowUpKind.choices)
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"), field_name="lead__township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
+    due_before = django_filters.DateFilter(label=_("Due by"), field_name="due_on", lookup_expr="lte",
+                                           widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = FollowUp
+        fields = ["status", "kind", "township"]
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if not (self.form.is_bound and self.data.get("status")):
+            qs = qs.filter(status=FollowUpStatus.DUE)  # the due list shows what is still to do
+        return qs
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=value) if value else queryset
+
+
+class OutcomeFilterSet(BaseFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Outcome"), choices=OutcomeKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=OutcomeStatus.choices)
+    paperwork = django_filters.ChoiceFilter(label=_("Papers"), choices=Paperwork.choices)
+    referral_kind = django_filters.ChoiceFilter(label=_("Special relief"), choices=ReferralKind.choices)
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"), field_name="lead__township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
+    included_after = django_filters.DateFilter(label=_("Included from"), field_name="included_on",
+                                               lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"}))
+    included_before = django_filters.DateFilter(label=_("Included to"), field_name="included_on",
+                                                lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Outcome
+        fields = ["kind", "status", "paperwork", "referral_kind", "township"]
+
+
+class SpotCheckFilterSet(BaseFilterSet):
+    finding = django_filters.ChoiceFilter(label=_("Finding"), choices=SpotCheckFinding.choices)
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"), queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
+    month = django_filters.DateFilter(label=_("Month sampled"), field_name="month", input_formats=["%Y-%m"],
+                                      widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+                                      method="filter_month")
+
+    class Meta:
+        model = SpotCheck
+        fields = ["finding", "township"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(month=value.replace(day=1))

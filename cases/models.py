@@ -1,6 +1,11 @@
-"""The registry (Household, Person). Leads and their life come in later issues."""
+"""The registry (Household, Person), leads and their life: investigations, outcomes, follow-ups,
+spot checks, and each district's relief standards."""
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +15,9 @@ from accounts.models import Region, ScopedQuerySet
 from common import resident_id
 
 from .choices import (
-    AssistanceStatus, Channel, DisabilityGrade, DiscoveryMethod, LeadStatus, Relation, Sex, SourceType,
+    ArchiveClass, Area, AssistanceStatus, Channel, ContactMode, DifficultyClass, DisabilityGrade, DiscoveryMethod,
+    FollowUpKind, FollowUpStatus, Health, LabourCapacity, LeadStatus, OutcomeKind, OutcomeStatus, Paperwork,
+    ReferralKind, Relation, SelfCare, Sex, SourceType, SpotCheckFinding, Willingness,
 )
 
 
@@ -188,6 +195,18 @@ class Lead(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_by = models.ForeignKey("accounts.User", verbose_name=_("logged by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # The lead's life after acceptance (issue 4).
+    investigation_started_at = models.DateTimeField(_("investigation started"), null=True, blank=True)
+    green_channel_at = models.DateTimeField(_("green channel opened"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    assessed_by = models.ForeignKey("accounts.User", verbose_name=_("assessed by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey("accounts.User", verbose_name=_("handled and closed by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    archive_class = models.CharField(_("archive class"), max_length=16, choices=ArchiveClass.choices, blank=True,
+                                     db_index=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: a save that started from an older version is refused (two people at once).
     version = models.PositiveIntegerField(default=1)
@@ -259,3 +278,294 @@ class LeadSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead.number} · {self.get_source_type_display()}"
+
+
+# --- the district's relief standards ------------------------------------------------------------
+class DistrictSettings(models.Model):
+    """A district's relief standards and the defaults of the lead's life, edited in the admin.
+
+    The eligibility hint (预判) reads them; nothing here decides anything on its own.
+    """
+
+    district = models.OneToOneField(Region, verbose_name=_("district"), on_delete=models.CASCADE,
+                                    related_name="relief_settings", limit_choices_to={"level": "district"})
+    dibao_urban = models.DecimalField(_("urban 低保 standard (yuan per person per month)"), max_digits=8,
+                                      decimal_places=2, default=Decimal("1000.00"))
+    dibao_rural = models.DecimalField(_("rural 低保 standard (yuan per person per month)"), max_digits=8,
+                                      decimal_places=2, default=Decimal("800.00"))
+    edge_multiplier = models.DecimalField(
+        _("低保边缘 multiplier"), max_digits=4, decimal_places=2, default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("1.00"))],
+        help_text=_("A family not on 低保 whose income per person is below this multiple of the 低保 standard "
+                    "is a 低保边缘 family."))
+    disposable_income_urban = models.DecimalField(
+        _("last year's urban disposable income per person (yuan per year)"), max_digits=10, decimal_places=2,
+        default=Decimal("50000.00"))
+    disposable_income_rural = models.DecimalField(
+        _("last year's rural disposable income per person (yuan per year)"), max_digits=10, decimal_places=2,
+        default=Decimal("25000.00"))
+    rigid_expense_share = models.DecimalField(
+        _("rigid-expense share of income"), max_digits=4, decimal_places=2, default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))],
+        help_text=_("Rigid spending (medical, education, rehabilitation) above this share of the family's income "
+                    "over the last 12 months marks a 刚性支出困难 family."))
+    temporary_relief_cap = models.DecimalField(
+        _("normal cap of one temporary relief (yuan)"), max_digits=10, decimal_places=2,
+        default=Decimal("6000.00"),
+        help_text=_("A larger amount is decided case by case (一事一议) and needs the district head's approval."))
+    paperwork_working_days = models.PositiveSmallIntegerField(
+        _("working days to complete the papers after relief paid first"), default=5)
+    follow_up_months = models.PositiveSmallIntegerField(_("follow-up visit after closing (months)"), default=1)
+    observation_review_months = models.PositiveSmallIntegerField(
+        _("observation list review every (months)"), default=3)
+    spot_check_percent = models.PositiveSmallIntegerField(
+        _("spot check sample (percent)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    spot_check_minimum = models.PositiveSmallIntegerField(_("spot check sample (at least)"), default=3)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district relief settings")
+        verbose_name_plural = _("district relief settings")
+        ordering = ["district__code"]
+
+    def __str__(self) -> str:
+        return str(self.district)
+
+    @classmethod
+    def for_district_code(cls, code: str) -> DistrictSettings:
+        """The district's settings; an unsaved default row when the district has none yet."""
+        found = cls.objects.filter(district__code=f"{code[:6]}000000").select_related("district").first()
+        if found is not None:
+            return found
+        district = Region.objects.filter(code=f"{code[:6]}000000").first()
+        return cls(district=district)
+
+    def dibao_standard(self, area: str) -> Decimal:
+        return self.dibao_urban if area == Area.URBAN else self.dibao_rural
+
+    def disposable_income(self, area: str) -> Decimal:
+        return self.disposable_income_urban if area == Area.URBAN else self.disposable_income_rural
+
+
+# --- investigation ---------------------------------------------------------------------------
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Investigation(models.Model):
+    """入户调查评估 of a lead (seed 001 二(二), seed 002; DESIGN §3)."""
+
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="investigations")
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    visited_on = models.DateField(_("date of the home visit"), null=True, blank=True)
+    investigators = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("investigators"), blank=True,
+                                           related_name="+")
+    other_investigators = models.CharField(_("other investigators"), max_length=200, blank=True,
+                                           help_text=_("Village cadres and others without an account."))
+    # 三个不放过 (seed 001): each check is closed, or open with a recorded reason.
+    met_in_person = models.BooleanField(_("met the person"), null=True, blank=True)
+    not_met_reason = models.TextField(_("why the person was not met"), blank=True)
+    situation_clear = models.BooleanField(_("the situation is fully investigated"), default=False)
+    situation_unclear_reason = models.TextField(_("what is still unclear, and why"), blank=True)
+    proposals = models.TextField(_("proposed measures"), blank=True)
+    no_proposal_reason = models.TextField(_("why no measures are proposed yet"), blank=True)
+    # The household.
+    health = models.CharField(_("health"), max_length=16, choices=Health.choices, blank=True)
+    health_note = models.CharField(_("health details"), max_length=200, blank=True)
+    labour_capacity = models.CharField(_("labour capacity"), max_length=16, choices=LabourCapacity.choices,
+                                       blank=True)
+    self_care = models.CharField(_("ability to care for self"), max_length=16, choices=SelfCare.choices,
+                                 blank=True)
+    area = models.CharField(_("urban or rural"), max_length=8, choices=Area.choices, default=Area.RURAL)
+    household_size = models.PositiveSmallIntegerField(_("people in the household"), default=1,
+                                                      validators=[MinValueValidator(1), MaxValueValidator(30)])
+    income_12m = models.DecimalField(_("household income, last 12 months (yuan)"), null=True, blank=True,
+                                     validators=[MinValueValidator(0)], **MONEY)
+    medical_expense_12m = models.DecimalField(_("medical expenses, last 12 months (yuan)"), default=0,
+                                              validators=[MinValueValidator(0)], **MONEY)
+    education_expense_12m = models.DecimalField(_("education expenses, last 12 months (yuan)"), default=0,
+                                                validators=[MinValueValidator(0)], **MONEY)
+    other_rigid_expense_12m = models.DecimalField(
+        _("other rigid expenses, last 12 months (yuan)"), default=0, validators=[MinValueValidator(0)],
+        help_text=_("Disability rehabilitation, care and other unavoidable living costs."), **MONEY)
+    difficulty_class = models.CharField(_("difficulty class"), max_length=16, choices=DifficultyClass.choices,
+                                        blank=True)
+    causes = models.ManyToManyField(HardshipCause, verbose_name=_("causes"), blank=True, related_name="+")
+    situation = models.TextField(_("what the investigation found"), blank=True)
+    willing_to_apply = models.CharField(_("willingness to apply"), max_length=16, choices=Willingness.choices,
+                                        blank=True)
+    needs_application_help = models.BooleanField(
+        _("needs help applying (帮办代办)"), default=False,
+        help_text=_("Ill or disabled and unable to apply alone: the village assistant prepares and submits the "
+                    "papers."))
+    # Green channel (急难): the joint investigation team of district, township and village.
+    is_joint = models.BooleanField(_("joint investigation (green channel)"), default=False)
+    joint_district_members = models.CharField(_("joint team: district"), max_length=200, blank=True)
+    joint_township_members = models.CharField(_("joint team: township"), max_length=200, blank=True)
+    joint_village_members = models.CharField(_("joint team: village"), max_length=200, blank=True)
+    # The hint as shown when the lead was assessed (the record of what the caseworker saw).
+    hint_snapshot = models.JSONField(_("eligibility hint at assessment"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[investigators, causes])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("investigation")
+        verbose_name_plural = _("investigations")
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.lead.number} · {self.visited_on or ''}"
+
+    @property
+    def rigid_expense_12m(self) -> Decimal:
+        return (self.medical_expense_12m or 0) + (self.education_expense_12m or 0) + (self.other_rigid_expense_12m or 0)
+
+    def checks(self) -> list[dict]:
+        """The three checks of 三个不放过: label, closed or not, the reason recorded while open."""
+        return [
+            {"key": "seen", "label": _("Not leaving until the person is seen"), "closed": bool(self.met_in_person),
+             "reason": self.not_met_reason.strip()},
+            {"key": "clear", "label": _("Not leaving until the situation is clear"), "closed": self.situation_clear,
+             "reason": self.situation_unclear_reason.strip()},
+            {"key": "measures", "label": _("Not leaving without proposed measures"),
+             "closed": bool(self.proposals.strip()), "reason": self.no_proposal_reason.strip()},
+        ]
+
+    def open_checks_without_reason(self) -> list[str]:
+        return [str(c["label"]) for c in self.checks() if not c["closed"] and not c["reason"]]
+
+
+# --- outcomes ----------------------------------------------------------------------------
+class Outcome(models.Model):
+    """One 办理结果 of a lead (seed 001's ledger column: 不符合救助条件、纳入救助范畴和纳入时间)."""
+
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("outcome"), max_length=16, choices=OutcomeKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=OutcomeStatus.choices,
+                              default=OutcomeStatus.DONE, db_index=True)
+    included_on = models.DateField(_("date of inclusion"), null=True, blank=True)
+    amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)
+    whole_household = models.BooleanField(_("whole household included"), default=False)
+    monitoring_group = models.CharField(_("monitoring group"), max_length=24, choices=AssistanceStatus.choices,
+                                        blank=True)
+    referral_kind = models.CharField(_("special relief"), max_length=16, choices=ReferralKind.choices, blank=True)
+    department = models.ForeignKey("accounts.Department", verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    # The transfer form raised for a referral (referrals app), once that app issues them.
+    transfer_form_id = models.PositiveBigIntegerField(_("transfer form"), null=True, blank=True)
+    transfer_form_number = models.CharField(_("transfer form number"), max_length=32, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    policy_explained = models.BooleanField(_("policy explained"), default=False)
+    explained_on = models.DateField(_("date the policy was explained"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # 先行救助: relief paid before the papers; the papers are owed and chased until complete.
+    is_advance = models.BooleanField(_("relief paid first (先行救助)"), default=False)
+    paperwork = models.CharField(_("papers"), max_length=16, choices=Paperwork.choices,
+                                 default=Paperwork.NOT_NEEDED, db_index=True)
+    paperwork_due_on = models.DateField(_("papers due"), null=True, blank=True)
+    paperwork_completed_on = models.DateField(_("papers completed"), null=True, blank=True)
+    paperwork_reminders = models.PositiveSmallIntegerField(_("paper reminders sent"), default=0)
+    paperwork_chased_on = models.DateField(_("last reminded"), null=True, blank=True)
+    # 一事一议: above the district's normal cap, the district head approves.
+    is_case_by_case = models.BooleanField(_("decided case by case (一事一议)"), default=False)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    approval_note = models.TextField(_("decision note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["paperwork", "paperwork_due_on"], name="outcome_paperwork_idx")]
+
+    def __str__(self) -> str:
+        label = self.get_kind_display()
+        if self.referral_kind:
+            label = f"{label}（{self.get_referral_kind_display()}）"
+        return label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (OutcomeStatus.IN_PROGRESS, OutcomeStatus.PENDING_APPROVAL)
+
+
+# --- follow-ups and spot checks ----------------------------------------------------------------
+class FollowUp(models.Model):
+    """回访 after an outcome, and the periodic review of the observation list (seed 002 二(六))."""
+
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(_("kind"), max_length=20, choices=FollowUpKind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=FollowUpStatus.choices,
+                              default=FollowUpStatus.DUE, db_index=True)
+    due_on = models.DateField(_("due"), db_index=True)
+    done_on = models.DateField(_("date done"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    mode = models.CharField(_("how"), max_length=8, choices=ContactMode.choices, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    still_in_hardship = models.BooleanField(_("still in hardship"), default=False)
+    reminded_on = models.DateField(_("reminded"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "kind", "due_on"], name="follow_up_once_per_due_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead.number} · {self.get_kind_display()} · {self.due_on:%Y-%m-%d}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == FollowUpStatus.DUE and self.due_on < timezone.localdate()
+
+
+class SpotCheck(models.Model):
+    """The district's 抽查 of a lead closed last month: its own visit and finding."""
+
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="spot_checks")
+    township = models.ForeignKey(Region, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month sampled"), help_text=_("The first day of the month the lead was closed in."))
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drawn by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
+    visited_on = models.DateField(_("date of the district's visit"), null=True, blank=True)
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("visited by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    finding = models.CharField(_("finding"), max_length=20, choices=SpotCheckFinding.choices,
+                               default=SpotCheckFinding.PENDING, db_index=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("spot check")
+        verbose_name_plural = _("spot checks")
+        ordering = ["-month", "township__code", "id"]
+        constraints = [models.UniqueConstraint(fields=["lead", "month"], name="spot_check_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.lead.number} · {self.month:%Y-%m}"

@@ -1,9 +1,11 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from common.tables import PHONE_HIDDEN, BaseTable, ManyNamesColumn, MaskedIDColumn
 
-from .models import Person
+from .models import FollowUp, Outcome, Person, SpotCheck
 
 
 class PersonTable(BaseTable):
@@ -28,3 +30,78 @@ class PersonTable(BaseTable):
 
     def value_age(self, record):
         return record.age
+
+
+def _lead_link(record_lead):
+    return record_lead.get_absolute_url()
+
+
+class FollowUpTable(BaseTable):
+    """The caseworker's due list: follow-up visits and observation reviews."""
+
+    due_on = tables.DateColumn(verbose_name=_("due"), format="Y-m-d")
+    lead__person__name = tables.Column(verbose_name=_("full name"),
+                                       linkify=lambda record: reverse("cases:follow_up_record", args=[record.pk]))
+    kind = tables.Column(verbose_name=_("kind"))
+    lead__village = tables.Column(verbose_name=_("village"), attrs=PHONE_HIDDEN)
+    lead__number = tables.Column(verbose_name=_("lead number"), linkify=lambda record: _lead_link(record.lead),
+                                 attrs={"th": PHONE_HIDDEN["th"],
+                                        "td": {"class": "d-none d-md-table-cell font-monospace small"}})
+    lead__archive_class = tables.Column(verbose_name=_("archive class"), attrs=PHONE_HIDDEN)
+    status = tables.Column(verbose_name=_("status"))
+    done_on = tables.DateColumn(verbose_name=_("date done"), format="Y-m-d", attrs=PHONE_HIDDEN)
+
+    class Meta(BaseTable.Meta):
+        model = FollowUp
+        fields = ("due_on", "lead__person__name", "kind", "lead__village", "lead__number", "lead__archive_class",
+                  "status", "done_on")
+        order_by = ("due_on",)
+        row_attrs = {"class": lambda record: "table-warning" if record.is_overdue else "",
+                     "data-testid": "follow-up-row"}
+
+    def render_status(self, record, value):
+        if record.is_overdue:
+            return format_html('{} <span class="badge text-bg-danger">{}</span>', value, _("Overdue"))
+        return value
+
+
+class OutcomeTable(BaseTable):
+    lead__number = tables.Column(verbose_name=_("lead number"), linkify=lambda record: _lead_link(record.lead),
+                                 attrs={"td": {"class": "font-monospace small"}})
+    lead__person__name = tables.Column(verbose_name=_("full name"))
+    lead__person__id_number = MaskedIDColumn(verbose_name=_("ID number"), attrs={
+        "th": PHONE_HIDDEN["th"], "td": {"class": "d-none d-md-table-cell font-monospace small"}})
+    lead__township = tables.Column(verbose_name=_("township"), attrs=PHONE_HIDDEN)
+    kind = tables.Column(verbose_name=_("outcome"))
+    referral_kind = tables.Column(verbose_name=_("special relief"), attrs=PHONE_HIDDEN)
+    amount = tables.Column(verbose_name=_("amount (yuan)"), attrs=PHONE_HIDDEN)
+    status = tables.Column(verbose_name=_("status"))
+    included_on = tables.DateColumn(verbose_name=_("date of inclusion"), format="Y-m-d")
+    paperwork = tables.Column(verbose_name=_("papers"), attrs=PHONE_HIDDEN)
+    paperwork_due_on = tables.DateColumn(verbose_name=_("papers due"), format="Y-m-d", attrs=PHONE_HIDDEN)
+
+    class Meta(BaseTable.Meta):
+        model = Outcome
+        fields = ("lead__number", "lead__person__name", "lead__person__id_number", "lead__township", "kind",
+                  "referral_kind", "amount", "status", "included_on", "paperwork", "paperwork_due_on")
+        order_by = ("-recorded_at",)
+
+
+class SpotCheckTable(BaseTable):
+    month = tables.DateColumn(verbose_name=_("month sampled"), format="Y-m")
+    township = tables.Column(verbose_name=_("township"), attrs=PHONE_HIDDEN)
+    lead__person__name = tables.Column(verbose_name=_("full name"),
+                                       linkify=lambda record: reverse("cases:spot_check_record", args=[record.pk]))
+    lead__number = tables.Column(verbose_name=_("lead number"), linkify=lambda record: _lead_link(record.lead),
+                                 attrs={"th": PHONE_HIDDEN["th"],
+                                        "td": {"class": "d-none d-md-table-cell font-monospace small"}})
+    lead__archive_class = tables.Column(verbose_name=_("archive class"), attrs=PHONE_HIDDEN)
+    finding = tables.Column(verbose_name=_("finding"))
+    visited_on = tables.DateColumn(verbose_name=_("date of the district's visit"), format="Y-m-d",
+                                   attrs=PHONE_HIDDEN)
+
+    class Meta(BaseTable.Meta):
+        model = SpotCheck
+        fields = ("month", "township", "lead__person__name", "lead__number", "lead__archive_class", "finding",
+                  "visited_on")
+        order_by = ("-month", "township")

@@ -17,3 +17,22 @@ def registry_summary(request):
         "title": _("Registry in your area"),
         "counts": counts,
     }
+
+
+def due_work(request):
+    """The caseworker's due work: follow-ups and reviews, papers owed, approvals and spot checks waiting."""
+    from .selectors import can_spot_check, due_summary, is_office
+
+    user = request.user
+    if not (is_office(user) or user.role == Role.DISTRICT_HEAD) or not user.has_perm("cases.view_followup"):
+        return None
+    counts = due_summary(user=user)
+    return {
+        "order": 45,
+        "template": "cases/widgets/due_work.html",
+        "title": _("Due work"),
+        "counts": counts,
+        "show_office": is_office(user),
+        "show_approvals": user.role == Role.DISTRICT_HEAD or user.is_superuser,
+        "show_spot_checks": can_spot_check(user),
+    }

@@ -139,6 +139,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "referrals.tasks.chase_transfer_forms",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Relief paid first (先行救助) whose papers are still owed; follow-ups (回访) falling due.
+    "cases-chase-owed-paperwork": {"task": "cases.tasks.chase_owed_paperwork", "schedule": crontab(hour=8, minute=30)},
+    "cases-announce-due-follow-ups": {"task": "cases.tasks.announce_due_follow_ups",
+                                      "schedule": crontab(hour=8, minute=0)},
 }
 # Chasers: a transient database/Redis error is retried after this delay, doubled each time (≤ 10 min).
 CHASER_RETRY_DELAY_SECONDS = env.int("CHASER_RETRY_DELAY_SECONDS", default=60)

@@ -59,6 +59,48 @@ def django_db_setup(django_db_setup, django_db_blocker):
         regions_load(district_code=QIANJIANG)
 
 
+OUR_APPS = ("accounts", "common", "referrals", "cases", "intake", "ledgers")
+DB_FIXTURES = {"db", "transactional_db", "regions", "world", "users", "live_server"}
+
+
+def reference_data_load() -> None:
+    """Run our data migrations' RunPython steps again (tags, relief kinds, causes, feeds, kinds…)."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection)
+    plan = []
+    for leaf in loader.graph.leaf_nodes():
+        for key in loader.graph.forwards_plan(leaf):
+            if key not in plan:
+                plan.append(key)
+    with connection.schema_editor(atomic=False) as editor:
+        for key in plan:
+            if key[0] not in OUR_APPS:
+                continue
+            for operation in loader.graph.nodes[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request, django_db_blocker):
+    """Reference rows from data migrations are there for every database test.
+
+    A transactional test (a live server, a real Celery worker) ends with a flush that empties
+    every table; the tests after it would otherwise find the reference data missing.
+    """
+    if not (request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)):
+        return
+    from cases.models import ReliefKind, VulnerabilityTag
+
+    with django_db_blocker.unblock():
+        if not (VulnerabilityTag.objects.exists() and ReliefKind.objects.exists()):
+            reference_data_load()
+
+
 @pytest.fixture
 def regions(db):
     """The region tree; reloaded if a transactional (live-server) test flushed it."""
