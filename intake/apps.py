@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Lead intake")
+    home_widgets = ("intake.widgets_roster.roster_visits_due", "intake.widgets_roster.roster_overdue_by_village")
 
     def ready(self) -> None:
         from accounts import scoping
@@ -16,6 +17,20 @@ class IntakeConfig(AppConfig):
         scoping.register(SevereWeatherPeriod, region="township")
         # A report may name no village yet: the township decides.
         scoping.register(PublicReport, region="township")
+        # Department feeds (intake/feeds): district reference data, each department sees its own.
+        from .models import (
+            Feed, FeedBatch, FeedDeadline, FeedRejectedRow, FeedRow, FeedToken, WarningRule,
+        )
+
+        scoping.register(Feed, region="district", department="department")
+        scoping.register(WarningRule, region="feed__district", department="feed__department")
+        scoping.register(FeedBatch, region="district", department="department")
+        scoping.register(FeedRow, region="region", department="batch__department")
+        scoping.register(FeedRejectedRow, region="batch__district", department="batch__department")
+        scoping.register(FeedDeadline, region="feed__district", department="feed__department")
+        scoping.register(FeedToken, region="department__district", department="department")
+        from .feeds import admin as _feeds_admin  # noqa: F401  (the feeds' admin pages)
+        from .feeds import tasks as _feeds_tasks  # noqa: F401  (Celery discovers intake.tasks only)
 
     @property
     def menu_items(self):
@@ -28,7 +43,12 @@ class IntakeConfig(AppConfig):
                      icon="plus-circle", order=10),
             MenuItem(label=_("Inbox"), url_name="intake:inbox", roles=township_office, icon="inbox", order=20),
             MenuItem(label=_("Leads"), url_name="intake:lead_list", permission="cases.view_lead",
-                     icon="card-list", order=30),
+                     icon="card-list", order=30, group=_("Case work")),
             MenuItem(label=_("Key roster"), url_name="intake:roster_list", permission="intake.view_rosterentry",
+                     roles=frozenset({Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD,
+                                      Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR}),
                      icon="person-check", order=40),
+            MenuItem(label=_("Department data"), url_name="intake:feed_index", permission="intake.view_feedbatch",
+                     roles=frozenset({Role.DEPARTMENT_LIAISON, Role.DISTRICT_STAFF, Role.DISTRICT_HEAD,
+                                      Role.ADMINISTRATOR}), icon="database-up", order=50),
         )

@@ -15,13 +15,15 @@ class ReferralsConfig(AppConfig):
 
         district = frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR})
         return (
+            # One dropdown; notifications are the bell badge (referrals.badges), not a menu entry.
             MenuItem(label=_("Transfer forms"), url_name="referrals:transferform_list",
-                     permission="referrals.view_transferform", icon="send", order=60),
+                     permission="referrals.view_transferform", icon="send", order=60, group=_("Transfers")),
             MenuItem(label=_("Transfer tracking"), url_name="referrals:transferform_tracking",
-                     permission="referrals.view_transferform", roles=district, icon="clipboard-data", order=61),
+                     permission="referrals.view_transferform", roles=district, icon="clipboard-data", order=61,
+                     group=_("Transfers")),
             MenuItem(label=_("Escalations"), url_name="referrals:escalation_list",
-                     permission="referrals.view_reminder", roles=district, icon="exclamation-triangle", order=62),
-            MenuItem(label=_("Notifications"), url_name="referrals:notification_list", icon="bell", order=800),
+                     permission="referrals.view_reminder", roles=district, icon="exclamation-triangle", order=62,
+                     group=_("Transfers")),
         )
 
     def ready(self) -> None:

@@ -36,7 +36,7 @@ def test_register_refuses_a_bad_id_and_keeps_nothing(world):
 
 
 def test_seed_demo_is_realistic_and_deterministic(regions):
-    seed_demo(district_code="370304", people=600, seed=7, today=dt.date(2026, 11, 23))
+    seed_demo(district_code="370304", people=600, seed=7, today=dt.date(2026, 11, 23), leads=0)
     first = sorted(Person.objects.values_list("id_number", "name"))
     assert len(first) == 600
     assert all(resident_id.is_valid(n) and n.startswith("370304") for n, _ in first)
@@ -53,8 +53,22 @@ def test_seed_demo_is_realistic_and_deterministic(regions):
     Household.objects.update(head=None)
     Person.objects.all().delete()
     Household.objects.all().delete()
-    seed_demo(district_code="370304", people=600, seed=7, today=dt.date(2026, 11, 23))
+    seed_demo(district_code="370304", people=600, seed=7, today=dt.date(2026, 11, 23), leads=0)
     assert sorted(Person.objects.values_list("id_number", "name")) == first
+
+
+def test_seed_demo_raises_leads_in_several_states_and_transfer_forms(regions):
+    from cases.models import Lead
+    from referrals.models import TransferForm
+
+    result = seed_demo(district_code="370304", people=3000, seed=3, today=dt.date(2026, 11, 23), leads=60)
+    assert result.leads == Lead.objects.count() > 50
+    states = set(Lead.objects.values_list("status", flat=True))
+    assert {"reported", "accepted", "investigating", "rejected"} <= states
+    assert Lead.objects.filter(is_urgent=True).exists()
+    assert result.transfer_forms == TransferForm.objects.count() > 0
+    numbers = list(Lead.objects.order_by("reported_at", "id").values_list("number", flat=True))
+    assert numbers == sorted(numbers), "lead numbers follow the order of reporting"
 
 
 def test_seed_demo_command_prints_the_logins_and_refuses_a_second_fill(regions, capsys):

@@ -47,7 +47,8 @@ def test_assistant_logs_a_lead_for_a_new_person_and_the_township_accepts_it(
     card = urgent.locator(f"[data-lead-number='{lead.number}']")
     expect(card).to_contain_text("周新")
     card.get_by_test_id("accept").click()
-    expect(desk.locator(".alert-success")).to_contain_text(f"线索{lead.number}已受理")
+    expect(desk.locator(".alert-success")).to_contain_text(lead.number)
+    expect(desk.locator(".alert-success")).to_contain_text("已受理")
     expect(desk.locator(f"[data-lead-number='{lead.number}']")).to_have_count(0)
     lead.refresh_from_db()
     assert lead.status == "accepted"
