@@ -23,16 +23,17 @@ class LeadForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
     method = forms.ChoiceField(label=_("Discovery method"), choices=DiscoveryMethod.choices,
-                               initial=DiscoveryMethod.VISIT, widget=forms.RadioSelect)
+                               initial=DiscoveryMethod.VISIT,
+                               widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.HOME_VISIT)
     discovered_on = forms.DateField(label=_("Date discovered"), initial=timezone.localdate,
                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     is_urgent = forms.BooleanField(label=_("Urgent hardship (急难): needs help today"), required=False)
     suspected_relief = forms.ModelMultipleChoiceField(
         label=_("Suspected relief"), queryset=ReliefKind.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple)
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     causes = forms.ModelMultipleChoiceField(label=_("Causes"), queryset=HardshipCause.objects.all(), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+                                            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     family_situation = forms.CharField(label=_("Family situation"), widget=forms.Textarea(attrs={"rows": 4}),
                                        help_text=_("Who lives there, what happened, what they need now."))
 
