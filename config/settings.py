@@ -143,6 +143,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cases-chase-owed-paperwork": {"task": "cases.tasks.chase_owed_paperwork", "schedule": crontab(hour=8, minute=30)},
     "cases-announce-due-follow-ups": {"task": "cases.tasks.announce_due_follow_ups",
                                       "schedule": crontab(hour=8, minute=0)},
+    # Department deliveries not made by their deadline (weekly by Monday, monthly by the 5th…).
+    "intake-chase-missing-deliveries": {"task": "intake.feeds.tasks.chase_missing_deliveries",
+                                        "schedule": crontab(hour=8, minute=40)},
 }
 # Chasers: a transient database/Redis error is retried after this delay, doubled each time (≤ 10 min).
 CHASER_RETRY_DELAY_SECONDS = env.int("CHASER_RETRY_DELAY_SECONDS", default=60)

@@ -1,0 +1,260 @@
+"""Department feeds: a 100,000-row delivery against a 1,000,000-person registry, end to end, beside its floor.
+
+    .venv/bin/python bench/feeds.py [--people 1000000] [--rows 100000] [--database-url postgres://…/jiuzhu_bench]
+
+* **floor**: read the same xlsx with python-calamine and COPY its raw rows into a bare table;
+* **import**: the product's import of that file (``batch_receive`` + ``batch_import_now``: read, header
+  detection, validation of every row, matching against the registry, warning rules, rows stored, leads
+  raised through ``cases.services.lead_report``), one transaction, as the upload page's task runs it.
+
+It prints both, the ratio, and the goal of DESIGN §10 (< 15 s, ≤ 3× the floor). It builds its own
+registry with ``seed_demo`` in a separate database (default ``jiuzhu_bench``, created when missing; the
+1,000,000-person build takes about 7 minutes once, later runs reuse it) and removes what an earlier run
+of this bench imported, so every run measures the same work. Not part of ``make test``.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=1_000_000, help="registry size (built once)")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows in the delivery")
+    parser.add_argument("--warn-share", type=float, default=0.01,
+                        help="share of rows with one stay of at least 20,000 yuan (default 1 %%)")
+    parser.add_argument("--unknown-share", type=float, default=0.005,
+                        help="share of rows with an ID of the district not in the registry (registered; default 0.5 %%)")
+    parser.add_argument("--database-url", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jiuzhu_bench"))
+    parser.add_argument("--seed", type=int, default=None, help="random seed of the generated file")
+    return parser.parse_args()
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
+                         user=parts.username or "postgres", password=parts.password, dbname="postgres",
+                         autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.pop("REDIS_URL", None)  # the bench imports in-process, like the command
+    os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every query in memory
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def build_registry(people: int) -> None:
+    from django.core.management import call_command
+
+    from cases.models import Person
+
+    call_command("migrate", verbosity=0)
+    have = Person.objects.count()
+    if have == 0:
+        print(f"building a registry of {people:,} people with seed_demo (once; about 7 minutes for 1,000,000)…")
+        started = time.perf_counter()
+        call_command("seed_demo", people=people, verbosity=1)
+        print(f"  built in {time.perf_counter() - started:.0f} s")
+    elif have < people * 0.95:
+        print(f"note: the registry has {have:,} people, fewer than the {people:,} asked for "
+              f"(seed_demo fills an empty district only; drop the database to rebuild it)")
+
+
+def clean_previous(feed) -> None:
+    """Remove what earlier runs of this bench imported, so each run does the same work."""
+    from django.db import connection
+
+    from cases.models import Lead
+    from intake.models import FeedBatch
+
+    batches = list(FeedBatch.objects.filter(feed=feed).values_list("pk", flat=True))
+    if not batches:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            CREATE TEMP TABLE bench_old_leads AS
+            SELECT DISTINCT lead_id AS id FROM intake_feedrow WHERE feed_id = %s AND lead_id IS NOT NULL
+        """, [feed.pk])
+        cursor.execute("DELETE FROM cases_leadsource_suspected_relief WHERE leadsource_id IN "
+                       "(SELECT id FROM cases_leadsource WHERE origin_type = 'intake.FeedRow')")
+        cursor.execute("DELETE FROM cases_leadsource WHERE origin_type = 'intake.FeedRow'")
+        cursor.execute("DELETE FROM intake_feedrow WHERE feed_id = %s", [feed.pk])
+        cursor.execute("DELETE FROM intake_feedrejectedrow WHERE batch_id = ANY(%s)", [batches])
+        cursor.execute("UPDATE intake_feeddeadline SET batch_id = NULL WHERE batch_id = ANY(%s)", [batches])
+        cursor.execute("DELETE FROM intake_feedbatch WHERE id = ANY(%s)", [batches])
+        # Leads that only the bench's rows raised: gone with their relief, causes and history.
+        cursor.execute("""
+            DELETE FROM bench_old_leads o WHERE EXISTS (SELECT 1 FROM cases_leadsource s WHERE s.lead_id = o.id)
+        """)
+        for table in ("cases_lead_suspected_relief", "cases_lead_causes"):
+            cursor.execute(f"DELETE FROM {table} WHERE lead_id IN (SELECT id FROM bench_old_leads)")
+        cursor.execute("DELETE FROM cases_historicallead WHERE id IN (SELECT id FROM bench_old_leads)")
+        cursor.execute("DELETE FROM referrals_notification WHERE subject_type = 'cases.Lead' AND "
+                       "subject_id IN (SELECT id::text FROM bench_old_leads)")
+        cursor.execute("DELETE FROM cases_lead WHERE id IN (SELECT id FROM bench_old_leads)")
+        cursor.execute("DROP TABLE bench_old_leads")
+    print(f"removed {len(batches)} earlier bench deliveries; {Lead.objects.count():,} leads remain")
+
+
+HEADER = ["序号", "参保人姓名", "公民身份号码", "就诊机构", "结算日期", "住院总费用（元）", "个人负担(元)", "家庭住址",
+          "联系电话", "备注"]
+
+
+def write_file(path: Path, *, rows: int, warn_share: float, unknown_share: float, rng: random.Random,
+               start: dt.date) -> dict:
+    """A 10-column export like the 医保 system's: title rows, messy IDs, amounts with 元 and commas, dates as
+    text and as date cells; 1 % bad check digits, 0.5 % unknown IDs of the district, 0.5 % of another."""
+    import xlsxwriter
+    from django.db import connection
+
+    from common import resident_id
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, name FROM cases_person TABLESAMPLE SYSTEM (20) LIMIT %s", [rows])
+        people = cursor.fetchall()
+        if len(people) < rows:
+            cursor.execute("SELECT id_number, name FROM cases_person ORDER BY random() LIMIT %s", [rows])
+            people = cursor.fetchall()
+    rng.shuffle(people)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    ws = wb.add_worksheet("结算明细")
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_string(0, 0, f"博山区城乡居民医保住院结算明细（{start:%Y年%m月}）")
+    ws.write_string(1, 0, "填报单位：区医疗保障分局")
+    ws.write_row(3, 0, HEADER)
+    kinds = {"ok": 0, "bad": 0, "unknown": 0, "outside": 0, "warn": 0}
+    for n in range(rows):
+        number, name = people[n % len(people)]
+        roll = rng.random()
+        if roll < 0.01:
+            number = number[:-1] + ("0" if number[-1] != "0" else "1")
+            kinds["bad"] += 1
+        elif roll < 0.01 + unknown_share:
+            number = resident_id.build("370304", dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(20000)),
+                                       rng.randrange(1000))
+            kinds["unknown"] += 1
+        elif roll < 0.015 + unknown_share:
+            number = resident_id.build("500114", dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(20000)),
+                                       rng.randrange(1000))
+            kinds["outside"] += 1
+        else:
+            kinds["ok"] += 1
+        shown = number
+        if n % 10 == 0:
+            shown = f"{number[:6]} {number[6:14]} {number[14:]}".lower()
+        warn = rng.random() < warn_share
+        kinds["warn"] += warn
+        amount = rng.uniform(20000, 60000) if warn else rng.uniform(50, 3000)
+        r = 4 + n
+        ws.write_number(r, 0, n + 1)
+        ws.write_string(r, 1, name)
+        ws.write_string(r, 2, shown)
+        ws.write_string(r, 3, "博山区人民医院" if n % 3 else "博山区中医院")
+        day = start + dt.timedelta(days=n % 28)
+        if n % 2:
+            ws.write_datetime(r, 4, dt.datetime(day.year, day.month, day.day), date_fmt)
+        else:
+            ws.write_string(r, 4, f"{day:%Y/%m/%d}")
+        ws.write_number(r, 5, round(amount * 2.5, 2))
+        ws.write_string(r, 6, f"{amount:,.2f}元" if n % 4 == 0 else f"{amount:.2f}")
+        ws.write_string(r, 7, "域城镇南域城社区" if 0.01 <= roll < 0.01 + unknown_share else "")
+        ws.write_string(r, 8, f"138{rng.randrange(10**8):08d}")
+        ws.write_string(r, 9, "")
+    ws.write_string(4 + rows, 0, "合计")
+    wb.close()
+    return kinds
+
+
+def floor(path: Path) -> tuple[float, int]:
+    """python-calamine read + COPY of the raw rows into a bare table: the least any import can do."""
+    import python_calamine
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_raw (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, "
+                       "c7 text, c8 text, c9 text, c10 text) ON COMMIT DROP")
+        with cursor.copy("COPY bench_raw FROM STDIN") as copy:
+            for row in rows:
+                cells = [str(c) for c in row[:10]] + [""] * (10 - len(row))
+                copy.write_row(cells)
+        cursor.execute("SELECT count(*) FROM bench_raw")
+        count = cursor.fetchone()[0]
+    return time.perf_counter() - started, count
+
+
+def main() -> None:
+    args = parse_args()
+    ensure_database(args.database_url)
+    setup(args.database_url)
+    from django.utils import timezone
+
+    from accounts.models import Region
+    from intake.feeds.choices import BatchSource
+    from intake.feeds.deadlines import default_period
+    from intake.feeds.services import batch_import_now, batch_receive, counts_of, feeds_install_standard
+    from intake.models import Feed
+
+    build_registry(args.people)
+    from django.conf import settings
+
+    district = Region.objects.get(code=f"{settings.DISTRICT_CODE}000000")
+    feeds_install_standard(district=district)
+    feed = Feed.objects.get(district=district, code="medical_inpatient")
+    clean_previous(feed)
+    start, end = default_period(feed, timezone.localdate())
+    rng = random.Random(args.seed if args.seed is not None else time.time_ns())
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "医保住院结算明细.xlsx"
+        t = time.perf_counter()
+        kinds = write_file(path, rows=args.rows, warn_share=args.warn_share, unknown_share=args.unknown_share,
+                           rng=rng, start=start)
+        print(f"file: {args.rows:,} rows × {len(HEADER)} columns, {path.stat().st_size / 1e6:.1f} MB, written in "
+              f"{time.perf_counter() - t:.1f} s ({kinds})")
+        from cases.models import Person
+
+        print(f"registry: {Person.objects.count():,} people")
+
+        floor_s, copied = floor(path)
+        print(f"floor  (calamine read + COPY of {copied:,} raw rows): {floor_s:6.2f} s")
+
+        started = time.perf_counter()
+        batch = batch_receive(feed=feed, user=None, filename=path.name, data=path.read_bytes(),
+                              source=BatchSource.COMMAND, period_start=start, period_end=end)
+        received = time.perf_counter() - started
+        batch = batch_import_now(batch=batch)
+        import_s = time.perf_counter() - started
+    counts = counts_of(batch)
+    print(f"import (receive {received:.2f} s + validate, match, rules, store, leads; one transaction): "
+          f"{import_s:6.2f} s  [{batch.status}]")
+    print(f"  counts: {counts}")
+    ratio = import_s / floor_s
+    print(f"ratio import / floor: {ratio:.1f}×   goal: < 15 s and ≤ 3× the floor → "
+          f"{'met' if import_s < 15 and ratio <= 3 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Delivery periods and due dates of feeds, and the chaser of missing deliveries (DESIGN §5, seed 003).
+
+| cadence | a delivery covers | due |
+|---|---|---|
+| weekly (残联, 民政, 市民投诉中心) | last week, Monday–Sunday | the Monday after it (overdue from Tuesday) |
+| monthly (卫健, 医保, 乡村振兴) | last month | the feed's ``due_day`` (5th) of the next month |
+| yearly (教体, 医保 cumulative) | the calendar year | 31 December |
+| event (宣传, 应急, 交警, 消防) | the events of the last ``event_window_days`` | not scheduled: nothing to chase |
+
+A missing delivery is a :class:`~intake.models.FeedDeadline` row without ``delivered_at``; the daily
+chaser (:func:`deliveries_chase`, run by :func:`intake.feeds.tasks.chase_missing_deliveries`) sends it
+up the referrals reminder ladder (reminder → written reminder → escalation to the district centre)
+to the department's liaisons, once per step.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import FeedCadence
+
+LOOKBACK_PERIODS = 3
+
+
+def period_containing(feed, day: dt.date) -> tuple[dt.date, dt.date] | None:
+    if feed.cadence == FeedCadence.WEEKLY:
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=6)
+    if feed.cadence == FeedCadence.MONTHLY:
+        start = day.replace(day=1)
+        return start, start + relativedelta(months=1) - dt.timedelta(days=1)
+    if feed.cadence == FeedCadence.YEARLY:
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    return None
+
+
+def previous_period(feed, period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    return period_containing(feed, period[0] - dt.timedelta(days=1))
+
+
+def due_on(feed, period: tuple[dt.date, dt.date]) -> dt.date | None:
+    start, end = period
+    if feed.cadence == FeedCadence.WEEKLY:
+        return end + dt.timedelta(days=1)
+    if feed.cadence == FeedCadence.MONTHLY:
+        first = end + dt.timedelta(days=1)
+        return first.replace(day=max(1, min(feed.due_day, 28)))
+    if feed.cadence == FeedCadence.YEARLY:
+        return dt.date(end.year, 12, 31)
+    return None
+
+
+def default_period(feed, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a delivery made ``today`` normally covers (the upload form's default)."""
+    if feed.cadence == FeedCadence.EVENT:
+        return today - dt.timedelta(days=feed.event_window_days), today
+    if feed.cadence == FeedCadence.YEARLY:
+        return period_containing(feed, today)
+    return previous_period(feed, period_containing(feed, today))
+
+
+def recent_due_periods(feed, today: dt.date) -> list[tuple[tuple[dt.date, dt.date], dt.date]]:
+    """The last few periods already due (due date before today) since the feed exists, newest first."""
+    if feed.cadence == FeedCadence.EVENT:
+        return []
+    created = timezone.localdate(feed.created_at)
+    found = []
+    period = period_containing(feed, today)
+    for _step in range(LOOKBACK_PERIODS + 2):
+        due = due_on(feed, period)
+        if due < created:
+            break
+        if due < today:
+            found.append((period, due))
+            if len(found) >= LOOKBACK_PERIODS:
+                break
+        period = previous_period(feed, period)
+    return found
+
+
+def deadlines_ensure(*, today: dt.date) -> int:
+    """Create the deadline rows of recent periods (idempotent). Returns how many were created."""
+    from ..models import Feed, FeedDeadline
+
+    created = 0
+    for feed in Feed.objects.filter(is_active=True).exclude(cadence=FeedCadence.EVENT):
+        for (start, end), due in recent_due_periods(feed, today):
+            _obj, new = FeedDeadline.objects.get_or_create(feed=feed, period_start=start, period_end=end,
+                                                           defaults={"due_on": due})
+            created += new
+    return created
+
+
+def mark_delivered(batch) -> int:
+    """A finished delivery fulfils every deadline of its feed whose period it covers."""
+    from ..models import FeedDeadline
+
+    feed = batch.feed
+    if feed.cadence == FeedCadence.EVENT:
+        return 0
+    period = period_containing(feed, batch.period_start)
+    while period is not None and period[1] <= batch.period_end:
+        if period[0] >= batch.period_start:
+            FeedDeadline.objects.get_or_create(feed=feed, period_start=period[0], period_end=period[1],
+                                               defaults={"due_on": due_on(feed, period)})
+        period = period_containing(feed, period[1] + dt.timedelta(days=1))
+    return (FeedDeadline.objects.filter(feed=feed, delivered_at__isnull=True, period_start__gte=batch.period_start,
+                                        period_end__lte=batch.period_end)
+            .update(delivered_at=batch.finished_at or timezone.now(), batch=batch))
+
+
+def deliveries_chase(*, today: dt.date, calendar=None) -> dict[str, int]:
+    """Send today's ladder step for every delivery still missing after its due date."""
+    from referrals.ladder import chase
+    from referrals.services import department_liaisons, district_centre
+
+    from ..models import FeedDeadline
+
+    deadlines_ensure(today=today)
+    counts: dict[str, int] = {}
+    missing = (FeedDeadline.objects.filter(delivered_at__isnull=True, due_on__lt=today, feed__is_active=True)
+               .select_related("feed", "feed__department", "feed__district").order_by("due_on", "pk"))
+    for deadline in missing:
+        feed = deadline.feed
+        department = feed.department
+        with transaction.atomic():
+            reminder = chase(
+                subject=deadline, due_on=deadline.due_on, today=today, region=feed.district, department=department,
+                recipient_name=department.name, recipients=department_liaisons(department=department),
+                escalate_to=district_centre(district_code=feed.district.code[:6]),
+                title=_("%(department)s has not delivered %(feed)s for %(start)s to %(end)s (due %(due)s)") % {
+                    "department": department.short_name or department.name, "feed": feed.name,
+                    "start": deadline.period_start.isoformat(), "end": deadline.period_end.isoformat(),
+                    "due": deadline.due_on.isoformat()},
+                body=_("Please deliver the data as a file on the upload page or through the API. Seed 003 sets "
+                       "the cadence; a missing delivery is reported to the district centre."),
+                url=reverse("intake:feed_upload", args=[feed.pk]), calendar=calendar)
+        if reminder is not None:
+            counts[reminder.level] = counts.get(reminder.level, 0) + 1
+    return counts

@@ -1,0 +1,615 @@
+"""Writes of department feeds: receiving a delivery, confirming it, importing it all or nothing.
+
+A delivery (``FeedBatch``) is received (file, API push or command), previewed with its detected
+column mapping, committed, and imported by :func:`batch_process` — in a Celery task for uploads, in
+the request for API pushes and in the process for the command. The import is **one transaction**:
+every accepted row is stored and acted on (leads raised, evidence added, people registered), or,
+on any error, nothing is. Re-delivery changes nothing: the same file (checksum per file) is
+recognised as a duplicate, and the same row in any later delivery (checksum per row, unique per
+feed) is counted as unchanged; leads are raised through :func:`cases.services.lead_report`, which
+takes each row's origin once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import RegionLevel, Role
+from accounts.models import Department, Region
+from cases.choices import Channel, DiscoveryMethod, SourceType
+from cases.models import HardshipCause, Person, ReliefKind
+from cases.services import LeadError, RegistryError, lead_report, person_register
+from common import resident_id
+
+from ..models import (
+    Feed, FeedBatch, FeedColumn, FeedRejectedRow, FeedRow, WarningRule, WarningThreshold,
+)
+from . import deadlines
+from .choices import BatchSource, BatchStatus, RowOutcome
+from .parsing import ColumnSpec, HeaderMatch, ParseError, Table, detect_header, missing_required, read_table
+from .rules import RuleBook, already_covered, causes_of, relief_of
+from .validation import ParsedRow, RejectedRow, RowValidator
+
+log = logging.getLogger(__name__)
+
+# Who delivers for a department besides its liaisons: the district centre (on their behalf) and admins.
+DISTRICT_DELIVERERS = frozenset({Role.DISTRICT_STAFF, Role.ADMINISTRATOR})
+CHUNK = 5000
+PROGRESS_EVERY = 500
+PROGRESS_TTL = 24 * 3600
+
+
+class FeedError(Exception):
+    """A delivery that cannot be received or imported; the message is for the user, in Chinese."""
+
+
+# --- definitions -------------------------------------------------------------------------------
+def feeds_install_standard(*, district: Region) -> int:
+    """The twelve standard feeds for a district that has none yet (idempotent). Returns how many were made."""
+    from .standard import install
+
+    if district.level != RegionLevel.DISTRICT:
+        district = Region.objects.get(code=f"{district.code[:6]}000000")
+    with transaction.atomic():
+        Region.objects.select_for_update().filter(pk=district.pk).first()
+        return install(district=district, Feed=Feed, FeedColumn=FeedColumn, WarningRule=WarningRule,
+                       WarningThreshold=WarningThreshold, Department=Department, ReliefKind=ReliefKind,
+                       HardshipCause=HardshipCause)
+
+
+def column_specs(feed: Feed) -> list[ColumnSpec]:
+    specs = []
+    for column in feed.columns.all().order_by("order", "id"):
+        spec = ColumnSpec.of(column)
+        from .parsing import normalise_header
+
+        specs.append(ColumnSpec(key=spec.key, label=spec.label, kind=spec.kind, required=spec.required,
+                                names=tuple(dict.fromkeys((*spec.names, normalise_header(spec.key))))))
+    return specs
+
+
+def can_deliver(user, feed: Feed) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_perm("intake.add_feedbatch"):
+        return False
+    if user.role == Role.DEPARTMENT_LIAISON:
+        return user.department_id == feed.department_id
+    return user.role in DISTRICT_DELIVERERS and user.region.district_code == feed.district.code[:6]
+
+
+def _check_can_deliver(user, feed: Feed) -> None:
+    if not can_deliver(user, feed):
+        raise FeedError(_("You cannot deliver data for %(feed)s: only its department's liaisons and the district "
+                          "centre can.") % {"feed": feed.name})
+
+
+# --- receiving --------------------------------------------------------------------------------------
+def _checked_period(feed: Feed, period_start: dt.date | None, period_end: dt.date | None,
+                    today: dt.date) -> tuple[dt.date, dt.date]:
+    default_start, default_end = deadlines.default_period(feed, today)
+    start, end = period_start or default_start, period_end or default_end
+    if start > end:
+        raise FeedError(_("The period starts after it ends."))
+    if start > today:
+        raise FeedError(_("The period cannot start in the future."))
+    if (end - start).days > 400:
+        raise FeedError(_("A delivery covers at most one year."))
+    return start, end
+
+
+def _detect(feed: Feed, table: Table) -> HeaderMatch:
+    try:
+        return detect_header(table, column_specs(feed))
+    except ParseError as exc:
+        raise FeedError(str(exc)) from exc
+
+
+@transaction.atomic
+def batch_receive(*, feed: Feed, user, filename: str, data: bytes, source: str = BatchSource.UPLOAD,
+                  period_start: dt.date | None = None, period_end: dt.date | None = None,
+                  idempotency_key: str = "", department: Department | None = None) -> FeedBatch:
+    """Store a delivered file and its detected column mapping. Uploads wait for confirmation (preview);
+    API pushes and the command are queued at once (``source``)."""
+    if source == BatchSource.API:
+        if department is None or department.pk != feed.department_id:
+            raise FeedError(_("This token belongs to another department."))
+    elif source == BatchSource.UPLOAD or user is not None:
+        _check_can_deliver(user, feed)
+    if not feed.is_active:
+        raise FeedError(_("The feed %(feed)s is not active.") % {"feed": feed.name})
+    today = timezone.localdate()
+    start, end = _checked_period(feed, period_start, period_end, today)
+    try:
+        table = read_table(data, filename)
+    except ParseError as exc:
+        raise FeedError(str(exc)) from exc
+    header = _detect(feed, table)
+    batch = FeedBatch(
+        feed=feed, district_id=feed.district_id, department_id=feed.department_id, source=source,
+        status=BatchStatus.PREVIEW if source == BatchSource.UPLOAD else BatchStatus.QUEUED,
+        file_name=filename[:200], file_size=len(data), checksum=hashlib.sha256(data).hexdigest(),
+        idempotency_key=idempotency_key, period_start=start, period_end=end, sheet_name=table.sheet_name[:64],
+        header_row=table.row_number(header.header_index),
+        mapping={str(i): key for i, key in header.mapping.items()},
+        rows_total=max(0, len(table.rows) - header.data_start),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    batch.file.save(f"delivery{_safe_ext(filename)}", ContentFile(data), save=False)
+    batch.save()
+    return batch
+
+
+def _safe_ext(filename: str) -> str:
+    from .parsing import extension_of
+
+    ext = extension_of(filename)
+    return ext if ext in (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".json") else ".bin"
+
+
+def _read_batch_table(batch: FeedBatch) -> Table:
+    with batch.file.open("rb") as f:
+        data = f.read()
+    try:
+        return read_table(data, batch.file_name or batch.file.name)
+    except ParseError as exc:
+        raise FeedError(str(exc)) from exc
+
+
+def _header_of(batch: FeedBatch, table: Table) -> HeaderMatch:
+    header = _detect(batch.feed, table)
+    header.mapping = {int(i): key for i, key in (batch.mapping or {}).items() if key}
+    header.missing_required = missing_required(header.mapping, column_specs(batch.feed))
+    return header
+
+
+@dataclass
+class Preview:
+    headers: list[str]
+    header_row: int
+    mapping: dict[int, str]
+    missing_required: list[str]
+    sample: list[tuple[int, list[str], str]]  # row number, cells, Chinese reason ("" when accepted)
+    accepted: int | None
+    rejected: int | None
+    data_rows: int
+    columns: list[ColumnSpec] = field(default_factory=list)
+
+
+PREVIEW_SAMPLE = 15
+PREVIEW_FULL_LIMIT = 20000
+
+
+def batch_preview(*, batch: FeedBatch) -> Preview:
+    """The detected header, the mapping, the first rows with their verdicts and (for files up to 20,000 rows)
+    how many rows would be accepted and rejected."""
+    from .parsing import cell_text
+
+    table = _read_batch_table(batch)
+    header = _header_of(batch, table)
+    specs = column_specs(batch.feed)
+    validator = RowValidator(feed_id=batch.feed_id, specs=specs, mapping=header.mapping,
+                             period_start=batch.period_start, period_end=batch.period_end,
+                             today=timezone.localdate())
+    data_rows = table.rows[header.data_start:]
+    sample, accepted, rejected = [], 0, 0
+    full = len(data_rows) <= PREVIEW_FULL_LIMIT and not header.missing_required
+    for offset, cells in enumerate(data_rows):
+        if not full and len(sample) >= PREVIEW_SAMPLE:
+            break
+        number = table.row_number(header.data_start + offset)
+        result = validator.validate(number, cells) if not header.missing_required else None
+        if isinstance(result, RejectedRow):
+            rejected += 1
+        elif isinstance(result, ParsedRow):
+            accepted += 1
+        if len(sample) < PREVIEW_SAMPLE and (result is not None or header.missing_required):
+            if any(cell_text(c) for c in cells):
+                sample.append((number, [cell_text(c) for c in cells],
+                               result.reason if isinstance(result, RejectedRow) else ""))
+    return Preview(headers=header.headers, header_row=table.row_number(header.header_index), mapping=header.mapping,
+                   missing_required=header.missing_required, sample=sample, accepted=accepted if full else None,
+                   rejected=rejected if full else None, data_rows=len(data_rows), columns=specs)
+
+
+@transaction.atomic
+def batch_set_mapping(*, batch: FeedBatch, user, mapping: dict[int, str]) -> FeedBatch:
+    """Correct the detected mapping before committing: each file column → one feed column (or none)."""
+    _check_can_deliver(user, batch.feed)
+    batch = FeedBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.PREVIEW:
+        raise FeedError(_("This delivery has already been confirmed."))
+    keys = {c.key for c in batch.feed.columns.all()}
+    cleaned: dict[str, str] = {}
+    for index, key in mapping.items():
+        if not key:
+            continue
+        if key not in keys:
+            raise FeedError(_("Unknown column: %(key)s.") % {"key": key})
+        if key in cleaned.values():
+            label = batch.feed.columns.get(key=key).label
+            raise FeedError(_("Two columns of the file are mapped to %(column)s.") % {"column": label})
+        cleaned[str(int(index))] = key
+    batch.mapping = cleaned
+    batch.save(update_fields=["mapping"])
+    return batch
+
+
+@transaction.atomic
+def batch_commit(*, batch: FeedBatch, user) -> FeedBatch:
+    """Confirm a previewed delivery: it is queued and imported in the background. Safe to call twice."""
+    _check_can_deliver(user, batch.feed)
+    batch = FeedBatch.objects.select_for_update().select_related("feed").get(pk=batch.pk)
+    if batch.status != BatchStatus.PREVIEW:
+        if batch.status == BatchStatus.CANCELLED:
+            raise FeedError(_("This delivery was cancelled."))
+        return batch
+    missing = missing_required({int(i): k for i, k in batch.mapping.items()}, column_specs(batch.feed))
+    if missing:
+        raise FeedError(_("Required columns are not mapped: %(columns)s.") % {"columns": "、".join(missing)})
+    batch.status = BatchStatus.QUEUED
+    batch.save(update_fields=["status"])
+    batch_enqueue(batch)
+    return batch
+
+
+def batch_enqueue(batch: FeedBatch) -> None:
+    from .tasks import import_delivery
+
+    batch_id = batch.pk
+    _progress(batch_id, done=0, total=max(1, batch.rows_total) * 2, phase="queued")
+    transaction.on_commit(lambda: import_delivery.delay(batch_id))
+
+
+@transaction.atomic
+def batch_cancel(*, batch: FeedBatch, user) -> FeedBatch:
+    _check_can_deliver(user, batch.feed)
+    batch = FeedBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == BatchStatus.PREVIEW:
+        batch.status = BatchStatus.CANCELLED
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "finished_at"])
+        batch.file.delete(save=True)
+    elif batch.status != BatchStatus.CANCELLED:
+        raise FeedError(_("Only a delivery not yet confirmed can be cancelled."))
+    return batch
+
+
+# --- progress (in the cache: the import's own transaction is invisible until it commits) --------------
+def progress_key(batch_id: int) -> str:
+    return f"intake:feeds:progress:{batch_id}"
+
+
+def _progress(batch_id: int, *, done: int, total: int, phase: str, started: float | None = None) -> None:
+    cache.set(progress_key(batch_id), {"done": done, "total": total, "phase": phase,
+                                       "started": started or time.time(), "at": time.time()}, PROGRESS_TTL)
+
+
+# --- importing ------------------------------------------------------------------------------------
+def batch_process(*, batch_id: int, task_id: str = "") -> FeedBatch:
+    """Import a queued delivery, all or nothing. Reruns are free: a delivery is claimed once (a
+    conditional update), and a rerun of a finished one returns it unchanged."""
+    from django.db.models import Q
+
+    claimed = (FeedBatch.objects.filter(pk=batch_id)
+               .filter(Q(status=BatchStatus.QUEUED) | Q(status=BatchStatus.PROCESSING, task_id=task_id or "-"))
+               .update(status=BatchStatus.PROCESSING, started_at=timezone.now(), task_id=task_id[:64]))
+    batch = FeedBatch.objects.select_related("feed", "feed__district", "feed__department").get(pk=batch_id)
+    if not claimed:
+        return batch
+    try:
+        _import(batch)
+    except FeedError as exc:
+        _fail(batch, str(exc))
+    except Exception as exc:
+        log.exception("feed delivery %s failed", batch_id)
+        _fail(batch, _("The import failed and nothing was stored (%(error)s). Please try again or contact the "
+                       "administrator.") % {"error": exc.__class__.__name__})
+        raise
+    return FeedBatch.objects.get(pk=batch_id)
+
+
+def _fail(batch: FeedBatch, message: str) -> None:
+    FeedBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, error=message, finished_at=timezone.now())
+    _progress(batch.pk, done=0, total=1, phase="failed")
+
+
+@dataclass
+class _Counts:
+    accepted: int = 0
+    rejected: int = 0
+    unchanged: int = 0
+    matched: int = 0
+    leads_raised: int = 0
+    evidence_added: int = 0
+    kept_on_file: int = 0
+    people_created: int = 0
+    transfer_out: int = 0
+
+
+def _validate(batch: FeedBatch, table: Table, header: HeaderMatch, report) -> tuple[list[ParsedRow], list[RejectedRow]]:
+    validator = RowValidator(feed_id=batch.feed_id, specs=column_specs(batch.feed), mapping=header.mapping,
+                             period_start=batch.period_start, period_end=batch.period_end,
+                             today=timezone.localdate())
+    parsed, rejected = [], []
+    for offset, cells in enumerate(table.rows[header.data_start:]):
+        result = validator.validate(table.row_number(header.data_start + offset), cells)
+        if isinstance(result, ParsedRow):
+            parsed.append(result)
+        elif isinstance(result, RejectedRow):
+            rejected.append(result)
+        if offset % PROGRESS_EVERY == 0:
+            report(offset)
+    return parsed, rejected
+
+
+class VillageLocator:
+    """The village an address names (longest village name it contains; the township's name decides ties)."""
+
+    SUFFIXES = ("社区居民委员会", "社区居委会", "居民委员会", "村民委员会", "居委会", "村委会")
+
+    def __init__(self, district_code: str):
+        self.candidates: list[tuple[str, Region]] = []
+        villages = Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=district_code) \
+            .select_related("parent")
+        for village in villages:
+            names = {village.name}
+            for suffix in self.SUFFIXES:
+                if village.name.endswith(suffix):
+                    base = village.name[: -len(suffix)]
+                    names.add(base + ("社区" if "社区" in suffix else "村" if "村" in suffix else ""))
+                    if len(base) >= 2:
+                        names.add(base)
+            for name in names:
+                if len(name) >= 2:
+                    self.candidates.append((name, village))
+        self.candidates.sort(key=lambda c: -len(c[0]))
+
+    @staticmethod
+    def _township_names(township: Region) -> list[str]:
+        name = township.name
+        names = [name]
+        for suffix in ("街道办事处", "街道", "镇", "乡"):
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                names.append(name[: -len(suffix)])
+        return names
+
+    def locate(self, address: str) -> Region | None:
+        address = (address or "").strip()
+        if not address:
+            return None
+        found: list[Region] = []
+        best_len = 0
+        for name, village in self.candidates:
+            if len(name) < best_len:
+                break
+            if name in address:
+                best_len = len(name)
+                found.append(village)
+        if len({v.pk for v in found}) == 1:
+            return found[0]
+        with_township = [v for v in found if any(t in address for t in self._township_names(v.parent))]
+        return with_township[0] if len({v.pk for v in with_township}) == 1 else None
+
+
+def _describe(feed: Feed, row: ParsedRow, warnings) -> str:
+    parts = [_("%(feed)s (%(department)s), row %(row)s: %(name)s") % {
+        "feed": feed.name, "department": feed.department.name, "row": row.row_number, "name": row.name}]
+    if row.event_date:
+        parts.append(row.event_date.isoformat())
+    if row.amount is not None:
+        parts.append(_("%(amount)s yuan") % {"amount": f"{row.amount:,.2f}"})
+    extras = [v for k, v in row.data.items() if k not in ("address", "phone") and v]
+    if extras:
+        parts.append("，".join(extras)[:300])
+    text = "；".join(parts) + "。"
+    if warnings:
+        text += "\n" + "\n".join(w.text for w in warnings)
+    return text
+
+
+def _import(batch: FeedBatch) -> None:
+    feed = batch.feed
+    started = time.time()
+    table = _read_batch_table(batch)
+    header = _header_of(batch, table)
+    if header.missing_required:
+        raise FeedError(_("Required columns are not mapped: %(columns)s.") % {"columns": "、".join(header.missing_required)})
+    total_rows = max(1, len(table.rows) - header.data_start)
+    total = total_rows * 2
+
+    def report(done: int, phase: str = "validating") -> None:
+        _progress(batch.pk, done=done, total=total, phase=phase, started=started)
+
+    parsed, rejected = _validate(batch, table, header, report)
+    report(total_rows, "matching")
+    counts = _Counts(accepted=len(parsed), rejected=len(rejected))
+    today = timezone.localdate()
+    with transaction.atomic():
+        # One import per feed at a time: yearly sums and "unchanged" see every earlier delivery.
+        Feed.objects.select_for_update().filter(pk=feed.pk).first()
+        duplicate = (FeedBatch.objects.filter(feed=feed, checksum=batch.checksum, status=BatchStatus.DONE)
+                     .exclude(pk=batch.pk).order_by("pk").first()) if batch.checksum else None
+        if duplicate is not None:
+            counts.unchanged = len(parsed)
+            _finish(batch, counts, rejected, duplicate_of=duplicate)
+            report(total, "done")
+            return
+        new_rows = _new_rows(feed, parsed)
+        counts.unchanged = len(parsed) - len(new_rows)
+        people = _people(new_rows)
+        district_code = feed.district.code[:6]
+        locator = None
+        for row in list(new_rows):
+            if row.id_number in people or not row.id_number.startswith(district_code):
+                continue
+            locator = locator or VillageLocator(district_code)
+            village = locator.locate(row.address)
+            if village is None:
+                new_rows.remove(row)
+                counts.accepted -= 1
+                counts.rejected += 1
+                rejected.append(RejectedRow(row_number=row.row_number, values=_row_values(table, header, row),
+                                            reason=_("ID number %(id)s is not in the registry and the village cannot "
+                                                     "be told from the address (“%(address)s”): please give the "
+                                                     "township and village in the address column.")
+                                            % {"id": resident_id.mask(row.id_number), "address": row.address}))
+                continue
+            try:
+                people[row.id_number] = person_register(id_number=row.id_number, name=row.name, village=village)
+            except (RegistryError, resident_id.ResidentIDError) as exc:
+                raise FeedError(str(exc)) from exc
+            counts.people_created += 1
+        new_rows.sort(key=lambda r: r.row_number)
+        book = RuleBook(feed=feed, batch=batch, rows=[r for r in new_rows if r.id_number in people])
+        objects: list[tuple[FeedRow, list]] = []
+        for row in new_rows:
+            person = people.get(row.id_number)
+            warnings = book.evaluate(row, status=person.assistance_status) if person else []
+            obj = FeedRow(batch=batch, feed=feed, row_number=row.row_number, checksum=row.checksum,
+                          id_number=row.id_number, name=row.name, amount=row.amount, event_date=row.event_date,
+                          year=row.year, data=row.data,
+                          person=person, region_id=person.township_id if person else feed.district_id,
+                          outcome=RowOutcome.RECORDED if person else RowOutcome.TRANSFER_OUT,
+                          rule=warnings[0].rule if warnings else None,
+                          warning="\n".join(w.text for w in warnings))
+            if person is None:
+                counts.transfer_out += 1
+            objects.append((obj, warnings))
+        FeedRow.objects.bulk_create([o for o, _w in objects], batch_size=2000)
+        counts.matched = sum(1 for o, _w in objects if o.person_id) - counts.people_created
+        done_base = total_rows
+        _with_places(people, {o.id_number for o, w in objects if w})
+        changed: list[FeedRow] = []
+        for n, (obj, warnings) in enumerate(objects, start=1):
+            if warnings:
+                person = people[obj.id_number]
+                relief = relief_of(warnings)
+                if already_covered(person.assistance_status, relief):
+                    obj.outcome = RowOutcome.KEPT_ON_FILE
+                    counts.kept_on_file += 1
+                else:
+                    try:
+                        lead, merged = lead_report(
+                            person=person, method=DiscoveryMethod.DATA_PUSH, channel=Channel.DEPARTMENT_DATA,
+                            discovered_on=today, source_type=SourceType.FEED_ROW, by=None,
+                            reporter_name=feed.department.name[:64],
+                            description=_describe(feed, _parsed_of(obj), warnings), suspected_relief=relief,
+                            causes=causes_of(warnings), is_urgent=any(w.rule.is_urgent for w in warnings),
+                            origin=("intake.FeedRow", obj.pk))
+                    except LeadError as exc:
+                        raise FeedError(str(exc)) from exc
+                    obj.lead = lead
+                    obj.outcome = RowOutcome.EVIDENCE_ADDED if merged else RowOutcome.LEAD_RAISED
+                    if merged:
+                        counts.evidence_added += 1
+                    else:
+                        counts.leads_raised += 1
+                changed.append(obj)
+            if n % PROGRESS_EVERY == 0:
+                report(done_base + int(n * total_rows / max(1, len(objects))), "raising leads")
+        FeedRow.objects.bulk_update(changed, ["outcome", "lead"], batch_size=2000)
+        _finish(batch, counts, rejected)
+    report(total, "done")
+
+
+def _parsed_of(obj: FeedRow) -> ParsedRow:
+    return ParsedRow(row_number=obj.row_number, id_number=obj.id_number, name=obj.name, amount=obj.amount,
+                     event_date=obj.event_date, address=obj.data.get("address", ""), data=obj.data, year=obj.year)
+
+
+def _row_values(table: Table, header: HeaderMatch, row: ParsedRow) -> list[str]:
+    from .parsing import cell_text
+
+    index = row.row_number - table.first_row_number
+    cells = table.rows[index] if 0 <= index < len(table.rows) else []
+    return [cell_text(c) for c in cells]
+
+
+def _new_rows(feed: Feed, parsed: list[ParsedRow]) -> list[ParsedRow]:
+    """Rows no earlier delivery of this feed (and no earlier line of this one) already brought."""
+    existing: set[str] = set()
+    checksums = [r.checksum for r in parsed]
+    for i in range(0, len(checksums), CHUNK):
+        existing.update(FeedRow.objects.filter(feed=feed, checksum__in=checksums[i:i + CHUNK])
+                        .values_list("checksum", flat=True))
+    new_rows = []
+    for row in parsed:
+        if row.checksum in existing:
+            continue
+        existing.add(row.checksum)
+        new_rows.append(row)
+    return new_rows
+
+
+def _people(rows: list[ParsedRow]) -> dict[str, Person]:
+    """The registry's people of these rows: only what matching and the rules read (the people who get a lead
+    are loaded whole, with their village and township, by :func:`_with_places`)."""
+    ids = sorted({r.id_number for r in rows})
+    people: dict[str, Person] = {}
+    for i in range(0, len(ids), CHUNK):
+        for person in Person.objects.filter(id_number__in=ids[i:i + CHUNK]).only(
+                "id", "id_number", "name", "assistance_status", "township_id", "village_id"):
+            people[person.id_number] = person
+    return people
+
+
+def _with_places(people: dict[str, Person], ids: set[str]) -> None:
+    """Replace the people in ``ids`` by full rows with their village and township (one query per chunk)."""
+    pks = sorted({people[i].pk for i in ids if i in people})
+    for i in range(0, len(pks), CHUNK):
+        for person in Person.objects.filter(pk__in=pks[i:i + CHUNK]).select_related("village", "township"):
+            people[person.id_number] = person
+
+
+def _finish(batch: FeedBatch, counts: _Counts, rejected: list[RejectedRow], duplicate_of: FeedBatch | None = None):
+    FeedRejectedRow.objects.bulk_create(
+        [FeedRejectedRow(batch=batch, row_number=r.row_number, values=r.values, reason=r.reason)
+         for r in sorted(rejected, key=lambda r: r.row_number)], batch_size=2000)
+    batch.rows_total = counts.accepted + counts.rejected
+    batch.rows_accepted = counts.accepted
+    batch.rows_rejected = counts.rejected
+    batch.rows_unchanged = counts.unchanged
+    batch.matched = counts.matched
+    batch.leads_raised = counts.leads_raised
+    batch.evidence_added = counts.evidence_added
+    batch.kept_on_file = counts.kept_on_file
+    batch.people_created = counts.people_created
+    batch.transfer_out = counts.transfer_out
+    batch.duplicate_of = duplicate_of
+    batch.status = BatchStatus.DONE
+    batch.error = ""
+    batch.finished_at = timezone.now()
+    batch.save()
+    deadlines.mark_delivered(batch)
+
+
+def batch_import_now(*, batch: FeedBatch) -> FeedBatch:
+    """Import a queued delivery in this process (the command and the API push)."""
+    return batch_process(batch_id=batch.pk, task_id=f"sync-{batch.pk}")
+
+
+def counts_of(batch: FeedBatch) -> dict[str, int]:
+    return {
+        "rows": batch.rows_total, "accepted": batch.rows_accepted, "rejected": batch.rows_rejected,
+        "unchanged": batch.rows_unchanged, "matched": batch.matched, "leads_raised": batch.leads_raised,
+        "evidence_added": batch.evidence_added, "kept_on_file": batch.kept_on_file,
+        "people_registered": batch.people_created, "transfer_out": batch.transfer_out,
+    }
+
+
+__all__ = [
+    "FeedError", "batch_cancel", "batch_commit", "batch_import_now", "batch_preview", "batch_process",
+    "batch_receive", "batch_set_mapping", "can_deliver", "column_specs", "counts_of", "feeds_install_standard",
+]

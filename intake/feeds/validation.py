@@ -1,0 +1,220 @@
+"""One row of a delivery → its values, or its row number and every reason it is rejected (in Chinese).
+
+Amounts like ``21,350.00元``, ``￥1,200``, ``2.5万``; dates as Excel serials, date cells or text
+(``2026-10-03``, ``2026/10/3``, ``2026年10月3日``, ``20261003``); ID numbers with spaces, full-width
+digits or a lowercase x (normalised and checked by :mod:`common.resident_id`). Blank rows, total rows,
+repeated header rows and signature lines under the table are skipped, not rejected.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from common import resident_id
+
+from .choices import KEY_ADDRESS, KEY_AMOUNT, KEY_DATE, KEY_ID_NUMBER, KEY_NAME, ColumnKind
+from .parsing import ColumnSpec, cell_text, normalise_header
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("999999999999.99")
+_SKIP_WORDS = ("合计", "总计", "小计", "共计", "制表", "审核", "填报", "负责人", "统计人", "盖章", "说明：", "注：")
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT].*)?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_AMOUNT_NOISE = re.compile(r"[\s,，元圆￥¥]|rmb|cny|人民币", re.IGNORECASE)
+
+
+class ValueProblem(ValueError):
+    """A cell that cannot be read; ``str()`` is the reason in Chinese."""
+
+
+@dataclass
+class ParsedRow:
+    row_number: int
+    id_number: str
+    name: str
+    amount: Decimal | None
+    event_date: dt.date | None
+    address: str
+    data: dict[str, str] = field(default_factory=dict)
+    checksum: str = ""
+    year: int = 0  # the year the row counts in: its date's, else the period's
+
+
+@dataclass
+class RejectedRow:
+    row_number: int
+    values: list[str]
+    reason: str
+
+
+# --- cells ----------------------------------------------------------------------------------------
+def parse_amount(value, label: str) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueProblem(_("%(column)s “%(value)s” is not an amount.") % {"column": label, "value": value})
+    if isinstance(value, (int, float)):
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        raw = text
+        multiplier = Decimal(1)
+        text = _AMOUNT_NOISE.sub("", text)
+        if text.endswith("万"):
+            multiplier, text = Decimal(10000), text[:-1]
+        if text.startswith("(") and text.endswith(")"):
+            text = "-" + text[1:-1]
+        try:
+            amount = Decimal(text) * multiplier
+        except InvalidOperation:
+            raise ValueProblem(_("%(column)s “%(value)s” is not a number.") % {"column": label, "value": raw}) \
+                from None
+        if not amount.is_finite():
+            raise ValueProblem(_("%(column)s “%(value)s” is not a number.") % {"column": label, "value": raw})
+    if amount < 0:
+        raise ValueProblem(_("%(column)s cannot be negative (%(value)s).") % {"column": label, "value": amount})
+    if amount > MAX_AMOUNT:
+        raise ValueProblem(_("%(column)s %(value)s is too large to be real.") % {"column": label, "value": amount})
+    return amount.quantize(CENT)
+
+
+def parse_date(value, label: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        if number.is_integer() and 19000101 <= number <= 21001231:
+            return parse_date(str(int(number)), label)
+        if 1 <= number < 100000:
+            return EXCEL_EPOCH + dt.timedelta(days=int(number))
+        raise ValueProblem(_("%(column)s “%(value)s” is not a date.") % {"column": label, "value": cell_text(value)})
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
+    if match is None and text.isdigit() and 4 <= len(text) <= 5:
+        return EXCEL_EPOCH + dt.timedelta(days=int(text))
+    if match is None:
+        raise ValueProblem(_("%(column)s “%(value)s” is not a date; write it like 2026-10-03.")
+                           % {"column": label, "value": text})
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise ValueProblem(_("%(column)s “%(value)s” is not a real date.") % {"column": label, "value": text}) \
+            from None
+
+
+def parse_id(value) -> str:
+    if isinstance(value, float) and value >= 1e16:
+        raise ValueProblem(_("The ID number was saved by Excel as a number and its last digits are lost "
+                             "(%(value)s). Please format the column as text and export again.")
+                           % {"value": f"{value:.6E}"})
+    return resident_id.parse(cell_text(value)).number
+
+
+def clean_name(value) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value)))
+
+
+# --- rows -------------------------------------------------------------------------------------------
+class RowValidator:
+    """Validates the rows of one delivery: the feed's columns, the detected mapping and the period."""
+
+    def __init__(self, *, feed_id: int, specs: Sequence[ColumnSpec], mapping: dict[int, str],
+                 period_start: dt.date, period_end: dt.date, today: dt.date):
+        self.feed_id = feed_id
+        self.specs = {s.key: s for s in specs}
+        self.mapping = {int(k): v for k, v in mapping.items() if v}
+        self.columns = sorted(self.mapping.items())
+        self.period_start, self.period_end, self.today = period_start, period_end, today
+        self.id_names = set(self.specs[KEY_ID_NUMBER].names) if KEY_ID_NUMBER in self.specs else set()
+
+    def _get(self, cells: Sequence, index: int):
+        return cells[index] if index < len(cells) else ""
+
+    def validate(self, row_number: int, cells: Sequence) -> ParsedRow | RejectedRow | None:
+        """None for a row to skip silently (blank, total, repeated header, signature line)."""
+        values = {key: self._get(cells, i) for i, key in self.columns}
+        texts = {key: cell_text(v) for key, v in values.items()}
+        if not any(cell_text(c) for c in cells):
+            return None
+        id_text, name_text = texts.get(KEY_ID_NUMBER, ""), texts.get(KEY_NAME, "")
+        if not id_text:
+            whole = "".join(cell_text(c) for c in cells)
+            if any(word in whole for word in _SKIP_WORDS) or not any(texts.values()):
+                return None  # a total row or a signature line (also when it sits in the name column)
+        if id_text and normalise_header(id_text) in self.id_names:
+            return None  # the header again (exports that repeat it on every page)
+
+        reasons: list[str] = []
+        id_number = ""
+        try:
+            if not id_text:
+                raise ValueProblem(_("The ID number is missing."))
+            id_number = parse_id(values[KEY_ID_NUMBER])
+        except (ValueProblem, resident_id.ResidentIDError) as exc:
+            reasons.append(str(exc))
+        name = clean_name(values.get(KEY_NAME, ""))
+        if not name:
+            reasons.append(_("The name is missing."))
+        elif len(name) > 32:
+            reasons.append(_("The name is longer than 32 characters."))
+        amount = None
+        event_date = None
+        data: dict[str, str] = {}
+        for key, spec in self.specs.items():
+            if key in (KEY_ID_NUMBER, KEY_NAME):
+                continue
+            raw = values.get(key, "")
+            text = texts.get(key, "")
+            if not text:
+                if spec.required:
+                    reasons.append(_("%(column)s is missing.") % {"column": spec.label})
+                continue
+            try:
+                if spec.kind == ColumnKind.AMOUNT:
+                    parsed = parse_amount(raw, spec.label)
+                    if key == KEY_AMOUNT:
+                        amount = parsed
+                    else:
+                        data[key] = str(parsed)
+                elif spec.kind == ColumnKind.DATE:
+                    parsed_date = parse_date(raw, spec.label)
+                    if key == KEY_DATE:
+                        event_date = parsed_date
+                        self._check_period(parsed_date, spec.label)
+                    else:
+                        data[key] = parsed_date.isoformat()
+                else:
+                    data[key] = text[:500]
+            except ValueProblem as exc:
+                reasons.append(str(exc))
+        if reasons:
+            return RejectedRow(row_number=row_number, values=[cell_text(c) for c in cells], reason="；".join(reasons))
+        address = data.get(KEY_ADDRESS, "")
+        row = ParsedRow(row_number=row_number, id_number=id_number, name=name, amount=amount, event_date=event_date,
+                        address=address, data=data,
+                        year=event_date.year if event_date else self.period_end.year)
+        row.checksum = self.checksum(row)
+        return row
+
+    def _check_period(self, day: dt.date, label: str) -> None:
+        if day > self.today:
+            raise ValueProblem(_("%(column)s %(date)s is in the future.") % {"column": label, "date": day.isoformat()})
+        if not (self.period_start <= day <= self.period_end):
+            raise ValueProblem(_("%(column)s %(date)s is outside the period of this delivery (%(start)s to %(end)s).")
+                               % {"column": label, "date": day.isoformat(), "start": self.period_start.isoformat(),
+                                  "end": self.period_end.isoformat()})
+
+    def checksum(self, row: ParsedRow) -> str:
+        """The same row in any later delivery of this feed has the same checksum (and changes nothing)."""
+        parts = [str(self.feed_id), row.id_number, row.name, str(row.amount or ""),
+                 row.event_date.isoformat() if row.event_date else ""]
+        parts += [f"{k}={v}" for k, v in sorted(row.data.items())]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
