@@ -276,4 +276,11 @@ def seed_demo(*, district_code: str, people: int, seed: int, today: dt.date | No
         open_leads = [lead for lead in made if lead.status in ("accepted", "investigating")]
         result.transfer_forms = demo_transfer_forms(leads=open_leads[: max(len(open_leads) // 3, 1)],
                                                     today=today, seed=seed)
+    # Higher apps add their demo data through hooks (the roster, feed definitions…).
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    for config in apps.get_app_configs():
+        for path in getattr(config, "demo_hooks", ()):
+            import_string(path)(district=district, seed=seed, today=today)
     return result

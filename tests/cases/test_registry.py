@@ -49,6 +49,9 @@ def test_seed_demo_is_realistic_and_deterministic(regions):
     assert Person.objects.exclude(assistance_status="none").exists()
     assert {u.role for u in User.objects.all()} == set(Role.values)
 
+    from intake.models import RosterEntry
+
+    RosterEntry.objects.all().delete()
     Person.tags.through.objects.all().delete()
     Household.objects.update(head=None)
     Person.objects.all().delete()
@@ -69,6 +72,12 @@ def test_seed_demo_raises_leads_in_several_states_and_transfer_forms(regions):
     assert result.transfer_forms == TransferForm.objects.count() > 0
     numbers = list(Lead.objects.order_by("reported_at", "id").values_list("number", flat=True))
     assert numbers == sorted(numbers), "lead numbers follow the order of reporting"
+    # The intake app's demo hook: 特困 people on the key roster with a next visit due.
+    from intake.models import RosterEntry
+
+    tekun = RosterEntry.objects.filter(category="tekun")
+    assert tekun.exists() and not tekun.filter(next_due_on__isnull=True).exists()
+    assert set(tekun.values_list("person__assistance_status", flat=True)) == {"tekun"}
 
 
 def test_seed_demo_command_prints_the_logins_and_refuses_a_second_fill(regions, capsys):
