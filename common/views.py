@@ -53,7 +53,9 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     export_title: str = ""  # the title row of the Excel export
     audit_personal_data = True  # lists of people are personal data (DESIGN §11)
     paginate_by = 25
-    strict = False  # an invalid filter shows the form errors and an empty list
+    strict = False
+    # Further exports of the same filters: (label, url name), e.g. an official ledger.
+    extra_exports: tuple = ()  # an invalid filter shows the form errors and an empty list
 
     def get_paginate_by(self, table_data) -> int:
         try:
@@ -87,7 +89,10 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
+        from django.urls import reverse
+
         context.update(
+            extra_exports=[(label, reverse(name)) for label, name in self.extra_exports],
             title=self.title,
             page_sizes=settings.LIST_PAGE_SIZES,
             current_per_page=self.get_paginate_by(None),

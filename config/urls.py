@@ -15,6 +15,7 @@ urlpatterns = [
     path("registry/", include("cases.urls")),
     path("intake/", include("intake.urls")),
     path("referrals/", include("referrals.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("api/", include("intake.feeds.api_urls")),  # department feed API and its OpenAPI document
     path("", include("accounts.urls")),
 ]
