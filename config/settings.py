@@ -146,6 +146,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Department deliveries not made by their deadline (weekly by Monday, monthly by the 5th…).
     "intake-chase-missing-deliveries": {"task": "intake.feeds.tasks.chase_missing_deliveries",
                                         "schedule": crontab(hour=8, minute=40)},
+    # The public report form stores a captcha per view; expired ones go nightly.
+    "intake-clean-expired-captchas": {"task": "intake.tasks.clean_expired_captchas",
+                                      "schedule": crontab(hour=3, minute=15)},
 }
 # Chasers: a transient database/Redis error is retried after this delay, doubled each time (≤ 10 min).
 CHASER_RETRY_DELAY_SECONDS = env.int("CHASER_RETRY_DELAY_SECONDS", default=60)

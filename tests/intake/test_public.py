@@ -489,3 +489,21 @@ def test_without_a_trusted_proxy_a_forged_address_header_does_not_dodge_the_limi
     page = client.get(form_url(world.township_a)).content.decode()
     assert client.post(form_url(world.township_a), report_data(page),
                        HTTP_X_REAL_IP="198.51.100.2").status_code == 429
+
+
+def test_expired_captchas_are_cleaned_nightly(db, settings):
+    import datetime as dt
+
+    from captcha.models import CaptchaStore
+    from django.utils import timezone
+
+    from intake.tasks import clean_expired_captchas
+
+    old = CaptchaStore.objects.create(challenge="ABCD", response="abcd",
+                                      expiration=timezone.now() - dt.timedelta(minutes=1))
+    fresh = CaptchaStore.objects.create(challenge="EFGH", response="efgh",
+                                        expiration=timezone.now() + dt.timedelta(minutes=5))
+    assert clean_expired_captchas() == 1
+    assert not CaptchaStore.objects.filter(pk=old.pk).exists()
+    assert CaptchaStore.objects.filter(pk=fresh.pk).exists()
+    assert "intake.tasks.clean_expired_captchas" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
