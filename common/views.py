@@ -113,6 +113,18 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     def export_xlsx(self):
         filterset = self.get_filterset(self.get_filterset_class())
         queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset.none()
+        # A list export runs while the user waits and holds its rows in memory: past the cap, ask for
+        # narrower filters instead of tying up a worker for minutes (large ledgers stream elsewhere).
+        limit = settings.LIST_EXPORT_MAX_ROWS
+        if queryset.count() > limit:
+            from django.contrib import messages
+            from django.shortcuts import redirect
+
+            messages.error(self.request, _("More than %(limit)s records match: please narrow the filters "
+                                           "(township, village, dates…) and export again.") % {"limit": f"{limit:,}"})
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            return redirect(f"{self.request.path}?{query.urlencode()}")
         table = self.table_class(queryset)
         header, rows = self.export_rows(table)
         now = timezone.localtime()

@@ -245,6 +245,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 LIST_PAGE_SIZES = (25, 50, 100)
+# A list's "export to Excel" runs in the request; beyond this many rows the user narrows the filters.
+LIST_EXPORT_MAX_ROWS = env.int("LIST_EXPORT_MAX_ROWS", default=50000)
 
 # --- the JSON API for department systems (intake/feeds/api.py) ---------------------------
 # Each API view names its own authentication (the department's token); errors are JSON in Chinese.

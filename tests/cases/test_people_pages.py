@@ -113,3 +113,16 @@ def test_audit_events_cannot_be_changed_or_deleted(client_for, world):
         AuditEvent.objects.all().delete()
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.update(username="x")
+
+
+def test_an_export_too_large_asks_for_narrower_filters_in_chinese(client_for, world, settings):
+    settings.LIST_EXPORT_MAX_ROWS = 2
+    client = client_for(world.users[Role.DISTRICT_STAFF])
+    response = client.get(LIST, {"export": "xlsx", "q": ""}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain and "export=xlsx" not in response.redirect_chain[-1][0]
+    assert "请缩小筛选范围" in html
+    assert not AuditEvent.objects.filter(action="export").exists()
+    # Narrowed to the township: two people, exported.
+    narrowed = client.get(LIST, {"export": "xlsx", "township": world.township_a.pk})
+    assert narrowed["Content-Type"].startswith("application/vnd.openxmlformats")
