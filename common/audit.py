@@ -19,13 +19,15 @@ def client_ip(request) -> str | None:
 
 def audit_record(*, request, action: str, obj: models.Model | None = None,
                  model: type[models.Model] | None = None, detail: str = "") -> AuditEvent:
-    user = request.user if request.user.is_authenticated else None
+    principal = request.user if request.user is not None and request.user.is_authenticated else None
+    # A department system calling the API is not a User: it is recorded by name ("api:<token prefix>").
+    user = principal if isinstance(principal, AuditEvent._meta.get_field("user").related_model) else None
     target = obj if obj is not None else model
     return AuditEvent.objects.create(
         user=user,
-        username=user.get_username() if user else "",
-        role=getattr(user, "role", "") if user else "",
-        region_code=user.region.code if user and getattr(user, "region_id", None) else "",
+        username=principal.get_username() if principal else "",
+        role=getattr(principal, "role", "") if principal else "",
+        region_code=principal.region.code if principal and getattr(principal, "region_id", None) else "",
         action=action,
         object_type=target._meta.label if target is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

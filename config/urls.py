@@ -17,5 +17,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("api/", include("intake.feeds.api_urls")),  # department feed API and its OpenAPI document
+    path("api/transfer-forms/", include("referrals.api_urls")),  # department systems answer transfer forms
     path("", include("accounts.urls")),
 ]

@@ -296,22 +296,27 @@ def _attach(form: TransferForm, uploads: list, by: User | None, via_link: bool, 
 @transaction.atomic
 def transfer_form_answer(*, form: TransferForm, by: User | None, answer_text: str, result: str,
                          attachments: Iterable = (), answerer_name: str = "", via_link: bool = False,
+                         api_department: Department | None = None,
                          now: dt.datetime | None = None) -> TransferForm:
     """Record the answer (调查处理情况 and result), with files. Receives the form if not yet received.
 
     ``by`` is the recipient's user; ``None`` with ``via_link=True`` for an answer
-    through the signed link (then ``answerer_name`` is required). The issuer side
+    through the signed link (then ``answerer_name`` is required); ``None`` with
+    ``api_department`` for a department system answering through the API (only
+    forms addressed to that department; ``answerer_name`` required). The issuer side
     may also type in an answer that came back on paper. Answering again with the
     same answer changes nothing; a different second answer is refused.
     """
     now = now or timezone.now()
     form = _locked(form)
     answerer_name = (answerer_name or "").strip()
-    if via_link:
-        if by is not None:
+    if via_link or api_department is not None:
+        if by is not None or (via_link and api_department is not None):
             raise TransferFormError(_("An answer through the link has no user."))
         if not answerer_name:
             raise TransferFormError(_("Please give your name and office."))
+        if api_department is not None and form.to_department_id != api_department.pk:
+            raise TransferFormError(_("Only the office the form is addressed to can answer it."))
     elif by is None or not (is_recipient(by, form) or is_issuer_side(by, form)):
         raise TransferFormError(_("Only the office the form is addressed to can answer it."))
     answer_text = (answer_text or "").strip()
@@ -336,7 +341,7 @@ def transfer_form_answer(*, form: TransferForm, by: User | None, answer_text: st
     form.answered_via_link = via_link
     form.answer_text = answer_text
     form.result = result
-    form._change_reason = "answer"
+    form._change_reason = "answer through the API" if api_department is not None else "answer"
     form.save()
     title = _("Transfer form %(number)s answered by %(recipient)s") % {
         "number": form.number, "recipient": form.recipient_name}
