@@ -146,6 +146,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Department deliveries not made by their deadline (weekly by Monday, monthly by the 5th…).
     "intake-chase-missing-deliveries": {"task": "intake.feeds.tasks.chase_missing_deliveries",
                                         "schedule": crontab(hour=8, minute=40)},
+    # Roster due dates follow tags and status changed anywhere (a person newly gravely ill is due daily).
+    "intake-recompute-roster-due-dates": {"task": "intake.tasks.recompute_roster_due_dates",
+                                          "schedule": crontab(hour=2, minute=30)},
     # The public report form stores a captcha per view; expired ones go nightly.
     "intake-clean-expired-captchas": {"task": "intake.tasks.clean_expired_captchas",
                                       "schedule": crontab(hour=3, minute=15)},

@@ -427,3 +427,22 @@ def test_an_assistant_sees_their_own_townships_severe_weather_only(world, clock)
     assert roster.severe_weather_townships(user=world.users[Role.DISTRICT_STAFF]) == {
         world.township_a.pk, world.township_b.pk}
     assert roster.severe_weather_townships(user=world.users[Role.DEPARTMENT_LIAISON]) == set()
+
+
+def test_the_nightly_recompute_brings_forward_a_person_tagged_gravely_ill_elsewhere(world, clock):
+    from intake.tasks import recompute_roster_due_dates
+
+    assistant = world.users[Role.VILLAGE_ASSISTANT]
+    entry = add_entry(assistant, world.people["a1"], category=RosterCategory.OTHER, since=TODAY - D(days=3))
+    other = add_entry(world.users[Role.TOWNSHIP_CASEWORKER], world.people["a2"], category=RosterCategory.OTHER,
+                      since=TODAY - D(days=3))
+    monthly_due = entry.next_due_on
+    assert monthly_due > TODAY + D(days=7)
+    tag(world.people["a1"], "unable_to_self_care")  # recorded on the person's page, not through the roster
+
+    assert recompute_roster_due_dates() == 1
+    entry.refresh_from_db()
+    other.refresh_from_db()
+    assert entry.next_due_on <= TODAY  # daily from the start: due now
+    assert other.next_due_on == monthly_due
+    assert recompute_roster_due_dates() == 0  # nothing more to move
