@@ -137,6 +137,32 @@ class VisitForm(forms.Form):
         return data
 
 
+class RosterEntryChangeForm(forms.Form):
+    """Correct an entry: category, reason, usual cadence, assigned assistant (the person stays)."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=RosterCategory.choices,
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000,
+                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
+    cadence = forms.ChoiceField(
+        label=_("Visit cadence"), required=False,
+        choices=[("", _("By the rules (daily if gravely ill, otherwise monthly)"))] + list(Cadence.choices),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text=_("Severe-weather periods make the visits of 特困 and 困境儿童 weekly on their own."))
+    assistant = forms.ModelChoiceField(label=_("Assigned assistant"), queryset=User.objects.none(),
+                                       required=False, empty_label=_("Keep as it is"),
+                                       widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, user, entry, **kwargs):
+        kwargs.setdefault("initial", {"category": entry.category, "reason": entry.reason, "cadence": entry.cadence,
+                                      "assistant": entry.assistant_id})
+        super().__init__(*args, **kwargs)
+        # Only the assistants of the person's own village can be assigned.
+        self.fields["assistant"].queryset = roster.assistants_in_scope(user=user).filter(
+            region_id=entry.village_id).order_by("username")
+        self.fields["assistant"].label_from_instance = lambda u: f"{u.display_name}（{u.region.name}）"
+
+
 class RosterEndForm(forms.Form):
     until = NotInFutureDateField(label=_("Off the roster from"), initial=timezone.localdate,
                                  future_message=_("The end date cannot be in the future."))

@@ -250,6 +250,40 @@ def roster_entry_end(*, user, entry: RosterEntry, until: dt.date) -> RosterEntry
     return entry
 
 
+@transaction.atomic
+def roster_entry_change(*, user, entry: RosterEntry, category: str, reason: str, cadence: str = "",
+                        assistant: User | None = None) -> RosterEntry:
+    """Correct an active entry: its category, reason, usual cadence or assigned assistant.
+
+    The next due date follows the new cadence at once; the change is kept in the entry's history.
+    Saving the same values again changes nothing.
+    """
+    _check_writer(user, "intake.change_rosterentry")
+    if not can_see(user, entry):
+        raise RosterError(_("This roster entry is outside your area."))
+    entry = RosterEntry.objects.select_for_update().select_related("person", "person__village").get(pk=entry.pk)
+    if entry.until is not None:
+        raise RosterError(_("This person was already taken off the roster on %(until)s.") % {
+            "until": f"{entry.until:%Y-%m-%d}"})
+    reason = (reason or "").strip()
+    if not reason:
+        raise RosterError(_("Please give the reason for putting this person on the roster."))
+    if category not in RosterCategory.values:
+        raise RosterError(_("Please choose a category."))
+    if cadence and cadence not in Cadence.values:
+        raise RosterError(_("Please choose a visit cadence."))
+    assistant = _assistant_for(user=user, person=entry.person, assistant=assistant) if assistant else entry.assistant
+    cadence = cadence or default_cadence(category=category, person=entry.person)
+    changes = {"category": category, "reason": reason, "cadence": cadence, "assistant": assistant}
+    if all(getattr(entry, name) == value for name, value in changes.items()):
+        return entry
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    entry._change_reason = "change"
+    entry.save(update_fields=["category", "reason", "cadence", "assistant"])
+    return roster_entry_recompute(entry=entry)
+
+
 # --- services: visits -----------------------------------------------------------------------------
 @transaction.atomic
 def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_in_person: bool,
@@ -479,6 +513,6 @@ def assistants_in_scope(*, user) -> QuerySet:
 
 __all__ = [
     "RosterError", "default_cadence", "effective_cadence", "next_due_for", "overdue_by_village",
-    "roster_entry_add", "roster_entry_end", "roster_entry_recompute", "roster_recompute_township",
+    "roster_entry_add", "roster_entry_change", "roster_entry_end", "roster_entry_recompute", "roster_recompute_township",
     "severe_weather_declare", "severe_weather_end", "severe_weather_townships", "visit_log", "visits_due",
 ]

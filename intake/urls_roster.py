@@ -10,6 +10,7 @@ urlpatterns = [
     path("roster/due/", views.visits_due, name="visits_due"),
     path("roster/overdue/", views.overdue_by_village, name="roster_overdue"),
     path("roster/<int:pk>/", views.RosterEntryDetailView.as_view(), name="roster_detail"),
+    path("roster/<int:pk>/edit/", views.roster_edit, name="roster_edit"),
     path("roster/<int:pk>/end/", views.roster_end, name="roster_end"),
     path("roster/<int:pk>/visit/", views.visit_create, name="visit_create"),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),

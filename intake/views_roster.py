@@ -19,7 +19,7 @@ from common.views import ObjectDetailView, ObjectListView
 from . import roster
 from .choices import Cadence
 from .filters_roster import RosterEntryFilterSet, VisitFilterSet
-from .forms_roster import RosterEndForm, RosterEntryForm, SevereWeatherForm, VisitForm
+from .forms_roster import RosterEndForm, RosterEntryChangeForm, RosterEntryForm, SevereWeatherForm, VisitForm
 from .models import RosterEntry, SevereWeatherPeriod, Visit
 from .tables_roster import RosterEntryTable, VisitTable
 
@@ -146,6 +146,32 @@ def roster_end(request, pk: int):
             for error in errors:
                 messages.error(request, error)
     return redirect("intake:roster_detail", pk=entry.pk)
+
+
+@login_required
+@permission_required("intake.change_rosterentry", raise_exception=True)
+def roster_edit(request, pk: int):
+    """Correct an active entry (category, reason, cadence, assistant); the form keeps what was typed on error."""
+    entry = get_object_or_404(scope(request.user, RosterEntry.objects.select_related("person", "village")), pk=pk)
+    if entry.until is not None:
+        messages.error(request, _("This person was taken off the roster on %(until)s.") % {
+            "until": f"{entry.until:%Y-%m-%d}"})
+        return redirect("intake:roster_detail", pk=entry.pk)
+    form = RosterEntryChangeForm(request.POST or None, user=request.user, entry=entry)
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            entry = roster.roster_entry_change(
+                user=request.user, entry=entry, category=cleaned["category"], reason=cleaned["reason"],
+                cadence=cleaned["cadence"], assistant=cleaned["assistant"])
+        except roster.RosterError as exc:
+            form.add_error(None, str(exc))
+        else:
+            audit_record(request=request, action=AuditAction.CHANGE, obj=entry, detail="roster entry corrected")
+            messages.success(request, _("The roster entry of %(name)s was saved; next visit due %(due)s.") % {
+                "name": entry.person.name, "due": f"{entry.next_due_on:%Y-%m-%d}" if entry.next_due_on else "—"})
+            return redirect("intake:roster_detail", pk=entry.pk)
+    return render(request, "intake/roster/entry_change.html", {"form": form, "object": entry})
 
 
 # --- visits -------------------------------------------------------------------------------------

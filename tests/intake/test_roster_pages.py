@@ -407,3 +407,45 @@ def test_detail_pages_are_audited(client_for, world, entries):
     client_for(user).get(reverse("intake:roster_detail", args=[entries["a1"].pk]))
     event = AuditEvent.objects.get(action="detail", user=user)
     assert event.object_type == "intake.RosterEntry" and event.object_id == str(entries["a1"].pk)
+
+
+def test_a_caseworker_corrects_an_entry_and_the_next_visit_follows_the_new_cadence(world, clock, client_for):
+    caseworker = world.users[Role.TOWNSHIP_CASEWORKER]
+    entry = add_entry(world.users[Role.VILLAGE_ASSISTANT], world.people["a1"], category=RosterCategory.OTHER,
+                      since=TODAY - D(days=3))
+    assert entry.cadence == Cadence.MONTHLY
+    client = client_for(caseworker)
+    url = reverse("intake:roster_edit", args=[entry.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert_chinese(page)
+    # Bad input re-renders with what was typed and a Chinese error; nothing changes.
+    bad = client.post(url, {"category": RosterCategory.GRAVELY_ILL, "reason": "  ", "cadence": Cadence.WEEKLY})
+    assert bad.status_code == 200
+    assert "这个字段是必须的" in bad.content.decode()
+    assert f'value="{Cadence.WEEKLY}" selected' in bad.content.decode()
+    entry.refresh_from_db()
+    assert entry.cadence == Cadence.MONTHLY
+
+    done = client.post(url, {"category": RosterCategory.OTHER, "reason": "独居老人，近期行动不便",
+                             "cadence": Cadence.WEEKLY})
+    assert done.status_code == 302
+    entry.refresh_from_db()
+    assert entry.cadence == Cadence.WEEKLY and entry.reason == "独居老人，近期行动不便"
+    assert entry.next_due_on == TODAY - D(days=3) + D(days=7)
+    assert entry.history.filter(history_change_reason="change").count() == 1
+    assert AuditEvent.objects.filter(action="change", object_id=str(entry.pk)).exists()
+    # Saving the same again changes nothing (no second history row).
+    client.post(url, {"category": RosterCategory.OTHER, "reason": "独居老人，近期行动不便", "cadence": Cadence.WEEKLY})
+    assert entry.history.filter(history_change_reason="change").count() == 1
+
+
+def test_another_township_cannot_correct_the_entry(world, clock, client_for):
+    entry = add_entry(world.users[Role.VILLAGE_ASSISTANT], world.people["a1"], since=TODAY - D(days=3))
+    response = client_for(world.users["caseworker_b"]).post(
+        reverse("intake:roster_edit", args=[entry.pk]),
+        {"category": RosterCategory.OTHER, "reason": "改动", "cadence": Cadence.DAILY})
+    assert response.status_code == 404
+    entry.refresh_from_db()
+    assert entry.reason != "改动"
