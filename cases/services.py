@@ -100,6 +100,17 @@ def lead_next_number(*, district_code: str, year: int) -> str:
     return f"{district_code}-{year}-{counter.last:06d}"
 
 
+def lead_numbers_reserve(*, district_code: str, year: int, count: int) -> int:
+    """Reserve ``count`` consecutive lead numbers at once (bulk imports); returns the first sequence number.
+    The numbers are ``f"{district_code}-{year}-{n:06d}"`` for n from it on, as :func:`lead_next_number` makes
+    them. Call inside the transaction that uses them (the counter's row stays locked until it ends)."""
+    counter, _created = LeadCounter.objects.select_for_update().get_or_create(district_code=district_code, year=year)
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return first
+
+
 def _check_can_report_for(user, person: Person) -> None:
     if user is None:
         return  # system sources (public reports, feeds) are checked where they arise
@@ -114,7 +125,8 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
                 source_type: str = SourceType.MANUAL, by=None, reporter_name: str = "", reporter_phone: str = "",
                 description: str = "", suspected_relief: Iterable[ReliefKind] = (),
                 causes: Iterable[HardshipCause] = (), is_urgent: bool = False,
-                origin: tuple[str, str] | None = None, now: dt.datetime | None = None) -> tuple[Lead, bool]:
+                origin: tuple[str, str] | None = None, now: dt.datetime | None = None,
+                notify: bool = True) -> tuple[Lead, bool]:
     """Report a lead for a person. Returns ``(lead, merged)``.
 
     One open lead per person: when the person already has one, this report is
@@ -171,8 +183,9 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
         kind = NotificationKind.NEW_LEAD
     if is_urgent:
         title = _("[Urgent] %(title)s") % {"title": title}
-    notify_township(township=lead.township, kind=kind, title=title, body=description[:500], url=url,
-                    is_urgent=is_urgent, subject=lead)
+    if notify:  # False: the caller tells the townships once for many reports (a department feed's delivery)
+        notify_township(township=lead.township, kind=kind, title=title, body=description[:500], url=url,
+                        is_urgent=is_urgent, subject=lead)
     return lead, merged
 
 

@@ -232,6 +232,9 @@ class WarningRule(models.Model):
         _("minimum amount (yuan)"), null=True, blank=True,
         help_text=_("Rise: the new amount must reach it. Fall: the previous amount must have reached it."),
         **FEED_MONEY)
+    periods = models.PositiveSmallIntegerField(
+        _("periods in a row"), null=True, blank=True,
+        help_text=_("Below the threshold for several periods: how many periods in a row (e.g. 3)."))
     suspected_relief = models.ManyToManyField("cases.ReliefKind", verbose_name=_("suspected relief"), blank=True,
                                               related_name="+")
     causes = models.ManyToManyField("cases.HardshipCause", verbose_name=_("causes"), blank=True, related_name="+")
@@ -356,7 +359,9 @@ class FeedRow(models.Model):
 
     batch = models.ForeignKey(FeedBatch, verbose_name=_("data delivery"), on_delete=models.CASCADE,
                               related_name="rows")
-    feed = models.ForeignKey(Feed, verbose_name=_("data feed"), on_delete=models.PROTECT, related_name="+")
+    # No index of its own: feed_row_once starts with the feed.
+    feed = models.ForeignKey(Feed, verbose_name=_("data feed"), on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
     row_number = models.PositiveIntegerField(_("row"))
     checksum = models.CharField(_("checksum"), max_length=64)
     id_number = models.CharField(_("ID number"), max_length=18)
@@ -365,15 +370,17 @@ class FeedRow(models.Model):
     event_date = models.DateField(_("date"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     data = models.JSONField(_("other columns"), default=dict, blank=True)
+    # Reached by ID number (feed_row_person_year_idx starts with it), so no index of its own on person.
     person = models.ForeignKey("cases.Person", verbose_name=_("person"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="feed_rows")
+                               on_delete=models.PROTECT, related_name="feed_rows", db_index=False)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+",
                                help_text=_("The person's township, or the district for rows to transfer out."))
     outcome = models.CharField(_("what it led to"), max_length=16, choices=RowOutcome.choices)
+    # Lead and rule are set on the few rows that warn: partial indexes (Meta) instead of one entry per row.
     lead = models.ForeignKey("cases.Lead", verbose_name=_("lead"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="feed_rows")
+                             related_name="feed_rows", db_index=False)
     rule = models.ForeignKey(WarningRule, verbose_name=_("warning rule"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+                             on_delete=models.SET_NULL, related_name="+", db_index=False)
     warning = models.TextField(_("warning"), blank=True,
                                help_text=_("The rules that fired and their figures, as shown on the lead."))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -385,7 +392,11 @@ class FeedRow(models.Model):
         verbose_name_plural = _("data rows")
         ordering = ["batch", "row_number"]
         constraints = [models.UniqueConstraint(fields=["feed", "checksum"], name="feed_row_once")]
-        indexes = [models.Index(fields=["feed", "id_number", "year"], name="feed_row_person_year_idx")]
+        indexes = [
+            models.Index(fields=["id_number", "feed", "year"], name="feed_row_person_year_idx"),
+            models.Index(fields=["lead"], condition=models.Q(lead__isnull=False), name="feed_row_lead_idx"),
+            models.Index(fields=["rule"], condition=models.Q(rule__isnull=False), name="feed_row_rule_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row_number}"

@@ -16,7 +16,7 @@ class FeedColumnInline(admin.TabularInline):
 class WarningRuleInline(admin.TabularInline):
     model = WarningRule
     extra = 0
-    fields = ("order", "name", "kind", "default_threshold", "ratio", "min_amount", "is_urgent", "is_active")
+    fields = ("order", "name", "kind", "default_threshold", "ratio", "min_amount", "periods", "is_urgent", "is_active")
     show_change_link = True
 
 

@@ -36,6 +36,7 @@ class RuleKind(models.TextChoices):
     YEARLY_SUM = "yearly_sum", _("Amount summed over the year crosses the threshold")
     RISE = "rise", _("Sharp rise against the previous period")
     FALL = "fall", _("Sharp fall against the previous period")
+    LOW_STREAK = "low_streak", _("Below the threshold for several periods in a row (income not sustainable)")
 
 
 class BatchSource(models.TextChoices):

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 
+import pytest
 import xlsxwriter
 
 from common import resident_id
@@ -115,3 +116,10 @@ def excel_serial(day: dt.date) -> int:
 
 __all__ = ["bad_check_digit", "csv_bytes", "excel_serial", "id_with_x", "install_feeds", "messy", "person",
            "valid_id", "xlsx_bytes"]
+
+
+@pytest.fixture(params=["sql", "orm"])
+def both_paths(request, settings):
+    """Run a test through the PostgreSQL fast path (set-based SQL) and through the ORM path (as on SQLite)."""
+    settings.FEEDS_FAST_PATH = request.param == "sql"
+    return request.param

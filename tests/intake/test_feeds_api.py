@@ -10,7 +10,7 @@ from cases.models import Lead
 from intake.models import FeedBatch, FeedRow, FeedToken
 from tests.factories import valid_id
 
-from .feed_factories import bad_check_digit, install_feeds, messy
+from .feed_factories import bad_check_digit, both_paths, install_feeds, messy  # noqa: F401 - a fixture
 
 URL = "/api/feeds/{code}/deliveries/"
 
@@ -21,7 +21,7 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def feeds(world):
+def feeds(world, both_paths):
     return install_feeds(world)
 
 

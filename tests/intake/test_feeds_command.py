@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from cases.models import Lead
 
-from .feed_factories import bad_check_digit, install_feeds, xlsx_bytes
+from .feed_factories import bad_check_digit, both_paths, install_feeds, xlsx_bytes  # noqa: F401 - a fixture
 
 HEADER = ["序号", "姓名", "身份证号", "结算日期", "个人负担"]
 
@@ -21,7 +21,7 @@ def _media(settings, tmp_path):
 
 
 @time_machine.travel("2026-11-03 10:00 +0800", tick=False)
-def test_import_feed_prints_the_counts_and_json(world, tmp_path):
+def test_import_feed_prints_the_counts_and_json(world, tmp_path, both_paths):
     install_feeds(world)
     a1, a2 = world.people["a1"], world.people["a2"]
     path = tmp_path / "医保10月.xlsx"

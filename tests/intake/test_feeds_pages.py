@@ -19,7 +19,7 @@ from intake.feeds.services import batch_import_now, batch_receive
 from intake.models import FeedBatch
 from tests.test_pages_are_chinese import assert_chinese
 
-from .feed_factories import bad_check_digit, install_feeds, messy, xlsx_bytes
+from .feed_factories import bad_check_digit, both_paths, install_feeds, messy, xlsx_bytes  # noqa: F401
 
 NOV_3 = "2026-11-03 10:00 +0800"
 HEADER = ["序号", "姓名", "身份证号", "出院日期", "医疗机构", "个人自付合规费用"]
@@ -56,7 +56,7 @@ def _file(world):
 
 @time_machine.travel(NOV_3, tick=False)
 def test_a_liaison_uploads_previews_commits_and_reads_the_result(world, feeds, users, client_for, eager,
-                                                                  django_capture_on_commit_callbacks):
+                                                                  django_capture_on_commit_callbacks, both_paths):
     client = client_for(users[Role.DEPARTMENT_LIAISON])
     feed = feeds["medical_inpatient"]
     assert_chinese(client.get(reverse("intake:feed_index")))

@@ -15,7 +15,9 @@ from intake.feeds.services import FeedError, batch_import_now, batch_receive, co
 from intake.models import FeedBatch, FeedRejectedRow, FeedRow, WarningRule, WarningThreshold
 from tests.factories import valid_id
 
-from .feed_factories import bad_check_digit, csv_bytes, excel_serial, id_with_x, install_feeds, messy, person, xlsx_bytes
+from .feed_factories import (  # noqa: F401 - both_paths is a fixture
+    bad_check_digit, both_paths, csv_bytes, excel_serial, id_with_x, install_feeds, messy, person, xlsx_bytes,
+)
 
 NOV_3 = "2026-11-03 10:00 +0800"  # a Tuesday; October is last month
 OCT = dt.date(2026, 10, 1)
@@ -28,7 +30,8 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def feeds(world):
+def feeds(world, both_paths):
+    """The standard feeds; every test here runs twice, through the SQL fast path and through the ORM path."""
     return install_feeds(world)
 
 
@@ -183,6 +186,48 @@ def test_a_delivery_is_all_or_nothing(world, feeds):
     assert again.status == BatchStatus.DONE and again.leads_raised == 3 and again.people_created == 1
 
 
+@time_machine.travel(NOV_3, tick=False)
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_on_the_last_statement_leaves_nothing(world, feeds):
+    """The database refuses the very last write (the delivery marked done): leads, sources, rows, people,
+    history rows, notices and lead numbers of the delivery are all gone."""
+    from django.db import connection
+
+    from cases.models import LeadCounter
+    from referrals.models import Notification
+
+    feed = feeds["medical_inpatient"]
+    a1 = world.people["a1"]
+    newcomer = valid_id(birth=dt.date(1986, 6, 6))
+    data = xlsx_bytes(HEADER, [[1, "张一", a1.id_number, "区人民医院", "2026-10-03", 50000, "21350", ""],
+                               [2, "新人", newcomer, "区人民医院", "2026-10-04", 50000, "22000", "域城镇南域城社区"]])
+    before = (Lead.history.count(), Person.history.count(), Notification.objects.count(),
+              list(LeadCounter.objects.values_list("district_code", "year", "last")))
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            CREATE FUNCTION refuse_done() RETURNS trigger AS $$
+            BEGIN IF NEW.status = 'done' THEN RAISE EXCEPTION 'refused at the end'; END IF; RETURN NEW; END
+            $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_done BEFORE UPDATE ON intake_feedbatch FOR EACH ROW EXECUTE FUNCTION refuse_done();
+        """)
+    try:
+        batch = batch_receive(feed=feed, user=None, filename="x.xlsx", data=data, source=BatchSource.COMMAND)
+        with pytest.raises(Exception, match="refused at the end"):
+            batch_import_now(batch=batch)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_done ON intake_feedbatch; DROP FUNCTION refuse_done();")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FAILED
+    assert not FeedRow.objects.exists() and not Lead.objects.exists() and not LeadSource.objects.exists()
+    assert not Person.objects.filter(id_number=newcomer).exists() and not FeedRejectedRow.objects.exists()
+    assert (Lead.history.count(), Person.history.count(), Notification.objects.count(),
+            list(LeadCounter.objects.values_list("district_code", "year", "last"))) == before
+    again = deliver(feed, data)
+    assert again.status == BatchStatus.DONE and again.leads_raised == 2 and again.people_created == 1
+    assert Lead.objects.filter(number__endswith="-000001").exists()  # the numbers were not used up
+
+
 def test_yearly_sums_are_built_from_monthly_deliveries_and_warn_once_in_the_month_they_cross(world, feeds):
     feed = feeds["medical_inpatient"]
     dibao = person(world, name="钱低保", assistance_status=AssistanceStatus.DIBAO)
@@ -290,3 +335,40 @@ def test_only_the_departments_liaisons_and_the_district_centre_deliver(world, fe
             batch_receive(feed=medical, user=user, filename="a.xlsx", data=data)
     with pytest.raises(FeedError):
         batch_receive(feed=health, user=liaison, filename="a.xlsx", data=data)
+
+
+def test_income_that_stays_low_for_three_periods_warns_once_in_the_third(world, feeds):
+    """Tongling's "income not sustainable": below the threshold (by status) three periods running."""
+    from cases.models import ReliefKind
+    from intake.models import Feed, FeedColumn
+
+    edge = person(world, name="钱边缘", assistance_status=AssistanceStatus.DIBAO_EDGE)
+    plain = world.people["a2"]
+    income = Feed.objects.create(district=world.district, department=feeds["medical_inpatient"].department,
+                                 code="wages", name="工资收入", cadence="monthly")
+    FeedColumn.objects.create(feed=income, key="id_number", label="身份证号", kind="id_number", required=True)
+    FeedColumn.objects.create(feed=income, key="name", label="姓名", kind="name", required=True)
+    FeedColumn.objects.create(feed=income, key="amount", label="月收入", kind="amount", required=True)
+    rule = WarningRule.objects.create(feed=income, name="收入不可持续", kind=RuleKind.LOW_STREAK, periods=3,
+                                      default_threshold=Decimal("1200"))
+    WarningThreshold.objects.create(rule=rule, assistance_status=AssistanceStatus.DIBAO_EDGE, amount=Decimal("1500"))
+    rule.suspected_relief.set(ReliefKind.objects.filter(code="dibao"))
+    # 钱边缘 (低保边缘, threshold 1,500): 1,400 · 1,450 · 1,300 · 1,000 → found in the third month only.
+    # 李二 (everyone else, 1,200): 1,300 · 1,100 · 1,000 · 900 → low from August: found in October.
+    months = [("2026-07-03", "1400", "1300"), ("2026-08-03", "1450", "1100"), ("2026-09-03", "1300", "1000"),
+              ("2026-10-03", "1000", "900")]
+    raised = []
+    for when, edge_amount, plain_amount in months:
+        with time_machine.travel(f"{when} 10:00 +0800", tick=False):
+            batch = deliver(income, xlsx_bytes(["姓名", "身份证号", "月收入"],
+                                               [["钱边缘", edge.id_number, edge_amount],
+                                                ["李二", plain.id_number, plain_amount]], title=None))
+        raised.append((batch.leads_raised, batch.evidence_added))
+    assert raised == [(0, 0), (0, 0), (1, 0), (1, 0)]
+    row = FeedRow.objects.get(person=edge, outcome=RowOutcome.LEAD_RAISED)
+    assert FeedRow.objects.filter(person=edge).exclude(pk=row.pk).filter(rule__isnull=False).count() == 0
+    assert row.event_date is None and row.rule == rule
+    assert "收入不可持续" in row.warning and "1,300.00" in row.warning and "1,500.00" in row.warning
+    assert "1,450.00" in row.warning and "1,400.00" in row.warning and "3" in row.warning
+    late = FeedRow.objects.get(person=plain, outcome=RowOutcome.LEAD_RAISED)
+    assert late.batch.period_start == dt.date(2026, 9, 1) and "1,200.00" in late.warning

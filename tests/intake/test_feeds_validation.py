@@ -1,0 +1,57 @@
+"""The validator's fast path takes the usual rows and gives exactly what the full checks give; the rest it leaves."""
+from __future__ import annotations
+
+import datetime as dt
+
+from intake.feeds.parsing import detect_header
+from intake.feeds.services import column_specs
+from intake.feeds.validation import ParsedRow, RejectedRow, RowValidator
+
+from .feed_factories import bad_check_digit, id_with_x, install_feeds, messy, xlsx_bytes
+
+HEADER = ["序号", "参保人姓名", "公民身份号码", "就诊机构", "出院日期", "住院总费用（元）", "个人负担(元)", "家庭住址"]
+
+
+def test_the_fast_path_agrees_with_the_full_checks_on_every_row_it_takes(world):
+    from intake.feeds.parsing import read_table
+
+    feed = install_feeds(world)["medical_inpatient"]
+    a1 = world.people["a1"].id_number
+    x = id_with_x()
+    table = read_table(xlsx_bytes(HEADER, [[1, "张一", a1, "", "2026-10-03", 1, "2", ""]]), "x.xlsx")
+    specs = column_specs(feed)
+    header = detect_header(table, specs)
+    validator = RowValidator(feed_id=feed.pk, specs=specs, mapping=header.mapping, period_start=dt.date(2026, 10, 1),
+                             period_end=dt.date(2026, 10, 31), today=dt.date(2026, 11, 3))
+    usual = [
+        [1, "张一", a1, "区人民医院", "2026-10-03", 50000.0, "21,350.00元", ""],
+        [2, "张 一", f" {a1} ", "区人民医院", dt.datetime(2026, 10, 3), 50000, 21350.5, "域城镇南域城社区"],
+        [3, "周叉", x.lower(), "区人民医院", "2026/10/3", "", "1200", ""],
+        [4, "周叉", messy(x), "区人民医院", "2026年10月3日", 1.5, "0", "3号楼\t2单元"],
+        [5, "张一", f"{a1[:6]} {a1[6:14]} {a1[14:]}", "区人民医院", dt.date(2026, 10, 31), 3, "12.", ""],
+    ]
+    unusual = [
+        [6, "张一", bad_check_digit(a1), "区人民医院", "2026-10-03", 1, "2", ""],
+        [7, "", a1, "区人民医院", "2026-10-03", 1, "2", ""],
+        [8, "张一", a1, "区人民医院", "2026-09-30", 1, "2", ""],
+        [9, "张一", a1, "区人民医院", "2026-11-04", 1, "2", ""],
+        [10, "张一", a1, "区人民医院", "2026-10-03", 1, "2.5万", ""],
+        [11, "张一", a1, "区人民医院", "2026-10-03", 1, "￥1,200", ""],
+        [12, "张一", a1, "区人民医院", "2026-10-03", 1, "-5", ""],
+        [13, "张一", a1, "区人民医院", "2026-10-03", 1, "五百", ""],
+        [14, "张一", a1, "区人民医院", 46298, 1, "2", ""],
+        [15, "张一", float(a1[:-1]), "区人民医院", "2026-10-03", 1, "2", ""],
+        [16, "合计", "", "", "", 100, "200", ""],
+        [17, "张一", a1, "区人民医院", "", 1, "2", ""],
+        [18, "张一", a1, "区人民医院", "2026-10-03", 1, "", ""],
+    ]
+    for cells in usual:
+        fast = validator._validate_fast(cells[0], cells)
+        assert isinstance(fast, ParsedRow), cells
+        assert fast == validator._validate_full(cells[0], cells), cells
+    for cells in unusual:
+        fast = validator._validate_fast(cells[0], cells)
+        full = validator._validate_full(cells[0], cells)
+        assert fast is None or fast == full, cells
+        assert validator.validate(cells[0], cells) == full
+    assert isinstance(validator.validate(6, unusual[0]), RejectedRow)
