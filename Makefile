@@ -69,9 +69,9 @@ messages: install-dev
 	$(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=static --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
-## bench: the performance figures of DESIGN §10 (see bench/README.md)
+## bench: the performance figures of DESIGN §10 (see bench/README.md); BENCH_ARGS=--quick for a smoke run
 bench: install-dev check-services
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/run.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -18,9 +18,11 @@ class AccountsConfig(AppConfig):
         )
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
         from . import roles, scoping
+        from .middleware import session_refreshed_at_login
         from .models import Department, Region, User
 
         scoping.register(Region, region="", liaisons_see_district=True)
@@ -28,3 +30,4 @@ class AccountsConfig(AppConfig):
         scoping.register(User, region="region")
         # After every app's migrate, so the last app's permissions are there too.
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="accounts.sync_role_groups")
+        user_logged_in.connect(session_refreshed_at_login, dispatch_uid="accounts.session_refreshed_at_login")

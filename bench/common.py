@@ -42,7 +42,17 @@ class Figure:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process (Linux reports kilobytes)."""
+    """Peak resident memory of this process, in MB.
+
+    Read from ``VmHWM`` in /proc: ``ru_maxrss`` would carry a large parent's peak over into a child
+    started by fork + exec, so a small export measured in a subprocess would look as big as its parent.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -34,6 +34,9 @@ class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def masked_id(self, obj):
         return obj.masked_id_number
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # people are never deleted (common/protect.py): their status changes instead
+
 
 @admin.register(DistrictSettings)
 class DistrictSettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):

@@ -34,6 +34,11 @@ class CasesConfig(AppConfig):
         )
 
         scoping.register(Person, region="village")
+        # Masked everywhere; shown whole only by the logged "show" action (common/reveal.py).
+        from common import reveal
+
+        reveal.register(Person, id_number=reveal.ID_NUMBER, phone=reveal.PHONE)
+        reveal.register(LeadSource, reporter_phone=reveal.PHONE)
         scoping.register(Household, region="village")
         scoping.register(Lead, region="village")
         scoping.register(LeadSource, region="lead__village")

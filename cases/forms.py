@@ -207,5 +207,4 @@ class SpotCheckForm(forms.Form):
 
 class SpotCheckDrawForm(forms.Form):
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"],
-                            widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
-                                                          "style": "width: 10rem"}, format="%Y-%m"))
+                            widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm w-10r"}, format="%Y-%m"))

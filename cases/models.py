@@ -228,6 +228,8 @@ class Lead(models.Model):
         indexes = [
             models.Index(fields=["township", "status", "-reported_at"], name="lead_township_status_idx"),
             models.Index(fields=["village", "-reported_at"], name="lead_village_idx"),
+            # The inbox: the few "reported" leads, oldest first, out of a million (bench/list_pages.py).
+            models.Index(fields=["status", "reported_at"], name="lead_status_reported_idx"),
         ]
 
     def __str__(self) -> str:
@@ -492,7 +494,12 @@ class Outcome(models.Model):
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
         ordering = ["recorded_at", "id"]
-        indexes = [models.Index(fields=["paperwork", "paperwork_due_on"], name="outcome_paperwork_idx")]
+        indexes = [
+            models.Index(fields=["paperwork", "paperwork_due_on"], name="outcome_paperwork_idx"),
+            # The outcome list and the 新增救助群众/救助观察 ledgers, newest first (bench/list_pages.py).
+            models.Index(fields=["-recorded_at"], name="outcome_recorded_idx"),
+            models.Index(fields=["-included_on"], name="outcome_included_idx"),
+        ]
 
     def __str__(self) -> str:
         label = self.get_kind_display()

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,14 @@ def registry_summary(*, user) -> dict:
         low_income=Count("id", filter=~Q(assistance_status=AssistanceStatus.NONE)),
     )
     return counts
+
+
+def registry_scope_key(*, user) -> str:
+    """What decides ``registry_summary`` for this user: the SQL of their scope of people."""
+    try:
+        return str(scope(user, Person.objects.all()).query)
+    except EmptyResultSet:  # sees no one
+        return "nobody"
 
 
 def household_members(*, user, person: Person):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.roles import can_see_full_id_number
 from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
 from common.views import ObjectDetailView, ObjectListView
@@ -49,7 +48,6 @@ class PersonDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         person = self.object
         context.update(
-            show_full_id=can_see_full_id_number(self.request.user),
             members=selectors.household_members(user=self.request.user, person=person),
             history=person.history.select_related("history_user").order_by("-history_date")[:20],
         )

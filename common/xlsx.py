@@ -67,7 +67,9 @@ class SheetWriter:
     def write_row(self, values: Sequence) -> None:
         ws, r = self.ws, self.row
         for c, value in enumerate(values):
-            if value is None or value == "":
+            if type(value) is str and value:  # the common case first (a ledger is mostly text)
+                ws.write_string(r, c, value, self.fmt_text)
+            elif value is None or value == "":
                 ws.write_blank(r, c, None, self.fmt_text)
             elif isinstance(value, bool):
                 ws.write_string(r, c, "是" if value else "否", self.fmt_text)

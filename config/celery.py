@@ -10,6 +10,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("jiuzhu")
+# Every task keeps its message in PostgreSQL when Redis refuses it (common/outbox.py).
+app = Celery("jiuzhu", task_cls="common.outbox:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

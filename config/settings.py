@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "captcha",  # the public report page's image captcha (django-simple-captcha, no outside service)
     "rest_framework",  # the department feed API (intake/feeds/api.py)
     "drf_spectacular",  # its OpenAPI document at /api/schema/
+    "csp",  # Content-Security-Policy header (django-csp; policy under "security headers" below)
     # ours, in layer order (DESIGN §13)
     "accounts",
     "common",
@@ -64,8 +65,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "common.middleware.SecurityHeadersMiddleware",  # Permissions-Policy, CORP (DESIGN §11)
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",  # Django's, saving at most once a minute (idle timeout)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,7 +122,17 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage must not break a page: reads miss, writes are dropped (common/cache.py).
+    CACHES = {"default": {"BACKEND": "common.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
+    # …and a task the broker refuses is kept in PostgreSQL and sent later (common/outbox.py), after a
+    # short try: a page never waits long on a dead broker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+    CELERY_REDIS_SOCKET_TIMEOUT = 5
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                        "interval_max": 0.5}
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 else:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
@@ -146,12 +159,22 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Department deliveries not made by their deadline (weekly by Monday, monthly by the 5th…).
     "intake-chase-missing-deliveries": {"task": "intake.feeds.tasks.chase_missing_deliveries",
                                         "schedule": crontab(hour=8, minute=40)},
+    # Monthly reports: each township's draft of last month on the 1st; drafts not submitted by the 5th chased.
+    "ledgers-draft-monthly-reports": {"task": "ledgers.tasks.draft_monthly_reports",
+                                      "schedule": crontab(day_of_month=1, hour=1, minute=30)},
+    "ledgers-chase-monthly-reports": {"task": "ledgers.tasks.chase_monthly_reports",
+                                      "schedule": crontab(hour=8, minute=45)},
     # Roster due dates follow tags and status changed anywhere (a person newly gravely ill is due daily).
     "intake-recompute-roster-due-dates": {"task": "intake.tasks.recompute_roster_due_dates",
                                           "schedule": crontab(hour=2, minute=30)},
     # The public report form stores a captcha per view; expired ones go nightly.
     "intake-clean-expired-captchas": {"task": "intake.tasks.clean_expired_captchas",
                                       "schedule": crontab(hour=3, minute=15)},
+    # Tasks the broker refused during an outage (kept in PostgreSQL by common/outbox.py) are sent again.
+    "common-send-pending-tasks": {"task": "common.tasks.send_pending_tasks", "schedule": 60.0},
+    # Background exports whose download time is over: their files go (common/exports.py).
+    "common-delete-expired-exports": {"task": "common.exports.delete_expired_exports",
+                                      "schedule": crontab(minute=20)},
 }
 # Chasers: a transient database/Redis error is retried after this delay, doubled each time (≤ 10 min).
 CHASER_RETRY_DELAY_SECONDS = env.int("CHASER_RETRY_DELAY_SECONDS", default=60)
@@ -196,7 +219,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Idle timeout: the session expires after this many seconds without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Not every request: IdleSessionMiddleware moves the expiry when the last move is older than this
+# (one UPDATE and commit a minute per user instead of one per page view; docs/DECISIONS.md).
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -204,6 +229,31 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- security headers (docs/SECURITY.md) ----------------------------------------------
+# Everything the pages load comes from the app itself: no inline <script>, no style="" attribute,
+# no on*= handler (JS in static/js/, CSS in static/css/). Scripts may still set element.style
+# (CSSOM), which style-src does not govern: Bootstrap's popovers and ECharts rely on it.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Browser features no page uses are switched off for the page and anything it could embed.
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                      "microphone=(), payment=(), usb=()")
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -248,8 +298,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 LIST_PAGE_SIZES = (25, 50, 100)
-# A list's "export to Excel" runs in the request; beyond this many rows the user narrows the filters.
-LIST_EXPORT_MAX_ROWS = env.int("LIST_EXPORT_MAX_ROWS", default=50000)
+# Excel exports (common/exports.py): up to EXPORT_BACKGROUND_ROWS rows the file is written in the request;
+# above it a background job writes it into EXPORT_ROOT (private, never served statically) and the user downloads
+# it from "My exports" for EXPORT_KEEP_HOURS. Above LIST_EXPORT_MAX_ROWS (a safety limit below Excel's 1,048,576
+# rows per sheet) the user narrows the filters.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
+LIST_EXPORT_MAX_ROWS = env.int("LIST_EXPORT_MAX_ROWS", default=1_000_000)
+EXPORT_ROOT = str(env.path("EXPORT_ROOT", default=BASE_DIR / "var" / "exports"))
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # --- the JSON API for department systems (intake/feeds/api.py) ---------------------------
 # Each API view names its own authentication (the department's token); errors are JSON in Chinese.
@@ -290,6 +346,8 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 # Reports one IP address may send (django-ratelimit's "count/period", e.g. "5/10m"); more get HTTP 429.
 # django_ratelimit is not an installed app on purpose: its checks reject the locmem cache of `make run`.
 PUBLIC_REPORT_RATE_LIMIT = env.str("PUBLIC_REPORT_RATE_LIMIT", default="5/10m")
+# With Redis (the counters) down, the public form stays open, still behind its captcha (docs/SECURITY.md).
+RATELIMIT_FAIL_OPEN = True
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 15  # minutes to fill the form after the picture is drawn

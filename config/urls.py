@@ -16,7 +16,12 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("referrals/", include("referrals.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("exports/", include("common.urls_exports")),  # the user's background Excel exports
+    path("security/", include("common.urls_security")),  # the audit log; revealing a masked number
     path("api/", include("intake.feeds.api_urls")),  # department feed API and its OpenAPI document
     path("api/transfer-forms/", include("referrals.api_urls")),  # department systems answer transfer forms
     path("", include("accounts.urls")),
 ]
+
+# Under /api/ an unknown address answers in the API's JSON error format (department systems read it).
+handler404 = "common.views_security.page_not_found"

@@ -19,6 +19,9 @@ class IntakeConfig(AppConfig):
         scoping.register(SevereWeatherPeriod, region="township")
         # A report may name no village yet: the township decides.
         scoping.register(PublicReport, region="township")
+        from common import reveal
+
+        reveal.register(PublicReport, subject_id_number=reveal.ID_NUMBER, reporter_phone=reveal.PHONE)
         # Department feeds (intake/feeds): district reference data, each department sees its own.
         from .models import (
             Feed, FeedBatch, FeedDeadline, FeedRejectedRow, FeedRow, FeedToken, WarningRule,

@@ -1,13 +1,23 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import RegionLevel
 from accounts.models import Region
-from cases.choices import Channel, DiscoveryMethod, LeadStatus
-from cases.models import Lead, ReliefKind
+from cases.choices import ASSISTED_OUTCOMES, Channel, DiscoveryMethod, LeadStatus, OutcomeKind, OutcomeStatus
+from cases.models import Lead, Outcome, ReliefKind
 from common import resident_id
 from common.filters import BaseFilterSet
+
+# Stages of a lead's handling (the dashboard's conversion chart links here with ``stage``). Merged
+# leads are duplicates of another lead and never counted; the stages are not nested: a 急难 lead gets
+# relief through the green channel before its investigation is assessed.
+STAGE_CHOICES = (
+    ("counted", _("All but merged duplicates")),
+    ("accepted", _("Accepted")),
+    ("assessed", _("Investigation result recorded")),
+    ("assisted", _("Included in relief")),
+)
 
 
 class LeadFilterSet(BaseFilterSet):
@@ -29,6 +39,9 @@ class LeadFilterSet(BaseFilterSet):
     discovered_before = django_filters.DateFilter(label=_("Discovered to"), field_name="discovered_on",
                                                   lookup_expr="lte", widget=django_filters.widgets.forms.DateInput(
                                                       attrs={"type": "date"}))
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=STAGE_CHOICES, method="filter_stage")
+    outcome = django_filters.ChoiceFilter(label=_("Outcome handled"), choices=OutcomeKind.choices,
+                                          method="filter_outcome")
 
     class Meta:
         model = Lead
@@ -45,3 +58,19 @@ class LeadFilterSet(BaseFilterSet):
         if normalized[:1].isdigit():
             return queryset.filter(person__id_number__startswith=normalized)
         return queryset.filter(Q(person__name__startswith=value))
+
+    def filter_stage(self, queryset, name, value):
+        queryset = queryset.exclude(status=LeadStatus.MERGED)
+        if value == "accepted":
+            return queryset.filter(accepted_at__isnull=False)
+        if value == "assessed":
+            return queryset.filter(assessed_at__isnull=False)
+        if value == "assisted":
+            return queryset.filter(Exists(Outcome.objects.filter(
+                lead=OuterRef("pk"), status=OutcomeStatus.DONE, kind__in=ASSISTED_OUTCOMES)))
+        return queryset
+
+    def filter_outcome(self, queryset, name, value):
+        """Leads with a handled (done) outcome of this kind, each lead once."""
+        return queryset.filter(Exists(Outcome.objects.filter(lead=OuterRef("pk"), status=OutcomeStatus.DONE,
+                                                             kind=value)))

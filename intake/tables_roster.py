@@ -55,11 +55,14 @@ class RosterEntryTable(BaseTable):
         request = getattr(self, "request", None)
         if request is not None:
             return roster.severe_weather_townships(user=request.user, day=self.today)
-        # An export (no request): the townships of the rows being listed, which are already scoped.
+        # An export (no request): the townships of the rows being listed, which are already scoped. A
+        # streamed export hands the table a chunk of rows (a list), a page a queryset.
         rows = self.data.data
+        townships = ({row.township_id for row in rows} if isinstance(rows, list)
+                     else rows.order_by().values("township_id"))
         return set(SevereWeatherPeriod.objects.filter(
             starts_on__lte=self.today, ends_on__gte=self.today,
-            township_id__in=rows.order_by().values("township_id")).values_list("township_id", flat=True))
+            township_id__in=townships).values_list("township_id", flat=True))
 
     def _cadence(self, record) -> tuple[str, bool]:
         if record.until is not None:

@@ -21,7 +21,6 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.choices import DISTRICT_ROLES, TOWNSHIP_ROLES, RegionLevel
 from accounts.models import Region
-from accounts.roles import can_see_full_id_number
 from accounts.scoping import scope
 from common import resident_id
 from common.audit import AuditAction, audit_record, client_ip
@@ -173,10 +172,7 @@ class PublicReportDetailView(ViewRolesMixin, ObjectDetailView):
         context = super().get_context_data(**kwargs)
         report, user = self.object, self.request.user
         handler = can_handle(user) and report.status == PublicReportStatus.PENDING
-        context.update(
-            show_full_id=can_see_full_id_number(user),
-            can_handle=handler,
-        )
+        context.update(can_handle=handler)
         if handler:
             candidates = person_candidates(user=user, report=report)
             context.update(

@@ -1,29 +1,193 @@
-import tempfile
+"""The ledger pages: lists a user filters, whose Excel export is the official ledger, and ledger exports of
+other apps' lists (the lead list's 明细表, the transfer-form list's tracking ledger).
 
-from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse
-from django.utils import timezone
+Every export goes through :func:`common.views.export_response`: written at once when small, as a
+background job when large, always scoped, masked for the role, and audited.
+"""
+from __future__ import annotations
 
-from cases.models import Lead
-from common.audit import AuditAction, audit_record
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from accounts.scoping import scope
+from cases.models import Lead, Outcome
+from common.views import ObjectListView, export_response
 from intake.filters import LeadFilterSet
+from referrals.filters import TransferFormFilterSet
+from referrals.models import TransferForm
 
 from . import selectors
-from .services import discovery_detail_write
+from .filters import NewlyAssistedFilterSet, ObservationFilterSet, UrgentFilterSet
+from .services import ledger_spec
+from .tables import NewlyAssistedTable, ObservationTable, UrgentTable
 
 
+def _filter_region_name(user, data: dict) -> str:
+    """The region of the title row: the village or township filtered on, else the user's region."""
+    village, township = data.get("village"), data.get("township")
+    if village is not None:
+        return f"{village.parent.name}{village.name}" if village.parent_id else village.name
+    if township is not None:
+        return township.name
+    return user.region.name
+
+
+def _filter_period(data: dict, start: str, end: str) -> str:
+    """The period of the title row from the filter's dates ("" = up to today)."""
+    first, last = data.get(start), data.get(end)
+    if first and last:
+        return f"{first:%Y年%m月%d日}至{last:%Y年%m月%d日}"
+    if first:
+        return f"{first:%Y年%m月%d日}起"
+    if last:
+        return f"截至{last:%Y年%m月%d日}"
+    return ""
+
+
+class LedgerExportMixin:
+    """``export_spec()`` of a ledger from a filterset over the user's rows."""
+
+    ledger_kind = ""
+    period_fields = ("", "")  # the filter's (from, to) date fields
+
+    def ledger_spec_for(self, filterset):
+        valid = filterset.is_valid() if filterset.is_bound else True
+        queryset = filterset.qs if filterset.is_bound and valid else filterset.queryset
+        if not valid:
+            queryset = queryset.none()
+        data = filterset.form.cleaned_data if filterset.is_bound and valid else {}
+        user = self.request.user
+        return ledger_spec(self.ledger_kind, user=user, queryset=queryset,
+                           region_name=_filter_region_name(user, data),
+                           period=_filter_period(data, *self.period_fields),
+                           audit_detail=self.request.GET.urlencode())
+
+
+# --- ledgers with their own list ------------------------------------------------------------------
+class LedgerListView(LedgerExportMixin, ObjectListView):
+    """A ledger's list: the user filters it, and "Export to Excel" writes the official layout."""
+
+    template_name = "ledgers/ledger_list.html"
+    description = ""
+
+    def get_queryset(self):
+        return selectors.LEDGERS[self.ledger_kind].prepare(user=self.request.user, base=super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["description"] = self.description
+        context["ledger_headers"] = [h for h, _w in selectors.LEDGERS[self.ledger_kind].columns]
+        return context
+
+    def export_spec(self):
+        return self.ledger_spec_for(self.get_filterset(self.get_filterset_class()))
+
+
+class NewlyAssistedListView(LedgerListView):
+    ledger_kind = "newly_assisted"
+    queryset = Outcome.objects.all()
+    filterset_class = NewlyAssistedFilterSet
+    table_class = NewlyAssistedTable
+    permission_required = "cases.view_outcome"
+    period_fields = ("included_from", "included_to")
+    title = selectors.NEWLY_ASSISTED_TITLE
+    description = gettext_lazy("People newly included in 特困, 低保, low-income monitoring or temporary relief, or "
+                               "referred to another department's relief, with the date of inclusion (seed 001).")
+
+
+class ObservationListView(LedgerListView):
+    ledger_kind = "observation"
+    queryset = Outcome.objects.all()
+    filterset_class = ObservationFilterSet
+    table_class = ObservationTable
+    permission_required = "cases.view_outcome"
+    period_fields = ("included_from", "included_to")
+    title = selectors.OBSERVATION_TITLE
+    description = gettext_lazy("Families not eligible under the current rules but in real hardship, kept on the "
+                               "observation list and reviewed regularly (seed 001).")
+
+
+class UrgentListView(LedgerListView):
+    ledger_kind = "urgent"
+    queryset = Lead.objects.all()
+    filterset_class = UrgentFilterSet
+    table_class = UrgentTable
+    permission_required = "cases.view_lead"
+    period_fields = ("discovered_from", "discovered_to")
+    title = selectors.URGENT_TITLE
+    description = gettext_lazy("Urgent (急难) leads with the person's health, labour capacity, causes of hardship and "
+                               "difficulty class from the home visit (seed 002).")
+
+
+# --- ledgers exported from another app's list ------------------------------------------------------
+class LedgerOfListExportView(LedgerExportMixin, LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The official ledger of another list's current filters (offered there through ``extra_exports``)."""
+
+    raise_exception = True
+    model = None
+    filterset_class = None
+    list_url_name = ""
+
+    def get(self, request, *args, **kwargs):
+        return export_response(self)
+
+    def export_spec(self):
+        filterset = self.filterset_class(self.request.GET or None, request=self.request,
+                                         queryset=scope(self.request.user, self.model.objects.all()))
+        return self.ledger_spec_for(filterset)
+
+    def export_back_url(self) -> str:
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        return f"{reverse(self.list_url_name)}?{query.urlencode()}"
+
+
+class DiscoveryDetailExportView(LedgerOfListExportView):
+    """主动发现救助对象明细表 of the lead list's current filters."""
+
+    ledger_kind = "discovery_detail"
+    model = Lead
+    filterset_class = LeadFilterSet
+    permission_required = "cases.view_lead"
+    list_url_name = "intake:lead_list"
+    period_fields = ("discovered_after", "discovered_before")
+
+
+class TransferTrackingExportView(LedgerOfListExportView):
+    """转办单跟踪台账 of the transfer-form list's current filters."""
+
+    ledger_kind = "transfer_tracking"
+    model = TransferForm
+    filterset_class = TransferFormFilterSet
+    permission_required = "referrals.view_transferform"
+    list_url_name = "referrals:transferform_list"
+    period_fields = ("issued_from", "issued_to")
+
+
+discovery_detail = DiscoveryDetailExportView.as_view()
+transfer_tracking = TransferTrackingExportView.as_view()
+
+
+# --- the index -------------------------------------------------------------------------------
 @login_required
-@permission_required("cases.view_lead", raise_exception=True)
-def discovery_detail(request):
-    """The 明细表 of the leads the user sees, with the lead list's current filters."""
-    filterset = LeadFilterSet(request.GET or None, queryset=Lead.objects.all(), request=request)
-    leads = filterset.qs if filterset.is_bound and filterset.is_valid() else Lead.objects.all()
-    leads = selectors.discovery_detail_leads(user=request.user, leads=leads)
-    tmp = tempfile.TemporaryFile()
-    count = discovery_detail_write(tmp, leads=leads, region_name=request.user.region.name)
-    tmp.seek(0)
-    audit_record(request=request, action=AuditAction.EXPORT, model=Lead,
-                 detail=f"ledger=discovery_detail {request.GET.urlencode()} rows={count}")
-    name = f"{selectors.DISCOVERY_DETAIL_TITLE}-{timezone.localtime():%Y%m%d%H%M}.xlsx"
-    return FileResponse(tmp, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def ledger_index(request):
+    """Every ledger, where to filter it and what it holds."""
+    user = request.user
+    entries = [
+        (selectors.DISCOVERY_DETAIL_TITLE, "intake:lead_list", "cases.view_lead",
+         gettext_lazy("Every lead with seed 001's ten columns: filter the lead list, then “Official ledger "
+                      "(明细表)”.")),
+        (selectors.NEWLY_ASSISTED_TITLE, "ledgers:newly_assisted", "cases.view_outcome", NewlyAssistedListView.description),
+        (selectors.OBSERVATION_TITLE, "ledgers:observation", "cases.view_outcome", ObservationListView.description),
+        (selectors.URGENT_TITLE, "ledgers:urgent", "cases.view_lead", UrgentListView.description),
+        (selectors.TRANSFER_TITLE, "referrals:transferform_list", "referrals.view_transferform",
+         gettext_lazy("Every transfer form with its recipient, deadline, answer, overdue working days and reminders: "
+                      "filter the transfer-form list, then “Tracking ledger”.")),
+    ]
+    ledgers = [{"title": title, "url": reverse(url_name), "description": description}
+               for title, url_name, permission, description in entries if user.has_perm(permission)]
+    return render(request, "ledgers/index.html", {"ledgers": ledgers})

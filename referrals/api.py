@@ -20,7 +20,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.pagination import LimitOffsetPagination
@@ -81,6 +81,21 @@ class TransferFormSerializer(serializers.ModelSerializer):
         return mask(form.lead.person.id_number)
 
 
+class TransferFormPageSerializer(serializers.Serializer):
+    """One page of forms (limit/offset), as LimitOffsetPagination answers."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TransferFormSerializer(many=True)
+
+
+ErrorSerializer = inline_serializer("TransferFormError", {"error": inline_serializer("TransferFormErrorBody", {
+    "code": serializers.CharField(), "message": serializers.CharField(),
+    "details": serializers.JSONField(allow_null=True)})})
+ERRORS = {code: ErrorSerializer for code in (401, 403)}
+
+
 class AnswerSerializer(serializers.Serializer):
     answerer_name = serializers.CharField(max_length=64, help_text=gettext_lazy(
         "Who answers, with their office (e.g. 区医保局 王某某)."))
@@ -134,7 +149,7 @@ class TransferFormListView(DepartmentAPIView):
         parameters=[OpenApiParameter("status", str, enum=list(STATUS_FILTERS), description=gettext_lazy(
             "open (default): waiting for an answer; answered; all")),
                     OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses={200: TransferFormSerializer(many=True)})
+        responses={200: TransferFormPageSerializer, 422: ErrorSerializer, **ERRORS})
     def get(self, request):
         wanted = request.query_params.get("status", "open")
         if wanted not in STATUS_FILTERS:
@@ -154,7 +169,7 @@ class TransferFormListView(DepartmentAPIView):
 
 class TransferFormDetailView(DepartmentAPIView):
     @extend_schema(operation_id="transfer_forms_retrieve", summary=gettext_lazy("One transfer form"),
-                   responses={200: TransferFormSerializer})
+                   responses={200: TransferFormSerializer, 404: ErrorSerializer, **ERRORS})
     def get(self, request, number: str):
         form = self.form(number)
         audit_record(request=request, action=AuditAction.DETAIL, obj=form, detail="API")
@@ -163,7 +178,9 @@ class TransferFormDetailView(DepartmentAPIView):
 
 class TransferFormAnswerView(DepartmentAPIView):
     @extend_schema(operation_id="transfer_forms_answer", summary=gettext_lazy("Answer a transfer form"),
-                   request=AnswerSerializer, responses={200: TransferFormSerializer})
+                   request=AnswerSerializer, responses={
+                       200: TransferFormSerializer, 400: ErrorSerializer, 404: ErrorSerializer,
+                       409: ErrorSerializer, 422: ErrorSerializer, **ERRORS})
     def post(self, request, number: str):
         form = self.form(number)
         answer = AnswerSerializer(data=request.data)

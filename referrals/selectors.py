@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Q, QuerySet
 
 from accounts.choices import TOWNSHIP_ROLES, Role
@@ -27,6 +28,14 @@ def unread_count(*, user) -> int:
 # --- transfer forms --------------------------------------------------------------------------
 def transfer_forms(*, user) -> QuerySet:
     return scope(user, TransferForm.objects.all())
+
+
+def transfer_scope_key(*, user) -> str:
+    """What decides ``transfer_summary`` for this user besides the day: the SQL of their forms."""
+    try:
+        return str(transfer_forms(user=user).query)
+    except EmptyResultSet:  # sees none
+        return "none"
 
 
 def transfer_forms_received(*, user) -> QuerySet:

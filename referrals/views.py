@@ -42,6 +42,7 @@ class TransferFormListView(ObjectListView):
     permission_required = "referrals.view_transferform"
     title = gettext_lazy("Transfer forms")
     export_title = gettext_lazy("Transfer forms")
+    extra_exports = ((gettext_lazy("Tracking ledger (转办单跟踪台账)"), "ledgers:transfer_tracking"),)
 
 
 class DistrictOnlyMixin:

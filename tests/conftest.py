@@ -101,6 +101,15 @@ def _reference_data(request, django_db_blocker):
             reference_data_load()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_figures():
+    """Figures kept in the cache for a minute (home-page counts, filter choices: common.cache.remember)
+    were computed from another test's rows: every test starts without them."""
+    from common.cache import forget_figures
+
+    forget_figures()
+
+
 @pytest.fixture
 def regions(db):
     """The region tree; reloaded if a transactional (live-server) test flushed it."""

@@ -51,10 +51,13 @@ def test_seed_demo_is_realistic_and_deterministic(regions):
 
     from intake.models import RosterEntry
 
+    from common.protect import hard_delete_allowed
+
     RosterEntry.objects.all().delete()
     Person.tags.through.objects.all().delete()
     Household.objects.update(head=None)
-    Person.objects.all().delete()
+    with hard_delete_allowed():  # people are never deleted, except deliberately like this
+        Person.objects.all().delete()
     Household.objects.all().delete()
     seed_demo(district_code="370304", people=600, seed=7, today=dt.date(2026, 11, 23), leads=0)
     assert sorted(Person.objects.values_list("id_number", "name")) == first

@@ -68,3 +68,18 @@ def test_operator_command(world, tmp_path):
     ws = openpyxl.load_workbook(out).active
     assert [c.value for c in ws[2]] == SEED_001_COLUMNS
     assert [r[4].value for r in ws.iter_rows(min_row=3)] == ["王三"]
+
+
+def test_investigation_and_result_columns(client_for, world):
+    """调查情况 from the latest home visit, 办理结果 with 纳入时间, 备注 with the lead number and its flags."""
+    from cases.choices import DifficultyClass, OutcomeKind
+    from tests.cases.factories import closed
+
+    lead = closed(world, "a1", urgent=True)
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    ws = sheet(client_for(world.users[Role.DISTRICT_STAFF]).get(URL))
+    row = [c.value for c in next(ws.iter_rows(min_row=3))]
+    assert row[4] == "张一"
+    assert row[7] == f"{today}入户调查，见到本人；{DifficultyClass.TEMPORARY.label}；申请临时救助，转介医疗救助"
+    assert row[8] == f"{OutcomeKind.TEMPORARY.label}（纳入时间：{today}）"
+    assert row[9] == f"{lead.number}；急难"

@@ -3,43 +3,43 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Region
-from cases.models import Lead
-from ledgers.selectors import discovery_detail_leads
-from ledgers.services import discovery_detail_write
-
-KINDS = ("discovery_detail",)
+from ledgers.selectors import LEDGERS
+from ledgers.services import ledger_write
 
 
 class Command(BaseCommand):
-    help = "Write a ledger to an .xlsx file (operators). Kinds: discovery_detail (主动发现救助对象明细表)."
+    help = ("Write a ledger to an .xlsx file (operators). Kinds: discovery_detail (主动发现救助对象明细表), "
+            "newly_assisted (新增救助群众台账), observation (救助观察群众台账), urgent (急难对象台账), "
+            "transfer_tracking (转办单跟踪台账).")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("kind", choices=sorted(LEDGERS))
         parser.add_argument("--out", required=True)
         parser.add_argument("--township", help="9- or 12-digit township code")
-        parser.add_argument("--month", help="YYYY-MM: leads reported in that month")
+        parser.add_argument("--month", help="YYYY-MM: the month of the ledger's date (reported, included, "
+                                            "discovered or issued)")
 
     def handle(self, *args, kind, out, township=None, month=None, **options):
-        leads = Lead.objects.all()
+        ledger = LEDGERS[kind]
+        rows = ledger.model.objects.all()
         region_name = "全部"
         if township:
             region = Region.objects.filter(code__startswith=township[:9], level="township").first()
             if region is None:
-                raise CommandError(f"No township with code {township}")
-            leads = leads.filter(township=region)
+                raise CommandError(f"没有代码为 {township} 的乡镇（街道）")
+            rows = rows.filter(**{f"{ledger.township_field}__code__startswith": region.code[:9]})
             region_name = region.name
         period = ""
         if month:
             try:
                 start = dt.datetime.strptime(month, "%Y-%m").date()
             except ValueError as exc:
-                raise CommandError("--month must be YYYY-MM") from exc
+                raise CommandError("--month 的格式应为 YYYY-MM，例如 2026-03") from exc
             end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            leads = leads.filter(reported_at__date__gte=start, reported_at__date__lt=end)
+            rows = rows.filter(**{f"{ledger.month_field}__gte": start, f"{ledger.month_field}__lt": end})
             period = f"{start:%Y年%m月}"
-        # Operators act as the system: every lead of the selection (web paths scope by the user).
-        leads = discovery_detail_leads(user=_System(), leads=leads)
-        count = discovery_detail_write(out, leads=leads, region_name=region_name, period=period)
+        # Operators act as the system: every row of the selection, whole IDs (web paths scope by the user).
+        count = ledger_write(out, kind, user=_System(), queryset=rows, region_name=region_name, period=period)
         self.stdout.write(f"{count} rows → {out}")
 
 
@@ -49,3 +49,4 @@ class _System:
     is_authenticated = True
     is_active = True
     is_superuser = True
+    role = ""

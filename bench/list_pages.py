@@ -1,0 +1,166 @@
+"""Every list page's SQL query count at 25 and at 100 rows a page, for a district user (DESIGN §10: no N+1).
+
+    .venv/bin/python bench/list_pages.py [--database-url postgres://…/jiuzhu_bench]
+
+The pages are found, not listed: every URL of the URLconf whose view is a
+``common.views.ObjectListView`` (as ``tests/test_scoping_walk.py`` walks them), so a new list is measured
+the day it is added. Each is requested in-process (Django's test client, logged in as the demo account
+``district``, which sees the whole district) once to warm up, then at ``?per_page=25`` and
+``?per_page=100``, counting queries with ``CaptureQueriesContext``. The counts must be equal: a query per
+row would show up as 75 more. The time of each request is printed too (one request, in-process, no server).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import Context, Figure  # noqa: E402
+
+USERNAME = "district"
+
+
+def list_routes() -> list[tuple[str, type]]:
+    """(path, view class) of every parameterless URL served by an ObjectListView subclass."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from common.views import ObjectListView
+
+    found = []
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern):
+                view_class = getattr(p.callback, "view_class", None)
+                if view_class and issubclass(view_class, ObjectListView):
+                    if re.search(r"<[^>]+>|\(\?P", route):
+                        print(f"  (skipped {route}: it takes parameters)")
+                        continue
+                    found.append(("/" + route.lstrip("^").rstrip("$"), view_class))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def measure(username: str = USERNAME, sizes: tuple[int, int] = (25, 100)) -> list[dict]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    results = []
+    for path, view_class in list_routes():
+        row = {"path": path, "view": view_class.__name__, "queries": {}, "ms": {}, "status": {}}
+        client.get(path, {"per_page": sizes[0]})  # warm: templates, the user's permissions, the calendar
+        for size in sizes:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(path, {"per_page": size})
+                row["ms"][size] = (time.perf_counter() - started) * 1000
+            row["queries"][size] = len(captured.captured_queries)
+            row["status"][size] = response.status_code
+            if size == sizes[1]:
+                row["rows_shown"] = response.content.count(b"<tr") - 1
+        results.append(row)
+    return results
+
+
+MAIN_PAGES = ("/", "/intake/inbox/")  # with every list page, where the slowest queries are looked for
+
+
+def worst_queries(n: int = 3, usernames: tuple[str, ...] = ("district", "township")) -> list[dict]:
+    """The ``n`` slowest SELECTs of the list pages and main pages, for these users, with EXPLAIN (ANALYZE).
+
+    Each page is requested once (warm), its queries timed as Django ran them; the slowest distinct ones are
+    explained inside a transaction that is rolled back."""
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # a township may not open every list: 403
+    paths = [path for path, _view in list_routes()] + list(MAIN_PAGES)
+    seen: dict[str, dict] = {}
+    for username in usernames:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        for path in paths:
+            client.get(path)
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path)
+            for q in captured.captured_queries:
+                sql = q["sql"]
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                ms = float(q["time"]) * 1000
+                if sql not in seen or seen[sql]["ms"] < ms:
+                    seen[sql] = {"sql": sql, "ms": ms, "page": path, "user": username}
+    worst = sorted(seen.values(), key=lambda q: -q["ms"])[:n]
+    for q in worst:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+            q["plan"] = "\n".join(row[0] for row in cursor.fetchall())
+            transaction.set_rollback(True)
+    return worst
+
+
+def report(results: list[dict], sizes=(25, 100)) -> str:
+    a, b = sizes
+    lines = [f"{'list page':<34} {'view':<28} {'q@' + str(a):>6} {'q@' + str(b):>6} {'ms@' + str(a):>8} "
+             f"{'ms@' + str(b):>8}  status"]
+    for r in results:
+        same = "" if r["queries"][a] == r["queries"][b] else "  ≠ N+1!"
+        lines.append(f"{r['path']:<34} {r['view']:<28} {r['queries'][a]:>6} {r['queries'][b]:>6} "
+                     f"{r['ms'][a]:>8.0f} {r['ms'][b]:>8.0f}  {r['status'][a]}/{r['status'][b]}{same}")
+    return "\n".join(lines)
+
+
+def run(ctx: Context) -> list[Figure]:
+    results = measure()
+    print(report(results))
+    figures = []
+    for r in results:
+        ok = r["queries"][25] == r["queries"][100] and r["status"][100] == 200
+        figures.append(Figure(
+            name=f"queries {r['path']} (100 rows)", value=r["queries"][100], unit="q",
+            baseline_name="at 25 rows", baseline_value=r["queries"][25], target="equal, HTTP 200", met=ok))
+    worst = worst_queries()
+    for rank, q in enumerate(worst, start=1):
+        print(f"\n--- slowest query #{rank}: {q['ms']:.1f} ms on {q['page']} as {q['user']}\n{q['sql']}\n{q['plan']}")
+        figures.append(Figure(name=f"slowest query #{rank} ({q['page']}, {q['user']})", value=q["ms"], unit="ms"))
+    slowest = max(results, key=lambda r: r["ms"][100])
+    figures.append(Figure(name=f"slowest list at 100 rows ({slowest['path']}), in-process", value=slowest["ms"][100],
+                          unit="ms", baseline_name="same at 25", baseline_value=slowest["ms"][25]))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jiuzhu_bench"))
+    args = parser.parse_args()
+    from bench.dataset import setup_django
+
+    setup_django(args.database_url)
+    import tempfile
+
+    run(Context(database_url=args.database_url, tmpdir=Path(tempfile.mkdtemp())))
+
+
+if __name__ == "__main__":
+    main()

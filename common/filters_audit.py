@@ -1,0 +1,52 @@
+"""Filters of the audit log: who, what action, what kind of record, when, from where."""
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+
+from .filters import BaseFilterSet
+from .models import AuditAction, AuditEvent
+
+AUDITED_APPS = ("accounts", "cases", "intake", "referrals", "ledgers", "common")
+
+
+def object_type_choices():
+    models = [m for m in apps.get_models() if m._meta.app_label in AUDITED_APPS]
+    return sorted(((m._meta.label, str(m._meta.verbose_name)) for m in models), key=lambda c: c[1])
+
+
+class AuditEventFilterSet(BaseFilterSet):
+    user = django_filters.CharFilter(label=_("User"), method="filter_user")
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices)
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
+    object_type = django_filters.ChoiceFilter(label=_("Object type"), choices=object_type_choices)
+    object_id = django_filters.CharFilter(label=_("Object ID"))
+    q = django_filters.CharFilter(label=_("Object or detail contains"), method="filter_q")
+    date_from = django_filters.DateFilter(label=_("Date from"), field_name="at", lookup_expr="date__gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = django_filters.DateFilter(label=_("Date to"), field_name="at", lookup_expr="date__lte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+    ip_address = django_filters.CharFilter(label=_("IP address"), method="filter_ip")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["user", "action", "role", "object_type", "object_id", "q", "date_from", "date_to", "ip_address"]
+
+    def filter_user(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(username__istartswith=value) if value else queryset
+
+    def filter_q(self, queryset, name, value):
+        from django.db.models import Q
+
+        value = value.strip()
+        return queryset.filter(Q(object_repr__icontains=value) | Q(detail__icontains=value)) if value else queryset
+
+    def filter_ip(self, queryset, name, value):
+        """A whole address, or its beginning (``10.3.`` for a subnet); PostgreSQL compares HOST(ip)."""
+        value = value.strip()
+        return queryset.filter(ip_address__startswith=value) if value else queryset

@@ -1,0 +1,50 @@
+"""Records the law says to keep are never hard-deleted (社会救助暂行办法 §66; DESIGN §11).
+
+People, leads, outcomes and transfer forms end by changing state (rejected, merged, withdrawn,
+closed — with a reason, in their history), never by DELETE. The guard sits on ``pre_delete``, so
+it holds for the admin, the ORM, a queryset's ``delete()`` and cascades alike. A data-protection
+erasure ordered by the bureau (个人信息保护法 §47) is run by a person, in a shell, inside
+:func:`hard_delete_allowed`.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.db.models.signals import pre_delete
+
+# Models whose rows are kept for good ("app_label.ModelName").
+KEPT_MODELS = ("cases.Person", "cases.Lead", "cases.Outcome", "referrals.TransferForm")
+
+_state = threading.local()
+
+
+class HardDeleteRefused(Exception):
+    pass
+
+
+@contextmanager
+def hard_delete_allowed():
+    previous = getattr(_state, "allowed", False)
+    _state.allowed = True
+    try:
+        yield
+    finally:
+        _state.allowed = previous
+
+
+def _refuse(sender, instance, **kwargs) -> None:
+    if not getattr(_state, "allowed", False):
+        raise HardDeleteRefused(f"{sender._meta.label} rows are never deleted: change their state instead "
+                                f"({instance.pk})")
+
+
+def connect() -> None:
+    """Called from common's ready(): one receiver per kept model (other models keep fast deletes)."""
+    for label in KEPT_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        pre_delete.connect(_refuse, sender=model, dispatch_uid=f"common.protect.{label}")

@@ -1,0 +1,428 @@
+"""The figures of the monthly report (月报), computed in SQL for many townships at once (DESIGN §7, §10).
+
+Every figure counts what *happened in the month* (events by their own date, in Asia/Shanghai), so twelve
+monthly reports add up to the year:
+
+* leads reported in the month (merged duplicates left out), by method, channel and suspected relief;
+* leads accepted, rejected, assessed (the investigation's result) and closed in the month; the closed
+  ones by archive class (新增救助群众 / 救助观察群众, seed 001);
+* outcomes done in the month, by kind;
+* the median number of working days from the lead's report to its investigation result, for the leads
+  assessed in the month (``referrals.workdays``);
+* transfer forms addressed to the township: issued, answered, answered after their due date in the month,
+  and still unanswered and overdue at the end of the month; forms the township sent to departments;
+  written reminders and escalations the township received in the month;
+* the key roster: entries on the roster during the month (each owes at least one visit: seed 001
+  "每月不少于1次"), entries visited at least once, visits logged.
+
+Each figure is one ``GROUP BY township`` query with conditional counts over all the townships asked for,
+never a loop over rows: a district's month is about ten queries whatever the number of leads. The
+working-day median is computed from the distinct (reported, assessed) date pairs and their counts.
+
+The snapshot a draft stores is ``{"schema": SCHEMA_VERSION, "figures": {key: number},
+"workday_histogram": {days: count}, ...}``; :func:`figure_sections` says how to show it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import RegionLevel
+from accounts.models import Region
+from cases.choices import ArchiveClass, Channel, DiscoveryMethod, LeadStatus, OutcomeKind, OutcomeStatus
+from cases.models import Lead, Outcome, ReliefKind
+from intake.models import FeedDeadline, RosterEntry, Visit
+from referrals.choices import ReminderLevel
+from referrals.models import Reminder, TransferForm
+from referrals.workdays import WorkCalendar
+
+SCHEMA_VERSION = 1
+
+
+# --- months -----------------------------------------------------------------------------------
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def previous_month(day: dt.date) -> dt.date:
+    return month_start(day) - relativedelta(months=1)
+
+
+def month_last_day(month: dt.date) -> dt.date:
+    return month + relativedelta(months=1) - dt.timedelta(days=1)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the month as aware datetimes in the product's time zone."""
+    tz = timezone.get_default_timezone()
+    start = dt.datetime(month.year, month.month, 1, tzinfo=tz)
+    following = month + relativedelta(months=1)
+    return start, dt.datetime(following.year, following.month, 1, tzinfo=tz)
+
+
+def parse_month(text: str | None) -> dt.date | None:
+    """``"2026-03"`` → 2026-03-01; None for anything else."""
+    try:
+        year, month = (int(p) for p in (text or "").strip().split("-"))
+        return dt.date(year, month, 1)
+    except (TypeError, ValueError):
+        return None
+
+
+def district_townships(district_code: str) -> list[Region]:
+    return list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=district_code)
+                .order_by("code"))
+
+
+# --- the figures ------------------------------------------------------------------------------
+def _empty() -> dict:
+    figures: dict[str, float | int | None] = {
+        "leads": 0, "leads_urgent": 0, "leads_late": 0,
+        "accepted": 0, "rejected": 0, "assessed": 0, "closed": 0, "median_workdays": None,
+        "transfers_received": 0, "transfers_answered": 0, "transfers_answered_late": 0, "transfers_overdue": 0,
+        "transfers_sent": 0, "transfers_sent_overdue": 0, "written_reminders": 0, "escalations": 0,
+        "roster_due": 0, "roster_visited": 0, "visits": 0,
+    }
+    figures.update({f"method.{v}": 0 for v in DiscoveryMethod.values})
+    figures.update({f"channel.{v}": 0 for v in Channel.values})
+    figures.update({f"outcome.{v}": 0 for v in OutcomeKind.values})
+    figures.update({f"archive.{v}": 0 for v in ArchiveClass.values})
+    return figures
+
+
+def _count(**filters) -> Count:
+    return Count("id", filter=Q(**filters))
+
+
+def compute_figures(*, townships: Iterable[Region], month: dt.date,
+                    calendar: WorkCalendar | None = None) -> dict[int, dict]:
+    """The snapshot of ``month`` for each township, keyed by the township's id."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # JIT compilation costs more than it saves on these month-sized aggregates (≈ 100 ms a query).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        return _compute_figures(townships=townships, month=month, calendar=calendar)
+
+
+def _compute_figures(*, townships: Iterable[Region], month: dt.date,
+                     calendar: WorkCalendar | None = None) -> dict[int, dict]:
+    townships = list(townships)
+    ids = [t.pk for t in townships]
+    start, end = month_bounds(month)
+    first, last = month, month_last_day(month)
+    in_month = {"gte": start, "lt": end}
+    out = {pk: _empty() for pk in ids}
+    relief = {pk: {code: 0 for code in ReliefKind.objects.values_list("code", flat=True)} for pk in ids}
+
+    def add(rows, key_field: str, mapping):
+        for row in rows:
+            target = out.get(row.pop(key_field))
+            if target is None:  # a township not asked for
+                continue
+            for name, value in row.items():
+                target[mapping(name)] = value
+
+    # 1. Leads reported in the month: totals, by method, by channel.
+    # The leads queries are driven by their date range (an index) and grouped by township; the rows of other
+    # townships are dropped here. A ``township_id IN (…)`` filter makes PostgreSQL walk the township index
+    # over every lead of the year instead (docs/PERFORMANCE.md, bench/monthly_report.py).
+    reported = Lead.objects.filter(reported_at__gte=start, reported_at__lt=end).exclude(status=LeadStatus.MERGED)
+    aggregates = {"leads": Count("id"), "leads_urgent": _count(is_urgent=True),
+                  "leads_late": _count(is_late_report=True)}
+    aggregates.update({f"method__{v}": _count(method=v) for v in DiscoveryMethod.values})
+    aggregates.update({f"channel__{v}": _count(channel=v) for v in Channel.values})
+    add(reported.values("township_id").annotate(**aggregates).order_by(), "township_id",
+        lambda name: name.replace("__", "."))
+
+    # 2. By suspected relief (one row per lead and kind in the many-to-many table).
+    through = Lead.suspected_relief.through
+    for row in (through.objects.filter(lead__reported_at__gte=start, lead__reported_at__lt=end)
+                .exclude(lead__status=LeadStatus.MERGED)
+                .values("lead__township_id", "reliefkind__code").annotate(n=Count("id")).order_by()):
+        if row["lead__township_id"] in relief:
+            relief[row["lead__township_id"]][row["reliefkind__code"]] = row["n"]
+
+    # 3. What happened to leads in the month, whenever they were reported.
+    happened = Lead.objects.filter(
+        Q(accepted_at__gte=start, accepted_at__lt=end) | Q(assessed_at__gte=start, assessed_at__lt=end)
+        | Q(closed_at__gte=start, closed_at__lt=end))
+    aggregates = {
+        "accepted": _count(accepted_at__gte=start, accepted_at__lt=end),
+        "rejected": _count(status=LeadStatus.REJECTED, closed_at__gte=start, closed_at__lt=end),
+        "assessed": _count(assessed_at__gte=start, assessed_at__lt=end),
+        "closed": _count(status=LeadStatus.CLOSED, closed_at__gte=start, closed_at__lt=end),
+    }
+    aggregates.update({f"archive__{v}": _count(status=LeadStatus.CLOSED, closed_at__gte=start, closed_at__lt=end,
+                                               archive_class=v) for v in ArchiveClass.values})
+    add(happened.values("township_id").annotate(**aggregates).order_by(), "township_id",
+        lambda name: name.replace("__", "."))
+
+    # 4. Working days from report to investigation result: distinct date pairs, counted.
+    tz = timezone.get_default_timezone()
+    pairs = (Lead.objects.filter(assessed_at__gte=start, assessed_at__lt=end)
+             .values("township_id", reported_on=TruncDate("reported_at", tzinfo=tz),
+                     assessed_on=TruncDate("assessed_at", tzinfo=tz))
+             .annotate(n=Count("id")).order_by())
+    histograms = _workday_histograms([p for p in pairs if p["township_id"] in out], calendar=calendar)
+
+    # 5. Outcomes done in the month, by kind.
+    for row in (Outcome.objects.filter(status=OutcomeStatus.DONE, done_at__gte=start, done_at__lt=end)
+                .values("lead__township_id", "kind").annotate(n=Count("id")).order_by()):
+        if row["lead__township_id"] in out:
+            out[row["lead__township_id"]][f"outcome.{row['kind']}"] = row["n"]
+
+    # 6. Transfer forms addressed to the township. "Overdue at the end of the month": issued before its end,
+    # not answered or closed by then, due before its last day (a form is overdue the day after it is due).
+    open_at_end = (Q(issued_at__lt=end) & (Q(answered_at__isnull=True) | Q(answered_at__gte=end))
+                   & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)) & Q(due_on__lt=last))
+    received = TransferForm.objects.filter(to_region_id__in=ids).filter(
+        Q(issued_at__gte=start, issued_at__lt=end) | Q(answered_at__gte=start, answered_at__lt=end) | open_at_end)
+    add(received.values("to_region_id").annotate(
+        transfers_received=_count(issued_at__gte=start, issued_at__lt=end),
+        transfers_answered=_count(answered_at__gte=start, answered_at__lt=end),
+        transfers_answered_late=Count("id", filter=Q(answered_at__gte=start, answered_at__lt=end,
+                                                     answered_at__date__gt=F("due_on"))),
+        transfers_overdue=Count("id", filter=open_at_end),
+    ).order_by(), "to_region_id", str)
+
+    # 7. Transfer forms the township sent to departments.
+    sent = TransferForm.objects.filter(from_region_id__in=ids, to_department__isnull=False).filter(
+        Q(issued_at__gte=start, issued_at__lt=end) | open_at_end)
+    add(sent.values("from_region_id").annotate(
+        transfers_sent=_count(issued_at__gte=start, issued_at__lt=end),
+        transfers_sent_overdue=Count("id", filter=open_at_end),
+    ).order_by(), "from_region_id", str)
+
+    # 8. Reminders the township received in the month (any subject: forms, visits, reports…).
+    for row in (Reminder.objects.filter(region_id__in=ids, sent_on__gte=first, sent_on__lte=last,
+                                        level__in=[ReminderLevel.WRITTEN_REMINDER, ReminderLevel.ESCALATION])
+                .values("region_id", "level").annotate(n=Count("id")).order_by()):
+        key = "written_reminders" if row["level"] == ReminderLevel.WRITTEN_REMINDER else "escalations"
+        out[row["region_id"]][key] = row["n"]
+
+    # 9. The key roster: entries on it during the month, those visited, visits logged.
+    add(RosterEntry.objects.filter(township_id__in=ids, since__lte=last)
+        .filter(Q(until__isnull=True) | Q(until__gte=first))
+        .values("township_id").annotate(roster_due=Count("id")).order_by(), "township_id", str)
+    add(Visit.objects.filter(township_id__in=ids, visited_on__gte=first, visited_on__lte=last)
+        .values("township_id").annotate(roster_visited=Count("roster_entry", distinct=True), visits=Count("id"))
+        .order_by(), "township_id", str)
+
+    snapshots = {}
+    for pk in ids:
+        histogram = histograms.get(pk, Counter())  # (other townships' pairs are ignored)
+        out[pk]["median_workdays"] = histogram_median(histogram)
+        out[pk].update({f"relief.{code}": n for code, n in relief[pk].items()})
+        snapshots[pk] = {
+            "schema": SCHEMA_VERSION,
+            "month": f"{month:%Y-%m}",
+            "figures": out[pk],
+            "workday_histogram": {str(days): n for days, n in sorted(histogram.items())},
+        }
+    return snapshots
+
+
+def _workday_histograms(pairs: list[dict], *, calendar: WorkCalendar | None) -> dict[int, Counter]:
+    """{township id: Counter(working days → leads)} from (township, reported on, assessed on, n) rows."""
+    if not pairs:
+        return {}
+    calendar = calendar or WorkCalendar()
+    lo = min(p["reported_on"] for p in pairs)
+    hi = max(p["assessed_on"] for p in pairs)
+    # Working days counted once over the whole span: between(a, b) = index[b] - index[a].
+    index, count, day = {}, 0, lo
+    while day <= hi:
+        if day != lo and calendar.is_working_day(day):
+            count += 1
+        index[day] = count
+        day += dt.timedelta(days=1)
+    histograms: dict[int, Counter] = defaultdict(Counter)
+    for p in pairs:
+        histograms[p["township_id"]][max(0, index[p["assessed_on"]] - index[p["reported_on"]])] += p["n"]
+    return histograms
+
+
+def histogram_median(histogram: dict) -> float | None:
+    """The median of a {value: count} histogram (the mean of the two middle values for an even count)."""
+    items = sorted((int(k), int(n)) for k, n in histogram.items() if int(n) > 0)
+    total = sum(n for _k, n in items)
+    if not total:
+        return None
+
+    def nth(i: int) -> int:  # 0-based
+        for value, n in items:
+            if i < n:
+                return value
+            i -= n
+        raise IndexError(i)
+
+    middle = [nth((total - 1) // 2), nth(total // 2)]
+    value = statistics.mean(middle)
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def total_of(snapshots: Iterable[dict]) -> dict:
+    """The district's column: every count summed, the median over every township's leads."""
+    snapshots = [s for s in snapshots if s]
+    figures = _empty()
+    histogram: Counter = Counter()
+    for snap in snapshots:
+        for key, value in snap.get("figures", {}).items():
+            if key == "median_workdays" or value is None:
+                continue
+            figures[key] = figures.get(key, 0) + value
+        histogram.update({int(k): int(n) for k, n in snap.get("workday_histogram", {}).items()})
+    figures["median_workdays"] = histogram_median(histogram)
+    return {"schema": SCHEMA_VERSION, "figures": figures,
+            "workday_histogram": {str(k): n for k, n in sorted(histogram.items())}}
+
+
+# --- feeds (the district's, not a township's) -----------------------------------------------------
+def feed_punctuality(*, district: Region, month: dt.date) -> list[dict]:
+    """Deliveries due in the month per department: due, on time, late, still missing (seed 003's cadences)."""
+    first, last = month, month_last_day(month)
+    return list(
+        FeedDeadline.objects.filter(feed__district=district, due_on__gte=first, due_on__lte=last)
+        .values("feed__department__name")
+        .annotate(due=Count("id"),
+                  on_time=Count("id", filter=Q(delivered_at__isnull=False,
+                                               delivered_at__date__lte=F("due_on"))),
+                  late=Count("id", filter=Q(delivered_at__date__gt=F("due_on"))),
+                  missing=Count("id", filter=Q(delivered_at__isnull=True)))
+        .order_by("feed__department__name"))
+
+
+# --- how to show a snapshot -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FigureRow:
+    key: str
+    label: str
+    is_median: bool = False
+
+
+@dataclass(frozen=True)
+class FigureSection:
+    title: str
+    rows: list[FigureRow]
+
+
+def figure_sections() -> list[FigureSection]:
+    """Sections and rows of the report, labelled in the user's language (the snapshot stores only keys)."""
+    reliefs = list(ReliefKind.objects.order_by("order").values_list("code", "name"))
+    return [
+        FigureSection(_("Leads found in the month"), [
+            FigureRow("leads", _("Leads reported")),
+            FigureRow("leads_urgent", _("of which urgent (急难)")),
+            FigureRow("leads_late", _("of which reported late")),
+        ]),
+        FigureSection(_("By discovery method"), [FigureRow(f"method.{v}", label)
+                                                  for v, label in DiscoveryMethod.choices]),
+        FigureSection(_("By channel"), [FigureRow(f"channel.{v}", label) for v, label in Channel.choices]),
+        FigureSection(_("By suspected relief"), [FigureRow(f"relief.{code}", name) for code, name in reliefs]),
+        FigureSection(_("Handling in the month"), [
+            FigureRow("accepted", _("Leads accepted")),
+            FigureRow("rejected", _("Leads rejected")),
+            FigureRow("assessed", _("Investigations completed (assessed)")),
+            FigureRow("median_workdays", _("Median working days from report to investigation result"),
+                      is_median=True),
+            FigureRow("closed", _("Leads handled and closed")),
+        ]),
+        FigureSection(_("Outcomes done in the month"), [FigureRow(f"outcome.{v}", label)
+                                                         for v, label in OutcomeKind.choices]),
+        FigureSection(_("Closed leads by archive class"), [
+            FigureRow(f"archive.{ArchiveClass.NEWLY_ASSISTED}", _("Newly assisted (新增救助群众)")),
+            FigureRow(f"archive.{ArchiveClass.OBSERVATION}", _("Under observation (救助观察群众)")),
+            FigureRow(f"archive.{ArchiveClass.NOT_ASSISTED}", _("Not assisted")),
+        ]),
+        FigureSection(_("Transfer forms"), [
+            FigureRow("transfers_received", _("Received in the month")),
+            FigureRow("transfers_answered", _("Answered in the month")),
+            FigureRow("transfers_answered_late", _("of which answered after the due date")),
+            FigureRow("transfers_overdue", _("Unanswered and overdue at the end of the month")),
+            FigureRow("transfers_sent", _("Sent to departments in the month")),
+            FigureRow("transfers_sent_overdue", _("Sent to departments, overdue at the end of the month")),
+            FigureRow("written_reminders", _("Written reminders received")),
+            FigureRow("escalations", _("Escalations to the district")),
+        ]),
+        FigureSection(_("Key roster visits"), [
+            FigureRow("roster_due", _("People on the roster (a visit due each month)")),
+            FigureRow("roster_visited", _("People visited at least once")),
+            FigureRow("visits", _("Visits logged")),
+        ]),
+    ]
+
+
+def figure_value(snapshot: dict | None, key: str):
+    if not snapshot:
+        return None
+    return snapshot.get("figures", {}).get(key, 0)
+
+
+__all__ = [
+    "SCHEMA_VERSION", "FigureRow", "FigureSection", "compute_figures", "district_townships", "feed_punctuality",
+    "figure_sections", "figure_value", "histogram_median", "month_bounds", "month_last_day", "month_start",
+    "parse_month", "previous_month", "total_of",
+]
+
+
+# --- what the pages read ---------------------------------------------------------------------------
+def monthly_reports(*, user):
+    """The reports the user may see (scoped), newest month first."""
+    from accounts.scoping import scope
+
+    from .models import MonthlyReport
+
+    return scope(user, MonthlyReport.objects.select_related("township", "submitted_by"))
+
+
+def report_state(report, today: dt.date | None = None) -> str:
+    """"submitted", "overdue", "draft" or "missing" (no report), for badges and the workbook."""
+    if report is None:
+        return "missing"
+    if report.is_submitted:
+        return "submitted"
+    return "overdue" if report.is_overdue(today) else "draft"
+
+
+@dataclass
+class DistrictMonth:
+    month: dt.date
+    townships: list[Region]
+    reports: dict[int, object]          # township id → MonthlyReport (or absent)
+    states: dict[int, str]
+    sections: list[FigureSection]
+    table: list[tuple[FigureSection, list[tuple[FigureRow, list, object]]]]  # row, values per township, total
+    feeds: list[dict]
+
+
+def district_month(*, user, month: dt.date, today: dt.date | None = None) -> DistrictMonth:
+    """Every township of the user's district side by side for ``month``, from the stored reports."""
+    from accounts.scoping import scope
+
+    townships = list(scope(user, Region.objects.filter(level=RegionLevel.TOWNSHIP)).order_by("code"))
+    reports = {r.township_id: r for r in monthly_reports(user=user).filter(month=month)}
+    states = {t.pk: report_state(reports.get(t.pk), today) for t in townships}
+    snapshots = [reports[t.pk].figures if t.pk in reports else None for t in townships]
+    total = total_of(snapshots)
+    sections = figure_sections()
+    table = []
+    for section in sections:
+        rows = []
+        for row in section.rows:
+            rows.append((row, [figure_value(s, row.key) for s in snapshots], figure_value(total, row.key)))
+        table.append((section, rows))
+    district = Region.objects.filter(code=f"{user.region.district_code}000000").first() if user.region_id else None
+    feeds = feed_punctuality(district=district, month=month) if district is not None else []
+    return DistrictMonth(month=month, townships=townships, reports=reports, states=states, sections=sections,
+                         table=table, feeds=feeds)

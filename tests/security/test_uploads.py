@@ -1,0 +1,105 @@
+"""Hostile uploads through the pages: type by content, size and unpacked-size caps, downloads never rendered."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.choices import Role
+from intake.feeds import parsing
+from intake.models import FeedBatch
+from referrals.models import TransferForm
+from tests.intake.feed_factories import install_feeds
+from tests.referrals.factories import issue
+
+PERIOD = {"period_start": "2026-10-01", "period_end": "2026-10-31"}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def upload(world, client_for):
+    feed = install_feeds(world)["medical_inpatient"]
+    client = client_for(world.users[Role.DEPARTMENT_LIAISON])
+
+    def post(name: str, data: bytes):
+        return client.post(reverse("intake:feed_upload", args=[feed.pk]),
+                           {"file": SimpleUploadedFile(name, data), **PERIOD})
+    return post
+
+
+@pytest.mark.parametrize("name, data", [
+    ("医保.xlsx", b"<html><script>alert(1)</script></html>"),  # a web page renamed
+    ("医保.xlsx", b"MZ\x90\x00" + b"\x00" * 200),  # a program renamed
+    ("医保.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),  # a picture renamed
+    ("医保.exe", b"MZ\x90\x00"),
+])
+def test_a_file_that_is_not_a_spreadsheet_is_refused_whatever_its_name(upload, name, data):
+    page = upload(name, data)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "alert(1)" not in html and not FeedBatch.objects.exists()
+    assert "Excel" in html or "xlsx" in html  # a Chinese reason naming what is accepted
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(upload):
+    """A workbook whose parts claim more than the unpacked cap (400 MB) is refused from its directory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        chunk = b"\0" * (1024 * 1024)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            for _ in range(parsing.MAX_UNPACKED_BYTES // len(chunk) + 1):
+                part.write(chunk)
+    data = buffer.getvalue()
+    assert len(data) < 2 * 1024 * 1024  # small on the wire
+    page = upload("医保.xlsx", data)
+    assert page.status_code == 200 and "400 MB" in page.content.decode()
+    assert not FeedBatch.objects.exists()
+
+
+def test_an_oversized_file_is_refused_with_the_limit_named(upload, monkeypatch):
+    monkeypatch.setattr(parsing, "MAX_FILE_BYTES", 1024)  # the 50 MB cap, scaled down for the test
+    page = upload("医保.csv", "身份证号,姓名\n".encode() * 200)
+    assert page.status_code == 200 and not FeedBatch.objects.exists()
+    assert "MB" in page.content.decode()
+
+
+def test_request_bodies_are_capped_by_the_server(settings):
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 10 * 1024 * 1024
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize("name, data", [
+    ("回函.pdf", b"<html><script>alert(1)</script>"),  # not a PDF inside
+    ("回函.html", b"<html></html>"),
+    ("回函.svg", b"<svg onload=alert(1)>"),
+])
+def test_transfer_form_attachments_are_checked_by_content(client_for, world, name, data):
+    form = issue(world, to="department")
+    liaison = client_for(world.users[Role.DEPARTMENT_LIAISON])
+    liaison.post(form.get_absolute_url(), {"action": "receive"})
+    page = liaison.post(form.get_absolute_url(), {"action": "answer", "result": "in_process", "answer_text": "已受理",
+                                                  "attachments": [SimpleUploadedFile(name, data)]})
+    assert page.status_code == 200
+    form = TransferForm.objects.get(pk=form.pk)
+    assert form.attachments.count() == 0 and "alert(1)" not in page.content.decode()
+
+
+def test_an_attachment_is_downloaded_never_rendered(client_for, world):
+    form = issue(world, to="department")
+    liaison = client_for(world.users[Role.DEPARTMENT_LIAISON])
+    liaison.post(form.get_absolute_url(), {"action": "receive"})
+    liaison.post(form.get_absolute_url(), {"action": "answer", "result": "in_process", "answer_text": "已受理",
+                                           "attachments": [SimpleUploadedFile("回函.pdf", b"%PDF-1.4 test")]})
+    attachment = TransferForm.objects.get(pk=form.pk).attachments.get()
+    download = liaison.get(reverse("referrals:attachment_download", args=[attachment.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Type"] == "application/pdf" and download["X-Content-Type-Options"] == "nosniff"
