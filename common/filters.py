@@ -36,7 +36,7 @@ class FastSelect(forms.Select):
                 parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
             for option in options:
                 # The trailing newline is the one at the end of select_option.html.
-                parts.append(f'\n  <option value="{_escape(option["value"])}"{_attrs_html(option["attrs"])}>'
+                parts.append(f'\n  <option value="{html.escape(str(option["value"]))}"{_attrs_html(option["attrs"])}>'
                              f'{_escape(option["label"])}</option>\n')
             if group_name:
                 parts.append("\n  </optgroup>")
@@ -52,8 +52,8 @@ def _escape(value) -> str:
 
 
 def _attrs_html(attrs: dict) -> str:
-    """What ``django/forms/widgets/attrs.html`` renders."""
-    return "".join(f" {name}" if value is True else f' {name}="{_escape(value)}"'
+    """What ``django/forms/widgets/attrs.html`` renders (``stringformat:'s'`` makes every value plain text)."""
+    return "".join(f" {name}" if value is True else f' {name}="{html.escape(str(value))}"'
                    for name, value in attrs.items() if value is not False)
 
 

@@ -7,6 +7,7 @@ class LedgersConfig(AppConfig):
     verbose_name = _("Ledgers and reports")
 
     home_widgets = ("ledgers.dashboard_views.home_widget",)
+    demo_hooks = ("ledgers.demo.demo_monthly_reports",)
 
     @property
     def menu_items(self):

@@ -16,6 +16,8 @@ What is counted (docs/DECISIONS.md, Dashboard):
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.choices import DISTRICT_ROLES, TOWNSHIP_ROLES
+from accounts.models import Region
 from accounts.scoping import scope
 from cases.choices import ASSISTED_OUTCOMES, DiscoveryMethod, LeadStatus, OutcomeKind, OutcomeStatus
 from cases.models import Lead, Outcome
@@ -288,6 +291,31 @@ def _workday_ordinals(start: dt.date, end: dt.date) -> tuple[list[dt.date], list
     return days, ordinals
 
 
+def _response_rows_in_python(leads, ordinal: dict, *, by_month: bool) -> list[tuple]:
+    """What the PostgreSQL query of :func:`response_times` returns, for databases without percentile_cont
+    and GROUPING SETS (SQLite, the embedded default): one row per group and an overall row (key None)."""
+    groups: dict = defaultdict(lambda: ([], []))
+    for lead in leads:
+        key = lead["group_key"]
+        key = key.date() if isinstance(key, dt.datetime) else key
+        reported = ordinal.get(lead["reported_day"])
+        if reported is None or ordinal.get(lead["accepted_day"]) is None:
+            continue
+        for bucket in (groups[key], groups[None]):
+            bucket[0].append(ordinal[lead["accepted_day"]] - reported)
+            if lead["assessed_day"] in ordinal:
+                bucket[1].append(ordinal[lead["assessed_day"]] - reported)
+    names = {} if by_month else {r["id"]: (r["name"], r["code"]) for r in
+                                 Region.objects.filter(pk__in=[k for k in groups if k]).values("id", "name", "code")}
+    rows = []
+    for key, (to_accept, to_assess) in groups.items():
+        label = (key, key) if by_month or key is None else names.get(key, ("", ""))
+        rows.append((key, *label, len(to_accept), len(to_assess),
+                     statistics.median(to_accept) if to_accept else None,
+                     statistics.median(to_assess) if to_assess else None))
+    return sorted(rows, key=lambda row: (row[0] is not None, str(row[2])))
+
+
 def response_times(*, user, period: Period, today: dt.date, by_month: bool = False) -> Chart:
     """Median working days from the lead's report to its acceptance and to its investigation result, per
     township (or per month of discovery, for a township's own dashboard) and overall.
@@ -319,9 +347,12 @@ def response_times(*, user, period: Period, today: dt.date, by_month: bool = Fal
         GROUP BY GROUPING SETS ((l.group_key, {label}), ())
         ORDER BY 3 NULLS FIRST
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [days, ordinals, *inner_params])
-        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [days, ordinals, *inner_params])
+            rows = cursor.fetchall()
+    else:  # the embedded SQLite default (make run): the same rows, computed in Python
+        rows = _response_rows_in_python(leads, dict(zip(days, ordinals)), by_month=by_month)
     overall = next((row for row in rows if row[0] is None), None)
     # DATE_TRUNC gives a timestamp in raw SQL: months are keyed by their first day.
     groups = {row[0].date() if isinstance(row[0], dt.datetime) else row[0]: row for row in rows if row[0] is not None}

@@ -144,11 +144,59 @@ def discovery_detail_values(leads: QuerySet) -> QuerySet:
                          "is_late_report"))
 
 
+DETAIL_FIELDS = ("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
+                 "township__name", "person__name", "family_situation", "status", "reject_reason", "is_urgent",
+                 "is_late_report")
+
+
+def _discovery_detail_values_portable(leads: QuerySet) -> Iterator[tuple]:
+    """The tuples of :func:`discovery_detail_values` without PostgreSQL's arrays (SQLite, the embedded
+    default of ``make run``): the lead's columns, then per chunk three queries for relief, the latest
+    investigations and the outcomes."""
+    def iso(day):
+        return day.isoformat() if day else None
+
+    chunk: list[dict] = []
+
+    def flush():
+        ids = [row["pk"] for row in chunk]
+        relief: dict[int, list[str]] = {}
+        for lead_id, name in (Lead.suspected_relief.through.objects.filter(lead_id__in=ids)
+                              .order_by("reliefkind__order", "reliefkind_id")
+                              .values_list("lead_id", "reliefkind__name")):
+            relief.setdefault(lead_id, []).append(name)
+        latest: dict[int, list] = {}
+        for inv in (Investigation.objects.filter(lead_id__in=ids).order_by("lead_id", "-started_at", "-id")
+                    .values("lead_id", "visited_on", "met_in_person", "difficulty_class", "proposals")):
+            latest.setdefault(inv["lead_id"], [iso(inv["visited_on"]), "true" if inv["met_in_person"] else "false",
+                                               inv["difficulty_class"], inv["proposals"]])
+        outcomes: dict[int, list] = {}
+        for out in (Outcome.objects.filter(lead_id__in=ids).order_by("included_on", "id")
+                    .values("lead_id", "kind", "status", "reason", "included_on")):
+            outcomes.setdefault(out["lead_id"], []).append(
+                [out["kind"], out["status"], out["reason"], iso(out["included_on"])])
+        for row in chunk:
+            pk = row["pk"]
+            yield (row["number"], row["method"], row["discoverer__full_name"], row["discoverer__username"],
+                   row["discoverer_name"], row["township__name"], row["person__name"], row["family_situation"],
+                   "、".join(relief.get(pk, [])), latest.get(pk), outcomes.get(pk, []), row["status"],
+                   row["reject_reason"], row["is_urgent"], row["is_late_report"])
+
+    for row in leads.prefetch_related(None).values("pk", *DETAIL_FIELDS).iterator(chunk_size=DETAIL_CHUNK):
+        chunk.append(row)
+        if len(chunk) == DETAIL_CHUNK:
+            yield from flush()
+            chunk = []
+    if chunk:
+        yield from flush()
+
+
 def discovery_detail_rows(*, leads: QuerySet) -> Iterator[list]:
     """The ten columns of seed 001's 明细表 for ``leads`` (scoped and ordered by the caller)."""
     labels = _Labels()
     method_label, difficulty_label = labels.method, labels.difficulty
-    rows = discovery_detail_values(leads).iterator(chunk_size=DETAIL_CHUNK)
+    rows = (discovery_detail_values(leads).iterator(chunk_size=DETAIL_CHUNK) if connection.vendor == "postgresql"
+            else _discovery_detail_values_portable(leads))
     for n, (number, method, full_name, username, discoverer_name, township, person, family, relief, inv,
             outcomes, status, reject_reason, is_urgent, is_late) in enumerate(_without_jit(rows), start=1):
         remarks = number
