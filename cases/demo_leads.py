@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from accounts.choices import Role
 from accounts.models import Region, User
 
-from .choices import Channel, DiscoveryMethod, LeadStatus, SourceType
+from .choices import (
+    Area, Channel, DifficultyClass, DiscoveryMethod, LeadStatus, OutcomeKind, SourceType, Willingness,
+)
 from .models import HardshipCause, Lead, Person, ReliefKind
-from .services import LeadError, lead_accept, lead_investigation_start, lead_reject, lead_report
+from .services import (
+    LeadError, investigation_save, lead_accept, lead_assess, lead_close, lead_investigation_start, lead_reject,
+    lead_report, outcome_record,
+)
 
 SITUATIONS = [
     ("因病", "户主突发脑梗住院，自付医疗费用较高，家中无其他收入。", ["dibao", "medical"], ["illness"]),
@@ -78,9 +84,52 @@ def demo_leads(*, district: Region, count: int, seed: int, today: dt.date) -> li
             lead_accept(lead=lead, user=staff)
             if roll > 0.55:
                 lead_investigation_start(lead=Lead.objects.get(pk=lead.pk), user=staff)
+                if (today - lead.discovered_on).days >= 14 and rng.random() < 0.6:
+                    _demo_handle(Lead.objects.get(pk=lead.pk), staff=staff, rng=rng, today=today)
         except LeadError:
             continue
+        _demo_backdate(lead.pk, rng=rng, today=today, tz=tz)
     return [Lead.objects.get(pk=lead.pk) for lead in leads]
+
+
+def _demo_handle(lead: Lead, *, staff, rng: random.Random, today: dt.date) -> None:
+    """Investigate, assess and record an outcome (temporary relief or not eligible); most are closed."""
+    visited_on = min(lead.discovered_on + dt.timedelta(days=rng.randrange(2, 6)), today)
+    eligible = rng.random() < 0.6
+    investigation_save(lead=lead, user=staff, data={
+        "visited_on": visited_on, "met_in_person": True, "situation_clear": True,
+        "proposals": "申请临时救助" if eligible else "家庭收入高于当地低保标准，纳入救助观察",
+        "health": "serious" if eligible else "chronic", "labour_capacity": "partial", "self_care": "full",
+        "area": Area.RURAL, "household_size": rng.randrange(1, 5), "income_12m": Decimal(rng.randrange(6, 40) * 1000),
+        "medical_expense_12m": Decimal(rng.randrange(0, 50) * 1000), "education_expense_12m": Decimal("0"),
+        "other_rigid_expense_12m": Decimal("0"),
+        "difficulty_class": DifficultyClass.TEMPORARY if eligible else DifficultyClass.GENERAL,
+        "situation": lead.family_situation or "入户核实家庭经济状况", "willing_to_apply": Willingness.YES,
+    })
+    lead = lead_assess(lead=Lead.objects.get(pk=lead.pk), user=staff)
+    if eligible:
+        outcome_record(lead=lead, user=staff, kind=OutcomeKind.TEMPORARY, amount=Decimal(rng.randrange(5, 30) * 100),
+                       included_on=min(visited_on + dt.timedelta(days=rng.randrange(1, 5)), today))
+    else:
+        outcome_record(lead=lead, user=staff, kind=OutcomeKind.NOT_ELIGIBLE,
+                       reason="家庭人均收入高于当地低保标准，已告知可申请的其他帮扶政策。", policy_explained=True,
+                       explained_on=visited_on)
+    if rng.random() < 0.8:
+        lead_close(lead=Lead.objects.get(pk=lead.pk), user=staff)
+
+
+def _demo_backdate(pk: int, *, rng: random.Random, today: dt.date, tz) -> None:
+    """The services stamp "now"; a demo spread over 90 days gets plausible working times instead."""
+    lead = Lead.objects.get(pk=pk)
+    now = dt.datetime.combine(today, dt.time(18), tzinfo=tz)
+    step = lead.reported_at
+    stamps = {}
+    for field in ("accepted_at", "assessed_at", "closed_at"):
+        if getattr(lead, field) is not None:
+            step = min(step + dt.timedelta(days=rng.randrange(1, 4), hours=rng.randrange(0, 6)), now)
+            stamps[field] = step
+    if stamps:
+        Lead.objects.filter(pk=pk).update(**stamps)
 
 
 __all__ = ["LeadStatus", "demo_leads"]
