@@ -29,5 +29,5 @@ class CommonConfig(AppConfig):
                      group=_("Ledgers")),
             MenuItem(label=_("Audit log"), url_name="common:audit_log", permission="common.view_auditevent",
                      roles=frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR}),
-                     icon="shield-check", order=95),
+                     icon="shield-check", order=95, group=_("Reports")),
         )

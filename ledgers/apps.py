@@ -17,7 +17,7 @@ class LedgersConfig(AppConfig):
 
         return (
             MenuItem(label=_("Dashboard"), url_name="ledgers:dashboard", roles=DASHBOARD_ROLES,
-                     icon="bar-chart-line", order=5),
+                     icon="bar-chart-line", order=69, group=_("Reports")),
         ) + self.ledger_menu_items() + self.monthly_menu_items()
 
     def ledger_menu_items(self) -> tuple:
