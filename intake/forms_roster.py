@@ -53,6 +53,15 @@ class PersonChoiceField(forms.ModelChoiceField):
         return label
 
 
+def cadence_field() -> forms.ChoiceField:
+    """The usual visit cadence, empty meaning "by the rules" (the add and the correct forms)."""
+    return forms.ChoiceField(
+        label=_("Visit cadence"), required=False,
+        choices=[("", _("By the rules (daily if gravely ill, otherwise monthly)"))] + list(Cadence.choices),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text=_("Severe-weather periods make the visits of 特困 and 困境儿童 weekly on their own."))
+
+
 class RosterEntryForm(forms.Form):
     person = PersonChoiceField(
         label=_("Person to add"), queryset=Person.objects.none(), widget=forms.RadioSelect,
@@ -63,11 +72,7 @@ class RosterEntryForm(forms.Form):
                                  widget=forms.Select(attrs={"class": "form-select"}))
     reason = forms.CharField(label=_("Reason"), max_length=2000,
                              widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
-    cadence = forms.ChoiceField(
-        label=_("Visit cadence"), required=False,
-        choices=[("", _("By the rules (daily if gravely ill, otherwise monthly)"))] + list(Cadence.choices),
-        widget=forms.Select(attrs={"class": "form-select"}),
-        help_text=_("Severe-weather periods make the visits of 特困 and 困境儿童 weekly on their own."))
+    cadence = cadence_field()
     assistant = forms.ModelChoiceField(label=_("Assigned assistant"), queryset=User.objects.none(),
                                        required=False, empty_label=_("The village's assistant"),
                                        widget=forms.Select(attrs={"class": "form-select"}))
@@ -144,11 +149,7 @@ class RosterEntryChangeForm(forms.Form):
                                  widget=forms.Select(attrs={"class": "form-select"}))
     reason = forms.CharField(label=_("Reason"), max_length=2000,
                              widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
-    cadence = forms.ChoiceField(
-        label=_("Visit cadence"), required=False,
-        choices=[("", _("By the rules (daily if gravely ill, otherwise monthly)"))] + list(Cadence.choices),
-        widget=forms.Select(attrs={"class": "form-select"}),
-        help_text=_("Severe-weather periods make the visits of 特困 and 困境儿童 weekly on their own."))
+    cadence = cadence_field()
     assistant = forms.ModelChoiceField(label=_("Assigned assistant"), queryset=User.objects.none(),
                                        required=False, empty_label=_("Keep as it is"),
                                        widget=forms.Select(attrs={"class": "form-select"}))
