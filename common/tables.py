@@ -43,6 +43,10 @@ def relation_paths(model: type[models.Model], accessor: str) -> tuple[str | None
 PHONE_HIDDEN = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
 
 
+def _raw_value(value):
+    return value
+
+
 class BaseTable(tables.Table):
     # Extra relations a column's render method reads that its accessor does not name.
     extra_select_related: tuple[str, ...] = ()
@@ -55,6 +59,12 @@ class BaseTable(tables.Table):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for bound in self.columns.columns.values():
+            dated = isinstance(bound.column, (tables.DateColumn, tables.DateTimeColumn))
+            if dated and bound.value == bound.column.value:
+                # django-tables2 exports these as ISO text (a datetime in UTC, "2026-11-23 01:54:00+00:00");
+                # the Excel writer wants the date itself, to write a real date in Asia/Shanghai.
+                bound.value = _raw_value
         qs = getattr(self.data, "data", None)
         if isinstance(qs, models.QuerySet):
             select, prefetch = self.relations_for(qs.model)

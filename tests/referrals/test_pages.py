@@ -251,3 +251,22 @@ def test_admin_pages_with_data_are_chinese(client_for, world):
     # The deadline and the link's validity are the only fields of a form an administrator edits.
     page = admin.get(reverse("admin:referrals_transferform_change", args=[form.pk])).content.decode()
     assert 'name="due_on"' in page and 'name="link_expires_at_0"' in page and 'name="request_text"' not in page
+
+
+def test_the_tracking_list_exports_dates_as_real_dates_in_beijing_time(world, client_for):
+    import io
+
+    import openpyxl
+
+    # Issued at 01:30 Beijing time: still the day before in UTC.
+    form = issue(world, to="department", now=at(dt.date(2026, 3, 10), hour=1, minute=30))
+    response = client_for(world.users[Role.DISTRICT_STAFF]).get(
+        reverse("referrals:transferform_tracking") + "?export=xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)
+                                           if response.streaming else response.content)).active
+    header = [c.value for c in ws[2]]
+    row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == form.number)
+    issued = row[header.index("转办日期")]
+    assert isinstance(issued, dt.datetime)
+    assert (issued.date(), issued.hour, issued.minute) == (dt.date(2026, 3, 10), 1, 30)
+    assert isinstance(row[header.index("反馈期限")], dt.datetime)  # the due date, a date cell
