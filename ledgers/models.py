@@ -42,6 +42,9 @@ class MonthlyReport(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The district may send a submitted report back (退回) for correction, saying why; it is a draft again.
+    returned_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    returned_reason = models.TextField(_("reason for sending back"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: a remark or a submission from an older page is refused.
     version = models.PositiveIntegerField(_("version"), default=1)

@@ -179,6 +179,48 @@ def monthly_report_submit(*, report: MonthlyReport, user, remarks: str | None = 
     return report
 
 
+# --- the district's part ----------------------------------------------------------------------------
+def can_send_back(user, report: MonthlyReport) -> bool:
+    """District staff and the district head may send a submitted report back to its township (退回)."""
+    return (user.is_authenticated and user.role in (Role.DISTRICT_STAFF, Role.DISTRICT_HEAD)
+            and user.has_perm("ledgers.change_monthlyreport") and can_see(user, report))
+
+
+@transaction.atomic
+def monthly_report_send_back(*, report: MonthlyReport, user, reason: str,
+                             now: dt.datetime | None = None) -> MonthlyReport:
+    """A submitted report goes back to its township as a draft, with the district's reason; the township
+    office is told. Its figures can then be recomputed and the head submits again. Sending the same report
+    back twice with the same reason changes nothing."""
+    if not can_send_back(user, report):
+        raise MonthlyReportError(_("Only the district centre can send a report back."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MonthlyReportError(_("Please say why the report is sent back."))
+    report = _locked(report, None)
+    if not report.is_submitted:
+        if report.returned_at is not None and report.returned_reason == reason:
+            return report
+        raise MonthlyReportError(_("Only a submitted report can be sent back."))
+    report.status = ReportStatus.DRAFT
+    report.submitted_at = None
+    report.submitted_by = None
+    report.returned_at = now or timezone.now()
+    report.returned_reason = reason
+    report.version += 1
+    report._history_user = user
+    report._change_reason = "sent back"
+    report.save()
+    from referrals.choices import NotificationKind
+    from referrals.services import notify_township
+
+    notify_township(township=report.township, kind=NotificationKind.INFO, subject=report,
+                    title=_("The monthly report of %(month)s was sent back by the district") % {
+                        "month": f"{report.month:%Y-%m}"},
+                    body=reason, url=report.get_absolute_url())
+    return report
+
+
 # --- the district workbook -------------------------------------------------------------------------
 STATE_LABELS = {
     "submitted": _lazy("Submitted"), "draft": _lazy("Draft"), "overdue": _lazy("Overdue"),

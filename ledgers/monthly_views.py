@@ -65,6 +65,8 @@ def _detail_context(request, report: MonthlyReport, form: RemarksForm | None = N
         "form": form or RemarksForm(initial={"remarks": report.remarks, "version": report.version}),
         "can_submit": can_submit,
         "can_rebuild": (not report.is_submitted and user.has_perm("ledgers.change_monthlyreport")),
+        "can_send_back": report.is_submitted and services.can_send_back(user, report),
+        "send_back_reason": request.POST.get("reason", "") if request.method == "POST" else "",
         "is_district": _is_district(user),
         "computed_at": report.figures.get("computed_at"),
     }
@@ -86,6 +88,13 @@ def monthly_detail(request, pk: int):
                                                                                         f"{result}")
             messages.success(request, _("The figures were recomputed from the data.") if result == "updated"
                              else _("The figures are unchanged: the data has not changed since the draft."))
+            return redirect(report)
+        if action == "send_back":
+            report = services.monthly_report_send_back(report=report, user=request.user,
+                                                       reason=request.POST.get("reason", ""))
+            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail="monthly report sent back")
+            messages.success(request, _("The report was sent back to %(township)s.") % {
+                "township": report.township.name})
             return redirect(report)
         if action not in ("remarks", "submit"):
             raise services.MonthlyReportError(_("Unknown action."))

@@ -282,3 +282,40 @@ def test_the_tasks_run_in_a_real_worker(world, worker):
     report = MonthlyReport.objects.get(township=world.township_a, month=MARCH)
     assert Notification.objects.filter(recipient=world.users[Role.TOWNSHIP_HEAD], subject_id=str(report.pk),
                                        kind=NotificationKind.REMINDER).count() == 1
+
+
+def test_the_district_sends_a_submitted_report_back_and_the_head_submits_it_again(march, client_for):
+    world = march.world
+    report, _b = draft(world)
+    head = world.users[Role.TOWNSHIP_HEAD]
+    with time_machine.travel(at(D(2026, 4, 3), 10), tick=False):
+        report = monthly_report_submit(report=report, user=head, remarks="初稿", expected_version=report.version)
+    url = reverse("ledgers:monthly_detail", args=[report.pk])
+
+    # Only the district centre may send it back, and it must say why.
+    for who in (Role.TOWNSHIP_HEAD, Role.TOWNSHIP_CASEWORKER):
+        refused = client_for(world.users[who]).post(url, {"action": "send_back", "reason": "请补充"})
+        assert refused.status_code == 400 and "只有区社会救助综合服务中心可以退回月报" in refused.content.decode()
+    district = client_for(world.users[Role.DISTRICT_STAFF])
+    page = district.get(url)
+    assert 'data-testid="send-back-form"' in page.content.decode()
+    empty = district.post(url, {"action": "send_back", "reason": "  "})
+    assert empty.status_code == 400 and "请说明退回原因" in empty.content.decode()
+    report.refresh_from_db()
+    assert report.is_submitted
+
+    assert district.post(url, {"action": "send_back", "reason": "转办单逾期数与台账不一致，请核实"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.submitted_at is None
+    assert report.returned_reason == "转办单逾期数与台账不一致，请核实" and report.remarks == "初稿"
+    assert report.history.filter(history_change_reason="sent back").count() == 1
+    told = Notification.objects.filter(recipient=head, url=report.get_absolute_url())
+    assert told.exists() and "退回" in told.first().title
+    # The township head sees why, and submits again; the same send-back twice changes nothing.
+    shown = client_for(head).get(url).content.decode()
+    assert "转办单逾期数与台账不一致" in shown and 'data-testid="remarks-form"' in shown
+    district = client_for(world.users[Role.DISTRICT_STAFF])  # one test client: log the district in again
+    assert district.post(url, {"action": "send_back", "reason": "转办单逾期数与台账不一致，请核实"}).status_code == 302
+    assert report.history.filter(history_change_reason="sent back").count() == 1
+    report = monthly_report_submit(report=report, user=head, remarks="已核实更正", expected_version=report.version)
+    assert report.is_submitted and report.remarks == "已核实更正"
