@@ -6,17 +6,18 @@ import tempfile
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import AuditAction, audit_record
+from common.exports import XLSX_CONTENT_TYPE
 from common.xlsx import Column, SheetWriter, new_workbook
 
 from .assessment import assessment_table, formula_text, months_between, number
 from .models import AssessmentWeights
 from .monthly_forms import MonthRangeForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(request) -> tuple[MonthRangeForm, object, object]:
@@ -57,7 +58,7 @@ def assessment(request):
         "form": form, "first": first, "last": last, "rows": sorted(rows, key=lambda r: -r.score),
         "weights": weights, "full_marks": number(weights.full_marks), "formula": formula_text(weights, months), "months": months, "query": query,
         "can_edit_weights": request.user.has_perm("ledgers.change_assessmentweights"),
-        "weights_admin_url": f"/admin/ledgers/assessmentweights/{weights.pk}/change/",
+        "weights_admin_url": reverse("admin:ledgers_assessmentweights_change", args=[weights.pk]),
     })
 
 
@@ -83,4 +84,4 @@ def assessment_xlsx(request):
     audit_record(request=request, action=AuditAction.EXPORT, model=AssessmentWeights,
                  detail=f"assessment {first:%Y-%m}..{last:%Y-%m}")
     name = _("Assessment %(first)s to %(last)s") % {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"}
-    return FileResponse(tmp, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+    return FileResponse(tmp, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)

@@ -123,7 +123,8 @@ def _compute_figures(*, townships: Iterable[Region], month: dt.date,
     first, last = month, month_last_day(month)
     in_month = {"gte": start, "lt": end}
     out = {pk: _empty() for pk in ids}
-    relief = {pk: {code: 0 for code in ReliefKind.objects.values_list("code", flat=True)} for pk in ids}
+    codes = list(ReliefKind.objects.values_list("code", flat=True))
+    relief = {pk: dict.fromkeys(codes, 0) for pk in ids}
 
     def add(rows, key_field: str, mapping):
         for row in rows:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import DISTRICT_ROLES
 from accounts.models import Region
 from common.audit import AuditAction, audit_record
+from common.exports import XLSX_CONTENT_TYPE
 from common.views import ObjectListView
 
 from . import monthly_selectors as selectors
@@ -27,7 +28,6 @@ from .models import MonthlyReport
 from .monthly_forms import MonthForm, RemarksForm
 from .monthly_tables import MonthlyReportFilterSet, MonthlyReportTable
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _is_district(user) -> bool:
@@ -182,4 +182,4 @@ def monthly_district_xlsx(request):
     audit_record(request=request, action=AuditAction.EXPORT, model=MonthlyReport,
                  detail=f"monthly workbook {month:%Y-%m}")
     name = _("Monthly reports %(month)s") % {"month": f"{month:%Y-%m}"}
-    return FileResponse(tmp, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+    return FileResponse(tmp, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)
