@@ -80,6 +80,7 @@ def demo_leads(*, district: Region, count: int, seed: int, today: dt.date) -> li
         try:
             if roll < 0.08:
                 lead_reject(lead=lead, user=staff, reason="经核实，家庭收入高于当地低保标准，暂不符合救助条件。")
+                _demo_backdate(lead.pk, rng=rng, today=today, tz=tz)
                 continue
             lead_accept(lead=lead, user=staff)
             if roll > 0.55:
@@ -124,7 +125,7 @@ def _demo_backdate(pk: int, *, rng: random.Random, today: dt.date, tz) -> None:
     now = dt.datetime.combine(today, dt.time(18), tzinfo=tz)
     step = lead.reported_at
     stamps = {}
-    for field in ("accepted_at", "assessed_at", "closed_at"):
+    for field in ("accepted_at", "investigation_started_at", "assessed_at", "closed_at"):
         if getattr(lead, field) is not None:
             step = min(step + dt.timedelta(days=rng.randrange(1, 4), hours=rng.randrange(0, 6)), now)
             stamps[field] = step
