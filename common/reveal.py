@@ -37,10 +37,6 @@ MASKS = {ID_NUMBER: resident_id.mask, PHONE: resident_id.mask_phone}
 _FIELDS: dict[str, dict[str, str]] = {}  # "app_label.modelname" → {field: kind}
 
 
-class RevealError(Exception):
-    pass
-
-
 def register(model: type[models.Model], **fields: str) -> None:
     for field, kind in fields.items():
         if kind not in REVEAL_ROLES:
