@@ -47,3 +47,11 @@ class CasesConfig(AppConfig):
         scoping.register(FollowUp, region="lead__village")
         scoping.register(SpotCheck, region="lead__village")
         scoping.register(DistrictSettings, region="district", everyone_in_district=True)
+
+        from common.registry import ListPage, list_pages
+
+        from . import obligations
+
+        obligations.register()
+        list_pages.register(ListPage("cases.Outcome", "cases:outcome_list"))
+        list_pages.register(ListPage("cases.FollowUp", "cases:follow_up_list"))

@@ -472,10 +472,10 @@ class Outcome(models.Model):
     is_advance = models.BooleanField(_("relief paid first (先行救助)"), default=False)
     paperwork = models.CharField(_("papers"), max_length=16, choices=Paperwork.choices,
                                  default=Paperwork.NOT_NEEDED, db_index=True)
+    # 低保 / 特困 without a date of inclusion: the decision is owed by this day (cases/obligations.py).
+    decision_due_on = models.DateField(_("decision due"), null=True, blank=True)
     paperwork_due_on = models.DateField(_("papers due"), null=True, blank=True)
     paperwork_completed_on = models.DateField(_("papers completed"), null=True, blank=True)
-    paperwork_reminders = models.PositiveSmallIntegerField(_("paper reminders sent"), default=0)
-    paperwork_chased_on = models.DateField(_("last reminded"), null=True, blank=True)
     # 一事一议: above the district's normal cap, the district head approves.
     is_case_by_case = models.BooleanField(_("decided case by case (一事一议)"), default=False)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
@@ -496,6 +496,8 @@ class Outcome(models.Model):
         ordering = ["recorded_at", "id"]
         indexes = [
             models.Index(fields=["paperwork", "paperwork_due_on"], name="outcome_paperwork_idx"),
+            models.Index(fields=["status", "decision_due_on"], name="outcome_decision_due_idx",
+                         condition=models.Q(decision_due_on__isnull=False)),
             # The outcome list and the 新增救助群众/救助观察 ledgers, newest first (bench/list_pages.py).
             models.Index(fields=["-recorded_at"], name="outcome_recorded_idx"),
             models.Index(fields=["-included_on"], name="outcome_included_idx"),
@@ -527,7 +529,6 @@ class FollowUp(models.Model):
     mode = models.CharField(_("how"), max_length=8, choices=ContactMode.choices, blank=True)
     findings = models.TextField(_("findings"), blank=True)
     still_in_hardship = models.BooleanField(_("still in hardship"), default=False)
-    reminded_on = models.DateField(_("reminded"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     history = HistoricalRecords()

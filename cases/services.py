@@ -157,6 +157,8 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
             discovered_on=discovered_on, reported_at=now, is_late_report=late,
             family_situation=description, is_urgent=is_urgent, created_by=by,
         )
+        lead.due_on = lead_due_on(lead)
+        Lead.objects.filter(pk=lead.pk).update(due_on=lead.due_on)
         lead.suspected_relief.set(suspected_relief)
         lead.causes.set(causes)
     else:
@@ -165,7 +167,8 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
         if is_urgent and not lead.is_urgent:
             lead.is_urgent = True
             lead.version += 1
-            lead.save(update_fields=["is_urgent", "version", "updated_at"])
+            lead.due_on = lead_due_on(lead)  # a 急难 report makes acceptance due the same working day
+            lead.save(update_fields=["is_urgent", "version", "due_on", "updated_at"])
     source = LeadSource.objects.create(
         lead=lead, source_type=source_type, method=method, channel=channel, reported_by=by,
         reporter_name=reporter_name, reporter_phone=reporter_phone, discovered_on=discovered_on, reported_at=now,
@@ -223,8 +226,21 @@ def _save(obj, user, reason: str = "", **kwargs) -> None:
 
 def _save_lead(lead: Lead, user, reason: str) -> Lead:
     lead.version += 1
+    lead.due_on = lead_due_on(lead)
     _save(lead, user, reason)
     return lead
+
+
+def lead_due_on(lead: Lead) -> dt.date | None:
+    """When the lead's current step is owed (cases/obligations.py): its acceptance while reported, its
+    investigation result while accepted or under investigation; nothing after that."""
+    from .obligations import acceptance_due_on, investigation_due_on
+
+    if lead.status == LeadStatus.REPORTED:
+        return acceptance_due_on(lead)
+    if lead.status in (LeadStatus.ACCEPTED, LeadStatus.INVESTIGATING) and lead.accepted_at:
+        return investigation_due_on(max(lead.accepted_at, lead.reopened_at or lead.accepted_at))
+    return None
 
 
 TOWNSHIP_OFFICE = (Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF)
@@ -627,8 +643,13 @@ def _build_outcome(*, lead: Lead, user, kind: str, included_on, amount, is_advan
     elif kind in (OutcomeKind.DIBAO, OutcomeKind.TEKUN):
         outcome.included_on = included_on
         outcome.whole_household = bool(whole_household) and kind == OutcomeKind.DIBAO
-        # Without a date of inclusion the application is still being reviewed (公示, approval).
+        # Without a date of inclusion the application is still being reviewed (公示, approval), and the
+        # decision is owed within the statutory limit (cases/obligations.py).
         outcome.status = OutcomeStatus.DONE if included_on else OutcomeStatus.IN_PROGRESS
+        if outcome.status == OutcomeStatus.IN_PROGRESS:
+            from .obligations import decision_due_on
+
+            outcome.decision_due_on = decision_due_on(outcome)
     elif kind == OutcomeKind.REFERRAL:
         if referral_kind not in ReferralKind.values:
             raise LeadError(_("Please choose the special relief to refer to."))
@@ -1061,73 +1082,9 @@ def spot_check_record(*, spot_check: SpotCheck, user, visited_on: dt.date, findi
     return spot_check
 
 
-# --- chasing ---------------------------------------------------------------------------------------
-def paperwork_chase(*, today: dt.date | None = None) -> int:
-    """Remind the township, once each working day, of every relief paid first whose papers are overdue; from the
-    third reminder on the district centre is told too. Returns how many reminders went out. Safe to run twice a day:
-    a conditional update claims each outcome for the day."""
-    from django.db.models import F, Q
-
-    today = today or _today()
-    if not _is_working_day(today):
-        return 0
-    sent = 0
-    overdue = (Outcome.objects.filter(paperwork=Paperwork.OWED, paperwork_due_on__lt=today)
-               .filter(Q(paperwork_chased_on__isnull=True) | Q(paperwork_chased_on__lt=today))
-               .select_related("lead", "lead__person", "lead__township", "recorded_by"))
-    for outcome in overdue.iterator(chunk_size=500):
-        with transaction.atomic():
-            claimed = (Outcome.objects.filter(pk=outcome.pk, paperwork=Paperwork.OWED)
-                       .filter(Q(paperwork_chased_on__isnull=True) | Q(paperwork_chased_on__lt=today))
-                       .update(paperwork_chased_on=today, paperwork_reminders=F("paperwork_reminders") + 1))
-            if not claimed:
-                continue
-            lead = outcome.lead
-            reminders = outcome.paperwork_reminders + 1
-            from referrals.services import township_office
-
-            recipients = {u.pk: u for u in township_office(township=lead.township)}
-            if outcome.recorded_by_id and outcome.recorded_by.is_active:
-                recipients.setdefault(outcome.recorded_by_id, outcome.recorded_by)
-            kind = NotificationKind.REMINDER
-            if reminders >= 3:
-                kind = NotificationKind.ESCALATION
-                for u in _district_users(lead, Role.DISTRICT_STAFF):
-                    recipients.setdefault(u.pk, u)
-            notify(recipients=recipients.values(), kind=kind, is_urgent=reminders >= 3,
-                   title=_("Papers owed for relief paid first: %(name)s (lead %(number)s), due %(due)s") % {
-                       "name": lead.person.name, "number": lead.number, "due": f"{outcome.paperwork_due_on:%Y-%m-%d}"},
-                   body=_("Temporary relief of %(amount)s yuan was paid on %(date)s before the papers. Please complete "
-                          "them and mark them complete on the case page. Reminder %(count)s.") % {
-                       "amount": f"{outcome.amount:,}", "date": f"{outcome.included_on:%Y-%m-%d}", "count": reminders},
-                   url=_lead_url(lead), subject=outcome)
-            sent += 1
-    return sent
-
-
-def follow_up_chase(*, today: dt.date | None = None) -> int:
-    """Tell the township office once when a follow-up falls due. Returns how many were announced."""
-    today = today or _today()
-    sent = 0
-    due = FollowUp.objects.filter(status=FollowUpStatus.DUE, due_on__lte=today, reminded_on__isnull=True) \
-        .select_related("lead", "lead__person", "lead__township")
-    for follow_up in due.iterator(chunk_size=500):
-        with transaction.atomic():
-            if not FollowUp.objects.filter(pk=follow_up.pk, reminded_on__isnull=True).update(reminded_on=today):
-                continue
-            lead = follow_up.lead
-            notify_township(township=lead.township, kind=NotificationKind.REMINDER,
-                            title=_("%(kind)s due %(due)s: %(name)s (lead %(number)s)") % {
-                                "kind": follow_up.get_kind_display(), "due": f"{follow_up.due_on:%Y-%m-%d}",
-                                "name": lead.person.name, "number": lead.number},
-                            url=reverse("cases:follow_up_record", args=[follow_up.pk]), subject=follow_up)
-            sent += 1
-    return sent
-
-
 __all__ = [
-    "IntegrityError", "LeadError", "RegistryError", "follow_up_chase", "follow_up_record", "investigation_save",
+    "IntegrityError", "LeadError", "RegistryError", "follow_up_record", "investigation_save",
     "lead_accept", "lead_assess", "lead_close", "lead_green_channel", "lead_investigation_start", "lead_merge",
     "lead_reject", "lead_report", "outcome_complete", "outcome_decide", "outcome_paperwork_complete",
-    "outcome_record", "paperwork_chase", "person_register", "spot_check_draw", "spot_check_record",
+    "lead_due_on", "outcome_record", "person_register", "spot_check_draw", "spot_check_record",
 ]

@@ -147,23 +147,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE: dict = {
-    # The transfer-form chaser: every day at 08:30 Asia/Shanghai; it does nothing on rest days.
-    "referrals-chase-transfer-forms": {
-        "task": "referrals.tasks.chase_transfer_forms",
-        "schedule": crontab(hour=8, minute=30),
-    },
-    # Relief paid first (先行救助) whose papers are still owed; follow-ups (回访) falling due.
-    "cases-chase-owed-paperwork": {"task": "cases.tasks.chase_owed_paperwork", "schedule": crontab(hour=8, minute=30)},
-    "cases-announce-due-follow-ups": {"task": "cases.tasks.announce_due_follow_ups",
-                                      "schedule": crontab(hour=8, minute=0)},
-    # Department deliveries not made by their deadline (weekly by Monday, monthly by the 5th…).
-    "intake-chase-missing-deliveries": {"task": "intake.feeds.tasks.chase_missing_deliveries",
-                                        "schedule": crontab(hour=8, minute=40)},
-    # Monthly reports: each township's draft of last month on the 1st; drafts not submitted by the 5th chased.
+    # Every dated duty of the notices (leads, investigations, decisions, papers, follow-ups, roster visits,
+    # transfer forms, feed deliveries, monthly reports), one job at 08:30 Asia/Shanghai; nothing on rest days.
+    "referrals-chase-obligations": {"task": "referrals.tasks.chase_obligations",
+                                    "schedule": crontab(hour=8, minute=30)},
+    # Monthly reports: each township's draft of last month on the 1st (chased by the obligation job).
     "ledgers-draft-monthly-reports": {"task": "ledgers.tasks.draft_monthly_reports",
                                       "schedule": crontab(day_of_month=1, hour=1, minute=30)},
-    "ledgers-chase-monthly-reports": {"task": "ledgers.tasks.chase_monthly_reports",
-                                      "schedule": crontab(hour=8, minute=45)},
     # Roster due dates follow tags and status changed anywhere (a person newly gravely ill is due daily).
     "intake-recompute-roster-due-dates": {"task": "intake.tasks.recompute_roster_due_dates",
                                           "schedule": crontab(hour=2, minute=30)},

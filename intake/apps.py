@@ -34,6 +34,12 @@ class IntakeConfig(AppConfig):
         scoping.register(FeedRejectedRow, region="batch__district", department="batch__department")
         scoping.register(FeedDeadline, region="feed__district", department="feed__department")
         scoping.register(FeedToken, region="department__district", department="department")
+        from common.registry import ListPage, list_pages
+
+        from . import obligations
+
+        obligations.register()
+        list_pages.register(ListPage("cases.Lead", "intake:lead_list"))
         from .feeds import admin as _feeds_admin  # noqa: F401  (the feeds' admin pages)
         from .feeds import tasks as _feeds_tasks  # noqa: F401  (Celery discovers intake.tasks only)
 

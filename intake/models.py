@@ -314,6 +314,9 @@ class FeedBatch(models.Model):
     kept_on_file = models.PositiveIntegerField(_("kept on file"), default=0)
     people_created = models.PositiveIntegerField(_("people registered"), default=0)
     transfer_out = models.PositiveIntegerField(_("to transfer out"), default=0)
+    rows_late = models.PositiveIntegerField(
+        _("late rows"), default=0,
+        help_text=_("Event feeds: rows whose event is older than the feed's working days before the delivery."))
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("task ID"), max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("delivered by"), null=True, blank=True,
@@ -383,6 +386,9 @@ class FeedRow(models.Model):
                              on_delete=models.SET_NULL, related_name="+", db_index=False)
     warning = models.TextField(_("warning"), blank=True,
                                help_text=_("The rules that fired and their figures, as shown on the lead."))
+    is_late = models.BooleanField(_("delivered late"), default=False,
+                                  help_text=_("Event feeds: the event is older than the feed allows (seed 003: "
+                                              "3个工作日内)."))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()

@@ -59,12 +59,14 @@ class LedgersConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import scoping
-        from referrals.chaser import JOB_LABELS
+        from common.registry import ListPage, list_pages
 
+        from . import deadlines
         from .models import AssessmentWeights, MonthlyReport
 
         # A township's report belongs to the township: district roles see all, township roles their own,
         # village assistants and department liaisons none (docs/DECISIONS.md).
         scoping.register(MonthlyReport, region="township")
         scoping.register(AssessmentWeights, region="district")
-        JOB_LABELS["monthly_reports"] = _("Monthly reports")
+        deadlines.register()
+        list_pages.register(ListPage("intake.FeedDeadline", "ledgers:feed_deadline_list"))

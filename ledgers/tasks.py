@@ -1,10 +1,9 @@
-"""Periodic work of the ledgers app: drafting the monthly reports on the 1st, chasing overdue ones daily.
+"""Periodic work of the ledgers app: drafting the monthly reports on the 1st.
 
 ``draft_monthly_reports`` runs from Celery beat on the 1st of each month and drafts every township's
 report of the previous month (idempotent: a rerun rewrites drafts only where the data changed, never a
-submitted report). ``chase_monthly_reports`` runs every day through the referrals chaser (nothing on rest
-days, every attempt a ChaserRun row, each ladder step sent once). Transient database or Redis errors are
-retried with a growing delay, like the other chasers.
+submitted report). Overdue drafts are chased by the obligation engine (``monthly_report``, ledgers/deadlines.py).
+Transient database or Redis errors are retried with a growing delay.
 """
 from __future__ import annotations
 
@@ -30,20 +29,3 @@ def draft_monthly_reports(self, month: str | None = None) -> dict:
     except TRANSIENT_ERRORS as exc:
         raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from exc
     return {"month": f"{target:%Y-%m}", **counts}
-
-
-@shared_task(bind=True, name="ledgers.tasks.chase_monthly_reports", acks_late=True, max_retries=None)
-def chase_monthly_reports(self, today: str | None = None) -> dict:
-    """Remind townships whose monthly report is still a draft after the 5th (reminder → written → escalation)."""
-    from referrals.chaser import run_job
-
-    from .deadlines import reports_chase
-
-    day = dt.date.fromisoformat(today) if today else None
-    try:
-        run = run_job(job="monthly_reports", work=reports_chase, today=day, task_id=self.request.id or "",
-                      attempt=self.request.retries + 1)
-    except TRANSIENT_ERRORS as exc:
-        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries), max_retries=5) from exc
-    return {"run": run.pk, "status": run.status, "reminders": run.reminders,
-            "written_reminders": run.written_reminders, "escalations": run.escalations}

@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ScopedAdminMixin
 
-from .models import CalendarYear, ChaserRun, Holiday, Notification, Reminder, TransferForm, TransferKind
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    CalendarYear, ChaserRun, Holiday, Notification, ObligationRule, Reminder, TransferForm, TransferKind, job_label,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -105,9 +109,45 @@ class ChaserRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("job"), ordering="job")
     def job_name(self, obj):
-        from .chaser import JOB_LABELS
+        return job_label(obj.job)
 
-        return JOB_LABELS.get(obj.job, obj.job)
+
+@admin.register(ObligationRule)
+class ObligationRuleAdmin(SimpleHistoryAdmin):
+    """The time limits of every kind of dated duty (docs/DEADLINES.md): what the notices set, editable."""
+
+    list_display = ("kind_label", "limit", "limit_meaning", "written_reminder_after", "escalation_after",
+                    "is_active", "updated_at")
+    list_editable = ("limit", "written_reminder_after", "escalation_after", "is_active")
+    readonly_fields = ("kind_label", "limit_meaning", "source")
+    fields = ("kind_label", "source", "limit", "limit_meaning", "written_reminder_after", "escalation_after",
+              "is_active", "note")
+    ordering = ("code",)
+
+    def has_add_permission(self, request):
+        return False  # one row per registered kind, created after migrate
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _kind(self, obj):
+        from .obligations import obligation_kinds
+
+        return obligation_kinds.get(obj.code) if obj.code in obligation_kinds else None
+
+    @admin.display(description=_("kind of duty"), ordering="code")
+    def kind_label(self, obj):
+        return job_label(obj.code)
+
+    @admin.display(description=_("the limit counts"))
+    def limit_meaning(self, obj):
+        kind = self._kind(obj)
+        return kind.limit_help if kind else ""
+
+    @admin.display(description=_("source in the notices"))
+    def source(self, obj):
+        kind = self._kind(obj)
+        return kind.source if kind else ""
 
 
 @admin.register(Notification)

@@ -39,3 +39,29 @@ class ReferralsConfig(AppConfig):
         scoping.register(TransferForm, region="scope_region", department="to_department")
         scoping.register(TransferAttachment, region="form__scope_region", department="form__to_department")
         scoping.register(Reminder, region="region", department="department")
+
+        from django.db.models.signals import post_migrate
+
+        from .obligations import rules_ensure
+
+        self.register_obligations()
+        post_migrate.connect(rules_ensure, sender=self, dispatch_uid="referrals.rules_ensure")
+
+    def register_obligations(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from .choices import AWAITING_ANSWER
+        from .models import TransferForm
+        from .obligations import ObligationKind, obligation_kinds
+        from .services import transfer_form_duties
+
+        obligation_kinds.register(ObligationKind(
+            code="transfer_form", order=60, label=_("Transfer forms answered"),
+            source=_("Seed 003: 线索转办单…5个工作日内反馈调查处理情况; seed 001: overdue transfers are reminded, "
+                     "then reminded in writing, then reported to the district."),
+            default_limit=5,
+            limit_help=_("Working days after the form is issued; each kind of form has its own limit (admin: kinds "
+                         "of transfer form), this number is not used."),
+            duties=transfer_form_duties,
+            open_items=lambda: TransferForm.objects.filter(status__in=AWAITING_ANSWER),
+            township_field="to_region", list_url="referrals:transferform_list"))

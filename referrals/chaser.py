@@ -1,8 +1,8 @@
 """Running a chaser job once: the ChaserRun row the admin shows, rest days, lock timeouts.
 
-Every app's chaser task calls :func:`run_job` with its work function
-``work(today=..., calendar=...) -> {level: count}``; the work sends ladder steps
-through :func:`referrals.ladder.chase`.
+The obligation engine's beat task (:func:`referrals.tasks.chase_obligations`) calls :func:`run_job`
+once per obligation kind, with ``job`` the kind's code and ``work(today=..., calendar=...) ->
+{level: count}``; the work sends ladder steps through :func:`referrals.ladder.chase`.
 """
 from __future__ import annotations
 
@@ -13,15 +13,10 @@ import traceback
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from .choices import ChaserRunStatus, ReminderLevel
 from .models import ChaserRun
 from .workdays import WorkCalendar
-
-
-# What the admin calls each job; other apps add theirs (JOB_LABELS["visits"] = _("Roster visits")).
-JOB_LABELS = {"transfer_forms": _("Transfer forms")}
 
 
 @contextlib.contextmanager

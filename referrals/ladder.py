@@ -2,18 +2,19 @@
 
 * a **reminder** on the first overdue working day;
 * a **written reminder** (书面提醒, printable, counted in the assessment) after
-  ``REFERRALS_LADDER_GAPS[0]`` (default 2) more working days;
-* an **escalation** to the district centre after ``REFERRALS_LADDER_GAPS[1]``
-  (default 2) more working days.
+  the kind's ``written_reminder_after`` (default 2) more working days;
+* an **escalation** to the district centre after its ``escalation_after``
+  (default 2) more working days — both edited by the administrator on the
+  kind's :class:`~referrals.models.ObligationRule`.
 
 Each step follows the one before it: a run that was missed (the server was off
 for a week) continues the ladder the next working day instead of sending every
 step at once. Each step is a :class:`~referrals.models.Reminder` row, unique per
-(subject, step): running a chaser twice sends nothing twice, however the runs
+(kind, subject, due date, step): running a chaser twice sends nothing twice, however the runs
 overlap — the database refuses the second row and its notifications roll back
 with it.
 
-Every app chases its own deadlines in its own ``tasks.py`` through :func:`chase`.
+The obligation engine (:mod:`referrals.obligations`) calls :func:`chase` for every kind of duty.
 """
 from __future__ import annotations
 
@@ -39,21 +40,18 @@ LEVEL_KINDS = {
 }
 
 
-def ladder_gaps() -> tuple[int, int]:
-    """Working days between reminder and written reminder, and written reminder and escalation."""
-    gaps = getattr(settings, "REFERRALS_LADDER_GAPS", (2, 2))
-    return int(gaps[0]), int(gaps[1])
+DEFAULT_GAPS = (2, 2)
 
 
 def next_step(*, due_on: dt.date, today: dt.date, sent: dict[str, dt.date],
-              calendar: WorkCalendar) -> str | None:
+              calendar: WorkCalendar, gaps: tuple[int, int] = DEFAULT_GAPS) -> str | None:
     """The ladder step due today for a thing due on ``due_on``, given the steps already ``sent``."""
     if not calendar.is_working_day(today):
         return None
     overdue = calendar.working_days_between(due_on, today)
     if overdue < 1:
         return None
-    gaps = dict(zip(LADDER[1:], ladder_gaps(), strict=True))
+    gaps = dict(zip(LADDER[1:], (int(g) for g in gaps), strict=True))
     previous = None
     for level in LADDER:
         if level in sent:
@@ -76,14 +74,15 @@ def _emails(users: Iterable, subject: str, body: str) -> None:
             log.exception("reminder email to %s failed", address)
 
 
-def chase(*, subject: models.Model, due_on: dt.date, today: dt.date, region, department=None,
-          recipient_name: str, recipients: Iterable, escalate_to: Iterable = (), title: str, body: str = "",
-          url: str = "", calendar: WorkCalendar | None = None, transfer_form=None,
-          on_step=None) -> Reminder | None:
-    """Send today's ladder step for one overdue ``subject``, if one is due and not yet sent.
+def chase(*, kind: str, subject: models.Model, due_on: dt.date, today: dt.date, region, department=None,
+          recipient_name: str, recipients: Iterable, written_to: Iterable = (), escalate_to: Iterable = (),
+          title: str, body: str = "", url: str = "", calendar: WorkCalendar | None = None, transfer_form=None,
+          gaps: tuple[int, int] = DEFAULT_GAPS, on_step=None) -> Reminder | None:
+    """Send today's ladder step for one overdue ``subject`` of obligation ``kind``, if one is due and not yet sent.
 
-    ``recipients`` (users) get every step; ``escalate_to`` (the district centre)
-    also gets the escalation. ``title`` is prefixed with the step's name.
+    ``recipients`` (users) get every step; ``written_to`` (the office behind them) also gets the
+    written reminder and the escalation; ``escalate_to`` (the district centre) also gets the
+    escalation. ``title`` is prefixed with the step's name.
     ``on_step(reminder)`` runs inside the same transaction (to mark the subject).
     Returns the new :class:`Reminder`, or ``None`` when nothing was due or it
     was already sent.
@@ -93,13 +92,16 @@ def chase(*, subject: models.Model, due_on: dt.date, today: dt.date, region, dep
     calendar = calendar or WorkCalendar()
     subject_type, subject_id = subject._meta.label, str(subject.pk)
     with transaction.atomic():
-        sent = dict(Reminder.objects.filter(subject_type=subject_type, subject_id=subject_id)
-                    .values_list("level", "sent_on"))
-        level = next_step(due_on=due_on, today=today, sent=sent, calendar=calendar)
+        sent = dict(Reminder.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject_id,
+                                            due_on=due_on).values_list("level", "sent_on"))
+        level = next_step(due_on=due_on, today=today, sent=sent, calendar=calendar, gaps=gaps)
         if level is None:
             return None
         recipients = list(recipients)
         people = {u.pk: u for u in recipients}
+        if level != ReminderLevel.REMINDER:
+            for user in written_to:
+                people.setdefault(user.pk, user)
         if level == ReminderLevel.ESCALATION:
             for user in escalate_to:
                 people.setdefault(user.pk, user)
@@ -109,7 +111,7 @@ def chase(*, subject: models.Model, due_on: dt.date, today: dt.date, region, dep
         try:
             with transaction.atomic():
                 reminder = Reminder.objects.create(
-                    subject_type=subject_type, subject_id=subject_id, transfer_form=transfer_form, level=level,
+                    kind=kind, subject_type=subject_type, subject_id=subject_id, transfer_form=transfer_form, level=level,
                     sent_on=today, due_on=due_on, overdue_working_days=overdue, region=region,
                     department=department, recipient_name=recipient_name[:64], title=full_title[:200],
                     body=body, url=url, notified_count=len(people),

@@ -275,6 +275,8 @@ class Reminder(models.Model):
     ``department`` are the recipient side, for scoping.
     """
 
+    kind = models.CharField(_("kind of duty"), max_length=48, blank=True, db_index=True,
+                            help_text=_("The obligation kind of referrals.obligations this step chased."))
     subject_type = models.CharField(_("subject type"), max_length=64)
     subject_id = models.CharField(_("subject ID"), max_length=64)
     transfer_form = models.ForeignKey(TransferForm, verbose_name=_("transfer form"), null=True, blank=True,
@@ -301,7 +303,10 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         ordering = ["-sent_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["subject_type", "subject_id", "level"], name="reminder_once_per_step"),
+            # One ladder per duty and due date: a roster entry due again next month, or a lead owed first its
+            # acceptance and then its investigation, starts a fresh ladder; the same step is never sent twice.
+            models.UniqueConstraint(fields=["kind", "subject_type", "subject_id", "due_on", "level"],
+                                    name="reminder_once_per_step"),
         ]
         indexes = [models.Index(fields=["level", "-sent_on"], name="reminder_level_sent_idx")]
 
@@ -336,12 +341,54 @@ class ChaserRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        from .chaser import JOB_LABELS
+        return f"{job_label(self.job)} {self.run_on:%Y-%m-%d}"
 
-        return f"{JOB_LABELS.get(self.job, self.job)} {self.run_on:%Y-%m-%d}"
+
+def job_label(job: str) -> str:
+    """What the admin calls a chaser job: the label of its obligation kind."""
+    from .obligations import obligation_kinds
+
+    return str(obligation_kinds.get(job).label) if job in obligation_kinds else job
+
+
+class ObligationRule(models.Model):
+    """The district's limits and reminder ladder for one kind of dated duty (docs/DEADLINES.md).
+
+    One row per kind registered in :data:`referrals.obligations.obligation_kinds`, created after
+    ``migrate`` with the notices' defaults; the administrator edits them here, with history.
+    """
+
+    code = models.CharField(_("kind of duty"), max_length=48, unique=True)
+    limit = models.PositiveSmallIntegerField(
+        _("time limit"), help_text=_("What the number means is written beside each kind (working days, a day of "
+                                     "the month…)."))
+    written_reminder_after = models.PositiveSmallIntegerField(
+        _("written reminder after (working days)"), default=2,
+        help_text=_("Working days between the reminder and the written reminder (书面提醒)."))
+    escalation_after = models.PositiveSmallIntegerField(
+        _("escalation after (working days)"), default=2,
+        help_text=_("Working days between the written reminder and the escalation to the district centre."))
+    is_active = models.BooleanField(_("chased"), default=True,
+                                    help_text=_("Switched off, nothing of this kind is reminded or escalated."))
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("time limit")
+        verbose_name_plural = _("time limits")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return job_label(self.code)
+
+    @property
+    def gaps(self) -> tuple[int, int]:
+        return self.written_reminder_after, self.escalation_after
 
 
 __all__ = [
-    "CalendarYear", "ChaserRun", "Holiday", "Notification", "Reminder", "TransferAttachment", "TransferForm",
+    "CalendarYear", "ChaserRun", "Holiday", "Notification", "ObligationRule", "Reminder", "TransferAttachment", "TransferForm",
     "TransferFormCounter", "TransferKind", "TransferResult",
 ]

@@ -386,18 +386,15 @@ def transfer_form_close(*, form: TransferForm, by: User, note: str = "",
 
 
 # --- the chaser -------------------------------------------------------------------------------
-def transfer_forms_chase(*, today: dt.date, calendar: WorkCalendar | None = None) -> dict[str, int]:
-    """Send today's reminder-ladder step for every overdue transfer form still awaiting its answer.
+def transfer_form_duties(*, today: dt.date, calendar: WorkCalendar, rule=None):
+    """The obligation kind ``transfer_form``: every form still awaiting its answer after its due date.
 
-    Nothing happens on a rest day. Returns how many of each step were sent.
-    Each form is its own transaction: a failure leaves the forms done so far done.
+    The recipient (the township office, or the department's liaisons) is reminded; when nobody on the
+    other side has an account, the issuing office gets the reminder to print and deliver. Escalations go
+    to the district centre and, for a township's form, to the issuing township too.
     """
-    from .ladder import chase
+    from .obligations import Duty
 
-    calendar = calendar or WorkCalendar()
-    counts = {level: 0 for level in ReminderLevel.values}
-    if not calendar.is_working_day(today):
-        return counts
     forms = (TransferForm.objects.filter(status__in=AWAITING_ANSWER, due_on__lt=today)
              .select_related("from_region", "to_region", "to_department", "issued_by", "scope_region", "kind")
              .order_by("due_on", "pk"))
@@ -406,27 +403,28 @@ def transfer_forms_chase(*, today: dt.date, calendar: WorkCalendar | None = None
         district_code = form.from_region.district_code
         if district_code not in centres:
             centres[district_code] = list(district_centre(district_code=district_code))
-        recipients = list(_recipients(form))
-        if not recipients:
-            # No account on the other side: the issuing office prints the reminder and delivers it.
-            recipients = list(_issuer_office(form))
+        recipients = list(_recipients(form)) or list(_issuer_office(form))
         escalate_to = list(centres[district_code])
         if form.from_region.level != RegionLevel.DISTRICT:
             escalate_to += list(township_office(township=form.from_region))
-        title = _("Transfer form %(number)s is overdue (%(recipient)s, answer was due %(due)s)") % {
-            "number": form.number, "recipient": form.recipient_name, "due": f"{form.due_on:%Y-%m-%d}"}
-        body = _("Issued by %(office)s on %(issued)s. What is asked: %(request)s") % {
-            "office": form.from_region.name, "issued": f"{timezone.localtime(form.issued_at):%Y-%m-%d}",
-            "request": form.request_text[:300]}
-        reminder = chase(
-            subject=form, transfer_form=form, due_on=form.due_on, today=today, region=form.scope_region,
+        yield Duty(
+            subject=form, transfer_form=form, due_on=form.due_on, region=form.scope_region,
             department=form.to_department, recipient_name=form.recipient_name, recipients=recipients,
-            escalate_to=escalate_to, title=title, body=body, url=form.get_absolute_url(), calendar=calendar,
+            escalate_to=escalate_to, url=form.get_absolute_url(),
+            title=_("Transfer form %(number)s is overdue (%(recipient)s, answer was due %(due)s)") % {
+                "number": form.number, "recipient": form.recipient_name, "due": f"{form.due_on:%Y-%m-%d}"},
+            body=_("Issued by %(office)s on %(issued)s. What is asked: %(request)s") % {
+                "office": form.from_region.name, "issued": f"{timezone.localtime(form.issued_at):%Y-%m-%d}",
+                "request": form.request_text[:300]},
             on_step=lambda r, pk=form.pk: TransferForm.objects.filter(pk=pk).update(chase_level=r.level),
         )
-        if reminder is not None:
-            counts[reminder.level] += 1
-    return counts
+
+
+def transfer_forms_chase(*, today: dt.date, calendar: WorkCalendar | None = None) -> dict[str, int]:
+    """Today's ladder step for every overdue transfer form (the ``transfer_form`` kind alone)."""
+    from .obligations import chase_code
+
+    return chase_code("transfer_form", today=today, calendar=calendar)
 
 
 def reverse_answer_link(form: TransferForm) -> str:

@@ -6,11 +6,17 @@ A day is a working day when, in this order:
    or a make-up working day, 调休) — the table wins over everything;
 2. ``chinese_calendar`` knows its year (2004–2026 in version 1.11): its answer,
    with the State Council's holidays and make-up days;
-3. otherwise Monday to Friday. ``chinese_calendar`` raises ``NotImplementedError``
-   for a year it does not cover (also inside ``find_workday`` when a count
-   crosses into it); this module never lets that through. The district
-   administrator is warned (home-page widget, ``workdays check``) so the year's
-   arrangement gets entered in the admin before it matters.
+3. otherwise the statutory holidays that the national rules fix (全国年节及纪念日放假办法,
+   2024 revision): 元旦 1 January; 春节 除夕 and 正月初一–初三; 清明 the solar term's
+   day; 劳动节 1–2 May; 端午 五月初五; 中秋 八月十五; 国庆 1–3 October — the
+   lunar dates and the solar term from ``lunar_python`` — and Monday to Friday
+   for the rest. What the State Council's notice adds (调休, bridging days) is
+   unknown until the administrator enters it: ``chinese_calendar`` raises
+   ``NotImplementedError`` for a year it does not cover (also inside
+   ``find_workday`` when a count crosses into it); this module never lets that
+   through, and the district administrator is warned (home-page widget,
+   ``workdays check``, the due date's page) until the year is entered in the
+   admin.
 
 The convention for deadlines: the day of issue does not count; a task given N
 working days is due at the end of the N-th working day after the issue day
@@ -25,6 +31,7 @@ one :class:`WorkCalendar` and asks it, or passes it as ``calendar=``.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from chinese_calendar import constants as _cc_constants
 
@@ -67,6 +74,28 @@ def _package_answer(day: dt.date) -> bool | None:
     if day in _cc_constants.holidays:
         return False
     return day.weekday() < 5
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The days off the national rules fix for every year (without the year's 调休 arrangement)."""
+    from lunar_python import Lunar
+
+    days = {dt.date(year, 1, 1), dt.date(year, 5, 1), dt.date(year, 5, 2),
+            dt.date(year, 10, 1), dt.date(year, 10, 2), dt.date(year, 10, 3)}
+
+    def solar(lunar) -> dt.date:
+        s = lunar.getSolar()
+        return dt.date(s.getYear(), s.getMonth(), s.getDay())
+
+    new_year = Lunar.fromYmd(year, 1, 1)
+    spring = solar(new_year)
+    days.update(spring + dt.timedelta(days=i) for i in range(-1, 3))  # 除夕, 初一–初三
+    days.add(solar(Lunar.fromYmd(year, 5, 5)))
+    days.add(solar(Lunar.fromYmd(year, 8, 15)))
+    qingming = new_year.getJieQiTable()["清明"]
+    days.add(dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()))
+    return frozenset(d for d in days if d.year == year)
 
 
 class WorkCalendar:
@@ -124,6 +153,8 @@ class WorkCalendar:
         answer = _package_answer(day)
         if answer is not None:
             return answer
+        if day in statutory_holidays(day.year):
+            return False
         return day.weekday() < 5
 
     def add_working_days(self, start, n: int) -> dt.date:

@@ -7,10 +7,11 @@
 | yearly (教体, 医保 cumulative) | the calendar year | 31 December |
 | event (宣传, 应急, 交警, 消防) | the events of the last ``event_window_days`` | not scheduled: nothing to chase |
 
-A missing delivery is a :class:`~intake.models.FeedDeadline` row without ``delivered_at``; the daily
-chaser (:func:`deliveries_chase`, run by :func:`intake.feeds.tasks.chase_missing_deliveries`) sends it
-up the referrals reminder ladder (reminder → written reminder → escalation to the district centre)
-to the department's liaisons, once per step.
+A missing delivery is a :class:`~intake.models.FeedDeadline` row without ``delivered_at``; the
+obligation kind ``feed_delivery`` (intake/obligations.py) sends it up the referrals reminder ladder
+(reminder → written reminder → escalation to the district centre) to the department's liaisons, once
+per step. An event feed's row whose event is older than ``event_working_days`` working days before the
+delivery is flagged late (:func:`late_rows_flag`).
 """
 from __future__ import annotations
 
@@ -115,31 +116,36 @@ def mark_delivered(batch) -> int:
 
 
 def deliveries_chase(*, today: dt.date, calendar=None) -> dict[str, int]:
-    """Send today's ladder step for every delivery still missing after its due date."""
-    from referrals.ladder import chase
-    from referrals.services import department_liaisons, district_centre
+    """Today's ladder step for every missing delivery (the ``feed_delivery`` obligation kind alone)."""
+    from referrals.obligations import chase_code
 
-    from ..models import FeedDeadline
+    return chase_code("feed_delivery", today=today, calendar=calendar)
 
-    deadlines_ensure(today=today)
-    counts: dict[str, int] = {}
-    missing = (FeedDeadline.objects.filter(delivered_at__isnull=True, due_on__lt=today, feed__is_active=True)
-               .select_related("feed", "feed__department", "feed__district").order_by("due_on", "pk"))
-    for deadline in missing:
-        feed = deadline.feed
-        department = feed.department
-        with transaction.atomic():
-            reminder = chase(
-                subject=deadline, due_on=deadline.due_on, today=today, region=feed.district, department=department,
-                recipient_name=department.name, recipients=department_liaisons(department=department),
-                escalate_to=district_centre(district_code=feed.district.code[:6]),
-                title=_("%(department)s has not delivered %(feed)s for %(start)s to %(end)s (due %(due)s)") % {
-                    "department": department.short_name or department.name, "feed": feed.name,
-                    "start": deadline.period_start.isoformat(), "end": deadline.period_end.isoformat(),
-                    "due": deadline.due_on.isoformat()},
-                body=_("Please deliver the data as a file on the upload page or through the API. Seed 003 sets "
-                       "the cadence; a missing delivery is reported to the district centre."),
-                url=reverse("intake:feed_upload", args=[feed.pk]), calendar=calendar)
-        if reminder is not None:
-            counts[reminder.level] = counts.get(reminder.level, 0) + 1
-    return counts
+
+def on_time_from(feed, delivered_on: dt.date, *, calendar=None) -> dt.date:
+    """The earliest event date an event feed's delivery on ``delivered_on`` is still on time for: an event
+    must be delivered within ``event_working_days`` working days (seed 003: 3个工作日内)."""
+    from referrals.workdays import WorkCalendar
+
+    calendar = calendar or WorkCalendar()
+    n = feed.event_working_days
+    earliest = delivered_on
+    while calendar.add_working_days(earliest - dt.timedelta(days=1), n) >= delivered_on:
+        earliest -= dt.timedelta(days=1)
+    return earliest
+
+
+def late_rows_flag(batch) -> int:
+    """Flag the rows of an event feed's delivery whose event is older than the feed allows; the count is
+    kept on the delivery and counted against the department's punctuality. Returns the late rows."""
+    from ..models import FeedRow
+
+    feed = batch.feed
+    if feed.cadence != FeedCadence.EVENT:
+        return 0
+    delivered_on = timezone.localdate(batch.created_at)
+    late = FeedRow.objects.filter(batch=batch, event_date__lt=on_time_from(feed, delivered_on)).update(is_late=True)
+    if late != batch.rows_late:
+        batch.rows_late = late
+        type(batch).objects.filter(pk=batch.pk).update(rows_late=late)
+    return late

@@ -687,6 +687,7 @@ def _finish(batch: FeedBatch, counts: _Counts, rejected: list[RejectedRow], dupl
     batch.finished_at = timezone.now()
     batch.save()
     deadlines.mark_delivered(batch)
+    deadlines.late_rows_flag(batch)
 
 
 def batch_import_now(*, batch: FeedBatch) -> FeedBatch:

@@ -2,12 +2,9 @@
 
 ``import_delivery`` takes the delivery's id (queued after commit by ``batch_commit``), claims it with a
 conditional update and imports it in one transaction; a transient database or Redis error puts it
-back in the queue and retries. ``chase_missing_deliveries`` runs daily (beat) through the referrals
-chaser: nothing on rest days, every attempt a ChaserRun row, each ladder step sent once.
+back in the queue and retries. Missing deliveries are chased by the obligation engine (intake/obligations.py).
 """
 from __future__ import annotations
-
-import datetime as dt
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -29,21 +26,3 @@ def import_delivery(self, batch_id: int) -> dict:
             .update(status=BatchStatus.QUEUED, error="")
         raise self.retry(exc=exc, countdown=30 * (self.request.retries + 1)) from exc
     return {"batch": batch.pk, "status": batch.status, **counts_of(batch)}
-
-
-@shared_task(bind=True, name="intake.feeds.tasks.chase_missing_deliveries", acks_late=True, max_retries=None)
-def chase_missing_deliveries(self, today: str | None = None) -> dict:
-    """Remind departments of deliveries missing after their due date (reminder → written → escalation)."""
-    from referrals.chaser import run_job
-    from referrals.tasks import TRANSIENT_ERRORS, retry_delay
-
-    from .deadlines import deliveries_chase
-
-    day = dt.date.fromisoformat(today) if today else None
-    try:
-        run = run_job(job="feed_deliveries", work=deliveries_chase, today=day, task_id=self.request.id or "",
-                      attempt=self.request.retries + 1)
-    except TRANSIENT_ERRORS as exc:
-        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries), max_retries=5) from exc
-    return {"run": run.pk, "status": run.status, "reminders": run.reminders,
-            "written_reminders": run.written_reminders, "escalations": run.escalations}

@@ -60,8 +60,10 @@ class Command(BaseCommand):
                 self.stdout.write(_("%(year)s: known (entered by the administrator: %(entries)s entries in the "
                                     "holiday table).") % {"year": year, "entries": entries})
             else:
-                self.stdout.write(_("%(year)s: NOT known. Deadlines in %(year)s count Monday to Friday plus the "
-                                    "%(entries)s entries of the holiday table. Enter the State Council's holiday "
+                self.stdout.write(_("%(year)s: NOT known. Deadlines in %(year)s count Monday to Friday less the "
+                                    "statutory holidays (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆), plus the "
+                                    "%(entries)s entries of the holiday table; make-up working days (调休) are not "
+                                    "known. Enter the State Council's holiday "
                                     "arrangement for %(year)s in the admin (holidays and make-up days), then mark "
                                     "the year as entered, or upgrade the chinese-calendar package.") % {
                     "year": year, "entries": entries})
@@ -70,5 +72,6 @@ class Command(BaseCommand):
     def _warn_unknown(self, calendar, a, b):
         years = calendar.unknown_years_between(a, b)
         if years:
-            self.stderr.write(_("Warning: the holidays of %(years)s are not known; Monday to Friday plus the "
-                                "holiday table were counted.") % {"years": "、".join(str(y) for y in years)})
+            self.stderr.write(_("Warning: the State Council's holiday arrangement (调休) of %(years)s is not entered; "
+                                "Monday to Friday less the statutory holidays, plus the holiday table, were "
+                                "counted.") % {"years": "、".join(str(y) for y in years)})

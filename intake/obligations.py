@@ -1,0 +1,93 @@
+"""The dated duties of intake, as kinds of the obligation engine (referrals.obligations; docs/DEADLINES.md).
+
+| kind | what is owed | due | source |
+|---|---|---|---|
+| ``roster_visit`` | a visit to a key-roster person | by cadence: monthly; weekly in a declared severe-weather period; daily when gravely ill | 001, 002 |
+| ``feed_delivery`` | a department's delivery | weekly by Monday, monthly by the 5th, yearly by 31 December | 003 |
+
+Roster visits are owed by the assigned assistant first (the reminder), then the township office too (the
+written reminder), then the district centre hears of it (the escalation). Event feeds have no schedule:
+their rows are flagged late when the event is more than the feed's working days before the delivery
+(:func:`intake.feeds.deadlines.late_rows_flag`).
+"""
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from referrals.obligations import Duty, ObligationKind, obligation_kinds
+from referrals.services import district_centre, township_office
+
+from .models import FeedDeadline, RosterEntry
+
+
+def roster_visit_duties(*, today, calendar, rule):
+    offices: dict[int, list] = {}
+    centres: dict[str, list] = {}
+    entries = (RosterEntry.objects.filter(until__isnull=True, next_due_on__lt=today)
+               .select_related("person", "person__village", "township", "assistant").order_by("next_due_on", "pk"))
+    for entry in entries.iterator(chunk_size=500):
+        township = entry.township
+        if township.pk not in offices:
+            offices[township.pk] = list(township_office(township=township))
+        code = township.code[:6]
+        if code not in centres:
+            centres[code] = list(district_centre(district_code=code))
+        assistant = entry.assistant if entry.assistant_id and entry.assistant.is_active else None
+        person = entry.person
+        yield Duty(
+            subject=entry, due_on=entry.next_due_on, region=person.village,
+            recipient_name=assistant.display_name if assistant else township.name,
+            recipients=[assistant] if assistant else offices[township.pk],
+            written_to=offices[township.pk], escalate_to=centres[code],
+            url=reverse("intake:roster_detail", args=[entry.pk]),
+            title=_("Roster visit overdue: %(name)s, %(village)s (due %(due)s)") % {
+                "name": person.name, "village": person.village.name, "due": f"{entry.next_due_on:%Y-%m-%d}"},
+            body=_("Seeds 001 and 002: key-roster households are visited monthly, weekly in severe weather and daily "
+                   "when gravely ill. Visit %(cadence)s; record the visit on the roster page.") % {
+                "cadence": entry.get_cadence_display()})
+
+
+def feed_delivery_duties(*, today, calendar, rule):
+    from .feeds.deadlines import deadlines_ensure
+
+    deadlines_ensure(today=today)
+    offices: dict[int, list] = {}
+    missing = (FeedDeadline.objects.filter(delivered_at__isnull=True, due_on__lt=today, feed__is_active=True)
+               .select_related("feed", "feed__department", "feed__district").order_by("due_on", "pk"))
+    for deadline in missing:
+        feed = deadline.feed
+        department = feed.department
+        if department.pk not in offices:
+            from referrals.services import department_liaisons
+
+            offices[department.pk] = list(department_liaisons(department=department))
+        yield Duty(
+            subject=deadline, due_on=deadline.due_on, region=feed.district, department=department,
+            recipient_name=department.name, recipients=offices[department.pk],
+            escalate_to=list(district_centre(district_code=feed.district.code[:6])),
+            url=reverse("intake:feed_upload", args=[feed.pk]),
+            title=_("%(department)s has not delivered %(feed)s for %(start)s to %(end)s (due %(due)s)") % {
+                "department": department.short_name or department.name, "feed": feed.name,
+                "start": deadline.period_start.isoformat(), "end": deadline.period_end.isoformat(),
+                "due": deadline.due_on.isoformat()},
+            body=_("Please deliver the data as a file on the upload page or through the API. Seed 003 sets "
+                   "the cadence; a missing delivery is reported to the district centre."))
+
+
+def register() -> None:
+    obligation_kinds.register(ObligationKind(
+        code="roster_visit", order=45, label=_lazy("Key-roster visits"),
+        source=_lazy("Seed 001: 每月至少走访一次; seed 002: 恶劣天气每周…病重或生活不能自理的每天走访"),
+        default_limit=0, limit_help=_lazy("Each entry's cadence sets its due date (monthly, weekly, daily); this "
+                                          "number is not used."),
+        duties=roster_visit_duties, open_items=lambda: RosterEntry.objects.filter(until__isnull=True),
+        due_field="next_due_on", township_field="township", list_url="intake:roster_list"))
+    obligation_kinds.register(ObligationKind(
+        code="feed_delivery", order=70, label=_lazy("Department data deliveries"),
+        source=_lazy("Seed 003: 每周一 / 每月5日前 / 每年12月底前报送; 突发事件3个工作日内"),
+        default_limit=5, limit_help=_lazy("Each feed's cadence and due day are set on the feed (admin: data "
+                                          "feeds); this number is not used."),
+        duties=feed_delivery_duties, open_items=lambda: FeedDeadline.objects.filter(delivered_at__isnull=True),
+        township_field=None))

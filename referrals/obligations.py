@@ -1,0 +1,150 @@
+"""The obligation engine: every dated duty of the notices, chased up one reminder ladder (docs/DEADLINES.md).
+
+An *obligation kind* says what is owed, by whom and by when; each app that owns such a duty
+registers its kind in its ``AppConfig.ready()`` (this lower app never names them)::
+
+    obligation_kinds.register(ObligationKind(
+        code="lead_acceptance", label=_("…"), source=_("…"), default_limit=1, limit_help=_("…"),
+        duties=lead_acceptance_duties, open_items=…, list_url="…"))
+
+* ``duties(today=, calendar=, rule=)`` yields a :class:`Duty` for every thing still owed whose due
+  date has passed: the subject, its due date, who owes it and who hears of the escalation.
+* ``open_items()`` (optional) is the queryset of the things still owed, with their due date in
+  ``due_field``: the home pages count them (overdue, due today) for each user through the scoping
+  module, and link to ``list_url`` filtered by ``due=overdue`` or ``due=today``.
+
+The limits and ladder gaps are :class:`~referrals.models.ObligationRule` rows the administrator edits
+(with history); a kind with no row yet uses its defaults. One Celery beat job (08:30 every day,
+``referrals.tasks.chase_obligations``) walks every kind: nothing on a rest day; a reminder on the first
+overdue working day, a written reminder (书面提醒) after the rule's gap, an escalation to the district
+after the next; each step a :class:`~referrals.models.Reminder` row unique per (kind, subject, due date,
+step), so a step is never sent twice; each kind's run a :class:`~referrals.models.ChaserRun` row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
+
+from common.registry import Registry
+
+from .choices import ReminderLevel
+from .workdays import WorkCalendar
+
+
+@dataclass
+class Duty:
+    """One thing owed and overdue, as the chaser sees it."""
+
+    subject: models.Model
+    due_on: dt.date
+    region: Any  # the owing side's region (reminders are scoped by it)
+    recipient_name: str
+    recipients: Sequence  # users told from the first step
+    title: str
+    body: str = ""
+    url: str = ""
+    written_to: Sequence = ()  # also told from the written reminder on (the township behind an assistant)
+    escalate_to: Sequence = ()  # also told of the escalation (the district centre)
+    department: Any = None
+    transfer_form: Any = None
+    on_step: Callable | None = None
+
+
+@dataclass(frozen=True)
+class ObligationKind:
+    code: str
+    label: str | Promise
+    source: str | Promise  # where the notices set it, quoted
+    default_limit: int
+    limit_help: str | Promise  # what the limit counts ("working days after the report")
+    duties: Callable[..., Iterable[Duty]]
+    default_gaps: tuple[int, int] = (2, 2)
+    order: int = 100
+    open_items: Callable[[], models.QuerySet] | None = None
+    due_field: str = "due_on"
+    township_field: str | None = None  # the district's per-township table groups by it
+    list_url: str = ""  # URL name of the list that shows these things
+    list_query: dict = field(default_factory=dict)  # extra query of that list (status=reported…)
+    roles: frozenset | None = None  # who sees the count on their home page (None: everyone who may see them)
+    urgent: bool = False  # shown in red on the home page
+
+
+obligation_kinds: Registry[ObligationKind] = Registry("obligation kinds")
+
+
+class _DefaultRule:
+    """A kind's defaults while the administrator has no row for it (fresh database, flushed tests)."""
+
+    def __init__(self, kind: ObligationKind):
+        self.code = kind.code
+        self.limit = kind.default_limit
+        self.written_reminder_after, self.escalation_after = kind.default_gaps
+        self.is_active = True
+
+    @property
+    def gaps(self) -> tuple[int, int]:
+        return self.written_reminder_after, self.escalation_after
+
+
+def rule_for(code: str):
+    """The administrator's rule for a kind, or its defaults."""
+    from .models import ObligationRule
+
+    found = ObligationRule.objects.filter(code=code).first()
+    return found if found is not None else _DefaultRule(obligation_kinds.get(code))
+
+
+def limit(code: str) -> int:
+    """The time limit of a kind as the district set it (services that set due dates read it)."""
+    return int(rule_for(code).limit)
+
+
+def rules_ensure(**kwargs) -> int:
+    """A row for every registered kind, with its defaults (post_migrate; the admin then edits them)."""
+    from .models import ObligationRule
+
+    created = 0
+    for kind in obligation_kinds:
+        _rule, new = ObligationRule.objects.get_or_create(
+            code=kind.code, defaults={"limit": kind.default_limit, "written_reminder_after": kind.default_gaps[0],
+                                      "escalation_after": kind.default_gaps[1]})
+        created += new
+    return created
+
+
+def kind_chase(kind: ObligationKind, *, today: dt.date, calendar: WorkCalendar | None = None) -> dict[str, int]:
+    """Send today's ladder step for every overdue duty of one kind. Returns the steps sent, by level."""
+    from .ladder import chase
+
+    calendar = calendar or WorkCalendar()
+    counts = {level: 0 for level in ReminderLevel.values}
+    if not calendar.is_working_day(today):
+        return counts
+    rule = rule_for(kind.code)
+    if not rule.is_active:
+        return counts
+    for duty in kind.duties(today=today, calendar=calendar, rule=rule):
+        reminder = chase(
+            kind=kind.code, gaps=rule.gaps, subject=duty.subject, due_on=duty.due_on, today=today,
+            region=duty.region, department=duty.department, recipient_name=duty.recipient_name,
+            recipients=duty.recipients, written_to=duty.written_to, escalate_to=duty.escalate_to,
+            title=duty.title, body=duty.body, url=duty.url, calendar=calendar, transfer_form=duty.transfer_form,
+            on_step=duty.on_step)
+        if reminder is not None:
+            counts[reminder.level] += 1
+    return counts
+
+
+def chase_code(code: str, *, today: dt.date, calendar: WorkCalendar | None = None) -> dict[str, int]:
+    return kind_chase(obligation_kinds.get(code), today=today, calendar=calendar)
+
+
+def chase_all(*, today: dt.date, calendar: WorkCalendar | None = None) -> dict[str, dict[str, int]]:
+    """Every kind, one after the other (tests and the demo; the beat job records a run per kind)."""
+    calendar = calendar or WorkCalendar()
+    return {kind.code: kind_chase(kind, today=today, calendar=calendar) for kind in obligation_kinds}
