@@ -114,11 +114,11 @@ def test_a_missing_monthly_delivery_is_chased_up_the_ladder_and_stops_once_deliv
     assert not FeedDeadline.objects.filter(feed__cadence="event").exists()
 
 
-def test_the_chaser_task_runs_through_the_referrals_chaser(world):
+def test_missing_deliveries_are_chased_by_the_one_obligation_job(world):
     install_feeds(world)
-    from intake.feeds.tasks import chase_missing_deliveries
     from referrals.models import ChaserRun
+    from referrals.tasks import chase_obligations
 
-    result = chase_missing_deliveries.apply(kwargs={"today": "2026-11-09"}).get()
-    run = ChaserRun.objects.get(pk=result["run"])
-    assert run.job == "feed_deliveries" and run.status == "succeeded"
+    result = chase_obligations.apply(kwargs={"today": "2026-11-09"}).get()
+    run = ChaserRun.objects.get(pk=result["feed_delivery"]["run"])
+    assert run.job == "feed_delivery" and run.status == "succeeded" and run.reminders >= 1

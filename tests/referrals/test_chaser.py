@@ -19,7 +19,7 @@ from referrals.choices import ChaserRunStatus, NotificationKind, ReminderLevel
 from referrals.ladder import next_step
 from referrals.models import ChaserRun, Notification, Reminder
 from referrals.services import transfer_forms_chase
-from referrals.tasks import chase_transfer_forms
+from referrals.tasks import chase_obligations
 from referrals.workdays import WorkCalendar
 
 from .factories import at, issue
@@ -52,8 +52,9 @@ def test_a_missed_week_continues_the_ladder_instead_of_sending_everything(settin
     assert next_step(due_on=due, today=D(2026, 3, 16), sent={R: D(2026, 3, 13)}, calendar=calendar) is None
     assert next_step(due_on=due, today=D(2026, 3, 17), sent={R: D(2026, 3, 13)}, calendar=calendar) == W
     assert next_step(due_on=due, today=D(2026, 3, 14), sent={}, calendar=calendar) is None    # Saturday
-    settings.REFERRALS_LADDER_GAPS = (1, 3)
-    assert next_step(due_on=due, today=D(2026, 3, 16), sent={R: D(2026, 3, 13)}, calendar=calendar) == W
+    # The administrator's gaps (ObligationRule) shorten the ladder.
+    assert next_step(due_on=due, today=D(2026, 3, 16), sent={R: D(2026, 3, 13)}, calendar=calendar,
+                     gaps=(1, 3)) == W
 
 
 def test_each_step_is_stored_once_by_the_database(world):
@@ -63,7 +64,7 @@ def test_each_step_is_stored_once_by_the_database(world):
     assert transfer_forms_chase(today=D(2026, 3, 10)) == {R: 0, W: 0, E: 0}
     reminder = Reminder.objects.get(transfer_form=form)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Reminder.objects.create(subject_type=reminder.subject_type, subject_id=reminder.subject_id, level=R,
+        Reminder.objects.create(kind=reminder.kind, subject_type=reminder.subject_type, subject_id=reminder.subject_id, level=R,
                                 sent_on=D(2026, 3, 11), due_on=form.due_on, overdue_working_days=2,
                                 region=reminder.region, recipient_name="x", title="x")
 
@@ -87,8 +88,8 @@ def test_a_department_without_accounts_is_chased_through_the_issuing_office(worl
 
 
 def test_the_beat_schedule_runs_the_chaser_at_8_30_shanghai():
-    entry = app.conf.beat_schedule["referrals-chase-transfer-forms"]
-    assert entry["task"] == chase_transfer_forms.name
+    entry = app.conf.beat_schedule["referrals-chase-obligations"]
+    assert entry["task"] == chase_obligations.name
     assert entry["schedule"].hour == {8} and entry["schedule"].minute == {30}
     assert app.conf.timezone == "Asia/Shanghai"
 
@@ -102,7 +103,7 @@ def worker(transactional_db):
 
 def run_chaser_at(day: dt.date, hour=8, minute=30) -> dict:
     with time_machine.travel(at(day, hour, minute), tick=True):
-        return chase_transfer_forms.delay().get(timeout=30)
+        return chase_obligations.delay(kinds=["transfer_form"]).get(timeout=30)["transfer_form"]
 
 
 @pytest.mark.celery
@@ -131,7 +132,7 @@ def test_the_chaser_on_the_right_working_days_never_twice(world, worker, mailout
         assert results[holiday]["status"] == ChaserRunStatus.SKIPPED
     assert results[D(2025, 10, 11)]["reminders"] == 1
     # Working days from 09-27 to 10-20: 09-28, 29, 30, 10-09, 10, 11, 13..17, 20.
-    assert ChaserRun.objects.filter(status=ChaserRunStatus.SUCCEEDED).count() == 12
+    assert ChaserRun.objects.filter(job="transfer_form", status=ChaserRunStatus.SUCCEEDED).count() == 12
 
     # The written reminder is counted and printable; the escalation reached the district centre.
     written = Reminder.objects.get(transfer_form=form, level=W)
@@ -169,7 +170,7 @@ def test_a_failed_run_is_retried_and_shows_in_the_admin(world, worker, settings,
         # Another session holds the reminders table: the chaser's first attempt times out on the lock.
         blocker.execute("LOCK TABLE referrals_reminder IN ACCESS EXCLUSIVE MODE")
         with time_machine.travel(at(D(2026, 3, 10), 8, 30), tick=True):
-            result = chase_transfer_forms.delay()
+            result = chase_obligations.delay(kinds=["transfer_form"])
             import time
 
             deadline = time.monotonic() + 30
@@ -177,7 +178,7 @@ def test_a_failed_run_is_retried_and_shows_in_the_admin(world, worker, settings,
                 assert time.monotonic() < deadline, "the first attempt did not fail"
                 time.sleep(0.2)
             blocker.rollback()   # the lock goes away; the retry succeeds
-            outcome = result.get(timeout=60)
+            outcome = result.get(timeout=60)["transfer_form"]
     finally:
         blocker.close()
     runs = list(ChaserRun.objects.order_by("started_at").values_list("status", "attempt"))
