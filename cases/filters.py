@@ -1,12 +1,13 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import RegionLevel
 from accounts.models import Region
 from common import resident_id
-from common.filters import BaseFilterSet
+from common.filters import BaseFilterSet, DueFilter
 
 from .choices import (
     AssistanceStatus, FollowUpKind, FollowUpStatus, OutcomeKind, OutcomeStatus, Paperwork, ReferralKind, Sex,
@@ -63,6 +64,7 @@ class FollowUpFilterSet(BaseFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FollowUpStatus.choices,
                                          empty_label=_("Due (not done)"), method="filter_status")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FollowUpKind.choices)
+    due = DueFilter(label=_("Due"))
     township = django_filters.ModelChoiceFilter(
         label=_("Township"), field_name="lead__township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
     due_before = django_filters.DateFilter(label=_("Due by"), field_name="due_on", lookup_expr="lte",
@@ -87,6 +89,7 @@ class OutcomeFilterSet(BaseFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Outcome"), choices=OutcomeKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OutcomeStatus.choices)
     paperwork = django_filters.ChoiceFilter(label=_("Papers"), choices=Paperwork.choices)
+    due = DueFilter(label=_("Decision or papers due"), method="filter_due")
     referral_kind = django_filters.ChoiceFilter(label=_("Special relief"), choices=ReferralKind.choices)
     township = django_filters.ModelChoiceFilter(
         label=_("Township"), field_name="lead__township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
@@ -98,6 +101,17 @@ class OutcomeFilterSet(BaseFilterSet):
     class Meta:
         model = Outcome
         fields = ["kind", "status", "paperwork", "referral_kind", "township"]
+
+    def filter_due(self, queryset, name, value):
+        """Decisions owed (低保/特困 being processed) or papers owed, by their own due date."""
+        from django.db.models import Q
+
+        today = timezone.localdate()
+        lookup = {"overdue": "lt", "today": "exact", "later": "gt"}.get(value)
+        if not lookup:
+            return queryset
+        return queryset.filter(Q(**{f"decision_due_on__{lookup}": today}, status=OutcomeStatus.IN_PROGRESS)
+                               | Q(**{f"paperwork_due_on__{lookup}": today}, paperwork=Paperwork.OWED))
 
 
 class SpotCheckFilterSet(BaseFilterSet):

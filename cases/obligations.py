@@ -21,7 +21,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from referrals.obligations import Duty, ObligationKind, limit, obligation_kinds
 from referrals.services import district_centre, township_office
@@ -209,68 +209,68 @@ def register() -> None:
     lead_list = ""  # the lead list belongs to intake, which registers it in common.registry.list_pages
     kinds = [
         ObligationKind(
-            code=URGENT_ACCEPTANCE, order=10, urgent=True, label=_lazy("Urgent (急难) leads accepted"),
-            source=_lazy("Seed 000: 对急难型救助对象…先行救助; seed 002: 发现“急难”对象…第一时间…联合走访"),
+            code=URGENT_ACCEPTANCE, order=10, urgent=True, label=gettext_lazy("Urgent (急难) leads accepted"),
+            source=gettext_lazy("Seed 000: 对急难型救助对象…先行救助; seed 002: 发现“急难”对象…第一时间…联合走访"),
             default_limit=0, default_gaps=(1, 1),
-            limit_help=_lazy("Working days after the report (0: the same working day)."),
+            limit_help=gettext_lazy("Working days after the report (0: the same working day)."),
             duties=urgent_acceptance_duties,
             open_items=lambda: Lead.objects.filter(status=LeadStatus.REPORTED, is_urgent=True),
             township_field="township", list_url=lead_list, list_query={"status": LeadStatus.REPORTED,
                                                                         "is_urgent": "true"}),
         ObligationKind(
-            code=ACCEPTANCE, order=11, label=_lazy("Leads accepted"),
-            source=_lazy("Seed 003: 发现线索当日上报…镇（街道）及时受理"), default_limit=1,
-            limit_help=_lazy("Working days after the report."), duties=acceptance_duties,
+            code=ACCEPTANCE, order=11, label=gettext_lazy("Leads accepted"),
+            source=gettext_lazy("Seed 003: 发现线索当日上报…镇（街道）及时受理"), default_limit=1,
+            limit_help=gettext_lazy("Working days after the report."), duties=acceptance_duties,
             open_items=lambda: Lead.objects.filter(status=LeadStatus.REPORTED, is_urgent=False),
             township_field="township", list_url=lead_list, list_query={"status": LeadStatus.REPORTED,
                                                                         "is_urgent": "false"}),
         ObligationKind(
-            code=INVESTIGATION, order=20, label=_lazy("Accepted leads investigated"),
-            source=_lazy("Seed 003: 5个工作日内反馈调查处理情况; seed 001: 入户调查…三个不放过"), default_limit=5,
-            limit_help=_lazy("Working days after the lead is accepted, until it is assessed."),
+            code=INVESTIGATION, order=20, label=gettext_lazy("Accepted leads investigated"),
+            source=gettext_lazy("Seed 003: 5个工作日内反馈调查处理情况; seed 001: 入户调查…三个不放过"), default_limit=5,
+            limit_help=gettext_lazy("Working days after the lead is accepted, until it is assessed."),
             duties=investigation_duties,
             open_items=lambda: Lead.objects.filter(status__in=INVESTIGATING_STATUSES),
             township_field="township", list_url=lead_list, list_query={"duty": "investigation"}),
         ObligationKind(
-            code=DECISION_KINDS[OutcomeKind.DIBAO], order=30, label=_lazy("低保 applications decided"),
-            source=_lazy("民发〔2021〕57号: 低保审核确认 within 30 working days; seed 002: 在规定的期限内给出办理结果"),
-            default_limit=30, limit_help=_lazy("Working days after the outcome is recorded, until the date of "
+            code=DECISION_KINDS[OutcomeKind.DIBAO], order=30, label=gettext_lazy("低保 applications decided"),
+            source=gettext_lazy("民发〔2021〕57号: 低保审核确认 within 30 working days; seed 002: 在规定的期限内给出办理结果"),
+            default_limit=30, limit_help=gettext_lazy("Working days after the outcome is recorded, until the date of "
                                                "inclusion or the refusal."),
             duties=dibao_decision_duties,
             open_items=lambda: Outcome.objects.filter(kind=OutcomeKind.DIBAO, status=OutcomeStatus.IN_PROGRESS),
             due_field="decision_due_on", township_field="lead__township", list_url="cases:outcome_list",
             list_query={"kind": OutcomeKind.DIBAO, "status": OutcomeStatus.IN_PROGRESS}),
         ObligationKind(
-            code=DECISION_KINDS[OutcomeKind.TEKUN], order=31, label=_lazy("特困 applications decided"),
-            source=_lazy("民发〔2021〕43号: township 15 working days, county decision 10 working days"),
-            default_limit=25, limit_help=_lazy("Working days after the outcome is recorded, until the date of "
+            code=DECISION_KINDS[OutcomeKind.TEKUN], order=31, label=gettext_lazy("特困 applications decided"),
+            source=gettext_lazy("民发〔2021〕43号: township 15 working days, county decision 10 working days"),
+            default_limit=25, limit_help=gettext_lazy("Working days after the outcome is recorded, until the date of "
                                                "inclusion or the refusal."),
             duties=tekun_decision_duties,
             open_items=lambda: Outcome.objects.filter(kind=OutcomeKind.TEKUN, status=OutcomeStatus.IN_PROGRESS),
             due_field="decision_due_on", township_field="lead__township", list_url="cases:outcome_list",
             list_query={"kind": OutcomeKind.TEKUN, "status": OutcomeStatus.IN_PROGRESS}),
         ObligationKind(
-            code="advance_paperwork", order=40, label=_lazy("Papers of relief paid first"),
-            source=_lazy("国发〔2014〕47号: 先行救助, papers completed afterwards (5 working days locally)"),
-            default_limit=5, limit_help=_lazy("Set per district in the district relief settings (working days "
+            code="advance_paperwork", order=40, label=gettext_lazy("Papers of relief paid first"),
+            source=gettext_lazy("国发〔2014〕47号: 先行救助, papers completed afterwards (5 working days locally)"),
+            default_limit=5, limit_help=gettext_lazy("Set per district in the district relief settings (working days "
                                               "after payment); this number is not used."),
             duties=paperwork_duties,
             open_items=lambda: Outcome.objects.filter(paperwork=Paperwork.OWED),
             due_field="paperwork_due_on", township_field="lead__township", list_url="cases:outcome_list",
             list_query={"paperwork": Paperwork.OWED}),
         ObligationKind(
-            code="follow_up", order=50, label=_lazy("Follow-up visits (回访)"),
-            source=_lazy("Seed 003: 向困难群众主动告知、回访测评办结情况"), default_limit=1,
-            limit_help=_lazy("Set per district in the district relief settings (months after closing); this "
+            code="follow_up", order=50, label=gettext_lazy("Follow-up visits (回访)"),
+            source=gettext_lazy("Seed 003: 向困难群众主动告知、回访测评办结情况"), default_limit=1,
+            limit_help=gettext_lazy("Set per district in the district relief settings (months after closing); this "
                              "number is not used."),
             duties=follow_up_duties,
             open_items=lambda: FollowUp.objects.filter(kind=FollowUpKind.AFTER_OUTCOME, status=FollowUpStatus.DUE),
             township_field="lead__township", list_url="cases:follow_up_list",
             list_query={"kind": FollowUpKind.AFTER_OUTCOME, "status": FollowUpStatus.DUE}),
         ObligationKind(
-            code="observation_review", order=51, label=_lazy("Observation list reviews"),
-            source=_lazy("Seed 002 二(六): 救助观察…定期回访"), default_limit=3,
-            limit_help=_lazy("Set per district in the district relief settings (every N months); this number is "
+            code="observation_review", order=51, label=gettext_lazy("Observation list reviews"),
+            source=gettext_lazy("Seed 002 二(六): 救助观察…定期回访"), default_limit=3,
+            limit_help=gettext_lazy("Set per district in the district relief settings (every N months); this number is "
                              "not used."),
             duties=observation_review_duties,
             open_items=lambda: FollowUp.objects.filter(kind=FollowUpKind.OBSERVATION_REVIEW,

@@ -103,6 +103,31 @@ class MaskedIDColumn(tables.Column):
         return resident_id.mask(value)
 
 
+class DueColumn(tables.Column):
+    """到期: the due date of what is still owed, marked 逾期 (red) when past or 今日到期 (amber) today; empty
+    when nothing is owed. Exported as the date itself."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("verbose_name", _("due"))
+        kwargs.setdefault("attrs", {"td": {"class": "text-nowrap small"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        from django.utils import timezone
+        from django.utils.html import format_html
+
+        today = timezone.localdate()
+        if value < today:
+            return format_html('{} <span class="badge text-bg-danger">{}</span>', f"{value:%Y-%m-%d}", _("overdue"))
+        if value == today:
+            return format_html('{} <span class="badge text-bg-warning">{}</span>', f"{value:%Y-%m-%d}",
+                               _("due today"))
+        return f"{value:%Y-%m-%d}"
+
+    def value(self, value):
+        return value
+
+
 class ManyNamesColumn(tables.ManyToManyColumn):
     """Several related names as small badges (tags, suspected relief…)."""
 

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Lead intake")
-    home_widgets = ("intake.widgets_roster.roster_visits_due", "intake.widgets_roster.roster_overdue_by_village")
+    home_widgets = ("intake.widgets.report_lead", "intake.widgets_roster.roster_visits_due",
+                    "intake.widgets_roster.roster_overdue_by_village")
     # Called by cases' seed_demo after people and leads exist (a lower layer cannot import this one).
     demo_hooks = ("intake.demo.demo_roster",)
 

@@ -7,7 +7,7 @@ from accounts.models import Region
 from cases.choices import ASSISTED_OUTCOMES, Channel, DiscoveryMethod, LeadStatus, OutcomeKind, OutcomeStatus
 from cases.models import Lead, Outcome, ReliefKind
 from common import resident_id
-from common.filters import BaseFilterSet
+from common.filters import BaseFilterSet, DueFilter
 
 # Stages of a lead's handling (the dashboard's conversion chart links here with ``stage``). Merged
 # leads are duplicates of another lead and never counted; the stages are not nested: a 急难 lead gets
@@ -17,6 +17,13 @@ STAGE_CHOICES = (
     ("accepted", _("Accepted")),
     ("assessed", _("Investigation result recorded")),
     ("assisted", _("Included in relief")),
+)
+
+
+# What a lead owes now (cases/obligations.py): its acceptance, or its investigation result.
+DUTY_CHOICES = (
+    ("acceptance", _("Acceptance")),
+    ("investigation", _("Investigation result")),
 )
 
 
@@ -42,6 +49,8 @@ class LeadFilterSet(BaseFilterSet):
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=STAGE_CHOICES, method="filter_stage")
     outcome = django_filters.ChoiceFilter(label=_("Outcome handled"), choices=OutcomeKind.choices,
                                           method="filter_outcome")
+    duty = django_filters.ChoiceFilter(label=_("Owed now"), choices=DUTY_CHOICES, method="filter_duty")
+    due = DueFilter(label=_("Due"))
 
     class Meta:
         model = Lead
@@ -58,6 +67,13 @@ class LeadFilterSet(BaseFilterSet):
         if normalized[:1].isdigit():
             return queryset.filter(person__id_number__startswith=normalized)
         return queryset.filter(Q(person__name__startswith=value))
+
+    def filter_duty(self, queryset, name, value):
+        if value == "acceptance":
+            return queryset.filter(status=LeadStatus.REPORTED)
+        if value == "investigation":
+            return queryset.filter(status__in=(LeadStatus.ACCEPTED, LeadStatus.INVESTIGATING))
+        return queryset
 
     def filter_stage(self, queryset, name, value):
         queryset = queryset.exclude(status=LeadStatus.MERGED)

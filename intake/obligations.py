@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from referrals.obligations import Duty, ObligationKind, obligation_kinds
 from referrals.services import district_centre, township_office
@@ -78,16 +78,16 @@ def feed_delivery_duties(*, today, calendar, rule):
 
 def register() -> None:
     obligation_kinds.register(ObligationKind(
-        code="roster_visit", order=45, label=_lazy("Key-roster visits"),
-        source=_lazy("Seed 001: 每月至少走访一次; seed 002: 恶劣天气每周…病重或生活不能自理的每天走访"),
-        default_limit=0, limit_help=_lazy("Each entry's cadence sets its due date (monthly, weekly, daily); this "
+        code="roster_visit", order=45, label=gettext_lazy("Key-roster visits"),
+        source=gettext_lazy("Seed 001: 每月至少走访一次; seed 002: 恶劣天气每周…病重或生活不能自理的每天走访"),
+        default_limit=0, limit_help=gettext_lazy("Each entry's cadence sets its due date (monthly, weekly, daily); this "
                                           "number is not used."),
         duties=roster_visit_duties, open_items=lambda: RosterEntry.objects.filter(until__isnull=True),
         due_field="next_due_on", township_field="township", list_url="intake:roster_list"))
     obligation_kinds.register(ObligationKind(
-        code="feed_delivery", order=70, label=_lazy("Department data deliveries"),
-        source=_lazy("Seed 003: 每周一 / 每月5日前 / 每年12月底前报送; 突发事件3个工作日内"),
-        default_limit=5, limit_help=_lazy("Each feed's cadence and due day are set on the feed (admin: data "
+        code="feed_delivery", order=70, label=gettext_lazy("Department data deliveries"),
+        source=gettext_lazy("Seed 003: 每周一 / 每月5日前 / 每年12月底前报送; 突发事件3个工作日内"),
+        default_limit=5, limit_help=gettext_lazy("Each feed's cadence and due day are set on the feed (admin: data "
                                           "feeds); this number is not used."),
         duties=feed_delivery_duties, open_items=lambda: FeedDeadline.objects.filter(delivered_at__isnull=True),
         township_field=None))

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Lead
-from common.tables import PHONE_HIDDEN, BaseTable, ManyNamesColumn, MaskedIDColumn
+from common.tables import PHONE_HIDDEN, BaseTable, DueColumn, ManyNamesColumn, MaskedIDColumn
 
 
 class LeadTable(BaseTable):
@@ -19,12 +19,13 @@ class LeadTable(BaseTable):
     is_urgent = tables.BooleanColumn(verbose_name=_("urgent (急难)"), yesno="急难,—")
     status = tables.Column(verbose_name=_("status"))
     discovered_on = tables.DateColumn(verbose_name=_("date discovered"), format="Y-m-d")
+    due_on = DueColumn(verbose_name=_("due (acceptance or investigation)"))
 
     class Meta(BaseTable.Meta):
         model = Lead
         # The name, status and urgency first: what a 360-px phone shows without scrolling.
         fields = ("person__name", "status", "is_urgent", "number", "person__id_number", "township", "village",
-                  "method", "channel", "suspected_relief", "discovered_on")
+                  "method", "channel", "suspected_relief", "discovered_on", "due_on")
         order_by = ("-reported_at",)
         row_attrs = {"class": lambda record: "table-danger" if record.is_urgent and record.is_open else ""}
 

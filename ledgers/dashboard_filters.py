@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from common.filters import BaseFilterSet
+from common.filters import BaseFilterSet, DueFilter
 from intake.models import Feed, FeedDeadline
 
 from .dashboard_selectors import PUNCTUALITY, feed_deadlines_by_punctuality
@@ -14,6 +14,7 @@ class FeedDeadlineFilterSet(BaseFilterSet):
     department = django_filters.ModelChoiceFilter(label=_("Department"), field_name="feed__department",
                                                   queryset=Department.objects.all())
     feed = django_filters.ModelChoiceFilter(label=_("Data feed"), queryset=Feed.objects.all())
+    due = DueFilter(label=_("Delivery due"))
     punctuality = django_filters.ChoiceFilter(label=_("Punctuality"), choices=PUNCTUALITY, method="filter_punctuality")
     due_after = django_filters.DateFilter(label=_("Delivery due from"), field_name="due_on", lookup_expr="gte",
                                           widget=forms.DateInput(attrs={"type": "date"}))

@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from referrals.obligations import Duty, ObligationKind, chase_code, limit, obligation_kinds
 from referrals.services import district_centre, township_office
@@ -70,9 +70,9 @@ def reports_chase(*, today: dt.date, calendar: WorkCalendar | None = None) -> di
 
 def register() -> None:
     obligation_kinds.register(ObligationKind(
-        code="monthly_report", order=80, label=_lazy("Monthly reports submitted"),
-        source=_lazy("Seed 003: 每月5日前，将发现困难线索及时办理落实情况上报区社会救助综合服务中心汇总"),
-        default_limit=5, limit_help=_lazy("Day of the next month (moved to the next working day when it is a rest "
+        code="monthly_report", order=80, label=gettext_lazy("Monthly reports submitted"),
+        source=gettext_lazy("Seed 003: 每月5日前，将发现困难线索及时办理落实情况上报区社会救助综合服务中心汇总"),
+        default_limit=5, limit_help=gettext_lazy("Day of the next month (moved to the next working day when it is a rest "
                                           "day)."),
         duties=report_duties, open_items=lambda: MonthlyReport.objects.filter(status=ReportStatus.DRAFT),
-        township_field="township", list_url="ledgers:monthly_list"))
+        township_field="township", list_url="ledgers:monthly_list", list_query={"status": ReportStatus.DRAFT}))

@@ -6,7 +6,8 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Transfer forms and deadlines")
     nav_badges = ("referrals.badges.unread_notifications",)
-    home_widgets = ("referrals.widgets.calendar_warning", "referrals.widgets.transfer_forms_summary")
+    home_widgets = ("referrals.widgets.todays_work", "referrals.widgets.calendar_warning",
+                    "referrals.widgets.transfer_forms_summary")
 
     @property
     def menu_items(self):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import TOWNSHIP_ROLES, RegionLevel, Role
 from accounts.models import Department, Region
-from common.filters import BaseFilterSet
+from common.filters import BaseFilterSet, DueFilter
 
 from .choices import AWAITING_ANSWER, OPEN_TRANSFER_STATUSES, NotificationKind, ReminderLevel, TransferStatus
 from .deadlines import due_soon_cutoff
@@ -34,6 +34,7 @@ class TransferFormFilterSet(BaseFilterSet):
     to_department = django_filters.ModelChoiceFilter(label=_("To department"), queryset=Department.objects.all())
     kind = django_filters.ModelChoiceFilter(label=_("Kind"), queryset=TransferKind.objects.all())
     chase_level = django_filters.ChoiceFilter(label=_("Chased"), choices=ReminderLevel.choices)
+    due = DueFilter(label=_("Answer due"))
     issued_from = django_filters.DateFilter(label=_("Issued from"), field_name="issued_at", lookup_expr="date__gte",
                                             widget=forms.DateInput(attrs={"type": "date"}))
     issued_to = django_filters.DateFilter(label=_("Issued until"), field_name="issued_at", lookup_expr="date__lte",

@@ -148,3 +148,99 @@ def chase_all(*, today: dt.date, calendar: WorkCalendar | None = None) -> dict[s
     """Every kind, one after the other (tests and the demo; the beat job records a run per kind)."""
     calendar = calendar or WorkCalendar()
     return {kind.code: kind_chase(kind, today=today, calendar=calendar) for kind in obligation_kinds}
+
+
+# --- what the home pages show ------------------------------------------------------------------------
+def _model_label(kind: ObligationKind) -> str:
+    return kind.open_items().model._meta.label
+
+
+def list_link(kind: ObligationKind, due: str = "") -> str:
+    """The list that shows this kind's open things, filtered by ``due`` (overdue, today) when given."""
+    from urllib.parse import urlencode
+
+    from django.urls import NoReverseMatch, reverse
+
+    from common.registry import list_pages
+
+    name = kind.list_url
+    if not name:
+        label = _model_label(kind)
+        name = list_pages.get(label).url_name if label in list_pages else ""
+    if not name:
+        return ""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return ""
+    query = {**kind.list_query, **({"due": due} if due else {})}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def visible_kinds(user) -> list[ObligationKind]:
+    """The kinds whose things the user may see (model view permission, and the kind's roles)."""
+    found = []
+    for kind in obligation_kinds:
+        if kind.open_items is None:
+            continue
+        if kind.roles is not None and user.role not in kind.roles and not user.is_superuser:
+            continue
+        meta = kind.open_items().model._meta
+        if user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
+            found.append(kind)
+    return found
+
+
+def work_counts(user, today: dt.date) -> list[dict]:
+    """For each kind the user may see: things open, overdue and due today, in the user's scope (one query
+    per kind), with the links to the lists behind each figure."""
+    from django.db.models import Count, Q
+
+    from accounts.scoping import scope
+
+    rows = []
+    for kind in visible_kinds(user):
+        due = kind.due_field
+        counts = scope(user, kind.open_items()).aggregate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(**{f"{due}__lt": today})),
+            due_today=Count("pk", filter=Q(**{due: today})))
+        rows.append({"kind": kind, "code": kind.code, "label": kind.label, "urgent": kind.urgent, **counts,
+                     "url": list_link(kind), "overdue_url": list_link(kind, "overdue"),
+                     "today_url": list_link(kind, "today")})
+    return rows
+
+
+def overdue_by_township(user, today: dt.date) -> list[dict]:
+    """The district's view: overdue things per township and kind (kinds that belong to a township)."""
+    from django.db.models import Count
+
+    from accounts.models import Region
+    from accounts.scoping import scope
+
+    table: dict[int, dict] = {}
+    for kind in visible_kinds(user):
+        if not kind.township_field:
+            continue
+        rows = (scope(user, kind.open_items()).filter(**{f"{kind.due_field}__lt": today})
+                .values(kind.township_field).annotate(n=Count("pk")))
+        for row in rows:
+            township_id = row[kind.township_field]
+            if township_id is None:
+                continue
+            entry = table.setdefault(township_id, {"total": 0, "kinds": []})
+            entry["total"] += row["n"]
+            entry["kinds"].append((kind.label, row["n"]))
+    names = dict(Region.objects.filter(pk__in=list(table)).values_list("pk", "name"))
+    result = [{"township": names.get(pk, ""), "township_id": pk, **entry} for pk, entry in table.items()]
+    return sorted(result, key=lambda r: (-r["total"], r["township"]))
+
+
+def recent_escalations(user, today: dt.date, days: int = 30, limit: int = 8) -> list:
+    """Escalations of the last ``days`` days the user may see, newest first."""
+    from accounts.scoping import scope
+
+    from .models import Reminder
+
+    return list(scope(user, Reminder.objects.filter(level=ReminderLevel.ESCALATION,
+                                                   sent_on__gte=today - dt.timedelta(days=days)))
+                .order_by("-sent_on", "-id")[:limit])

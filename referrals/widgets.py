@@ -44,3 +44,33 @@ def transfer_forms_summary(request):
         "title": _("Transfer forms"),
         "counts": counts,
     }
+
+
+DISTRICT_VIEW_ROLES = {Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR}
+
+
+def todays_work(request):
+    """Today's work, first on every home page: each kind of duty open, overdue and due today, every figure a
+    link to the list behind it; 急难 leads waiting in red; the district's overdue work by township and its
+    latest escalations (referrals.obligations)."""
+    from .obligations import overdue_by_township, recent_escalations, work_counts
+
+    user = request.user
+    today = timezone.localdate()
+    rows = [r for r in work_counts(user, today) if r["open"] or r["overdue"]]
+    district = user.is_superuser or user.role in DISTRICT_VIEW_ROLES
+    urgent = [r for r in rows if r["urgent"] and r["open"]]
+    return {
+        "order": 0,
+        "wide": True,
+        "template": "referrals/widgets/todays_work.html",
+        "title": _("Today's work"),
+        "today": today,
+        "rows": rows,
+        "urgent": urgent,
+        "overdue_total": sum(r["overdue"] for r in rows),
+        "by_township": overdue_by_township(user, today) if district else [],
+        "escalations": recent_escalations(user, today) if district or user.has_perm("referrals.view_reminder")
+        else [],
+        "district": district,
+    }

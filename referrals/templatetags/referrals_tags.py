@@ -48,3 +48,19 @@ def due_badge(due_on, done=False):
     if state == DueState.DUE_SOON:
         return format_html('{} <span class="badge text-bg-warning">{}</span>', text, _("Due soon"))
     return text
+
+
+@register.inclusion_tag("referrals/tags/calendar_unknown.html")
+def calendar_unknown(due_on, since=None):
+    """A warning beside a due date that falls in (or counts through) a year whose 调休 notice is not entered:
+    the date counts the statutory holidays but not the State Council's make-up days (referrals.workdays)."""
+    from django.utils import timezone
+
+    from ..workdays import WorkCalendar
+
+    if due_on is None:
+        return {"years": []}
+    start = since or timezone.localdate()
+    if hasattr(start, "date") and not isinstance(start, type(due_on)):
+        start = timezone.localdate(start) if timezone.is_aware(start) else start.date()
+    return {"years": WorkCalendar().unknown_years_between(min(start, due_on), max(start, due_on))}

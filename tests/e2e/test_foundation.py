@@ -23,8 +23,13 @@ def test_village_assistant_on_a_phone_sees_home_and_only_own_people(
     expect(heading).to_contain_text("您好")
     expect(heading).to_contain_text(assistant.display_name)
     expect(page.locator("main .badge").first).to_have_text("村（社区）社会救助协理员")
+    # The assistant's main task first, as a large button; today's work below it; the duties folded away.
+    expect(page.get_by_test_id("report-lead-button")).to_be_visible()
+    expect(page.get_by_test_id("report-lead-button")).to_contain_text("登记线索")
+    expect(page.get_by_test_id("todays-work")).to_be_visible()
     duties = page.get_by_test_id("duties")
     expect(duties).to_be_visible()
+    duties.locator("summary").click()
     expect(duties.locator("li").first).to_be_visible()
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 360, f"the home page overflows a 360-px phone: scrollWidth={scroll_width}"
@@ -66,7 +71,7 @@ def test_township_caseworker_on_a_desktop_after_a_wrong_password(
     login(page, live_server, caseworker)
 
     expect(page.locator("main .badge").first).to_have_text("乡镇（街道）社会救助经办人")
-    expect(page.get_by_test_id("duties")).to_be_visible()
+    expect(page.get_by_test_id("todays-work")).to_be_visible()
     # On a desktop the menu is open: no toggler, the registry link is right there.
     expect(page.locator("button.navbar-toggler")).to_be_hidden()
     expect(page.locator("#mainNav").get_by_role("link", name="人员库")).to_be_visible()
