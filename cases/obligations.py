@@ -218,7 +218,7 @@ def register() -> None:
             township_field="township", list_url=lead_list, list_query={"status": LeadStatus.REPORTED,
                                                                         "is_urgent": "true"}),
         ObligationKind(
-            code=ACCEPTANCE, order=11, label=gettext_lazy("Leads accepted"),
+            code=ACCEPTANCE, order=11, label=gettext_lazy("New leads accepted"),
             source=gettext_lazy("Seed 003: 发现线索当日上报…镇（街道）及时受理"), default_limit=1,
             limit_help=gettext_lazy("Working days after the report."), duties=acceptance_duties,
             open_items=lambda: Lead.objects.filter(status=LeadStatus.REPORTED, is_urgent=False),

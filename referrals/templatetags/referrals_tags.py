@@ -60,7 +60,9 @@ def calendar_unknown(due_on, since=None):
 
     if due_on is None:
         return {"years": []}
+    import datetime as dt
+
     start = since or timezone.localdate()
-    if hasattr(start, "date") and not isinstance(start, type(due_on)):
+    if isinstance(start, dt.datetime):
         start = timezone.localdate(start) if timezone.is_aware(start) else start.date()
     return {"years": WorkCalendar().unknown_years_between(min(start, due_on), max(start, due_on))}
