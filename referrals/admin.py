@@ -91,11 +91,17 @@ class TransferFormAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ScopedAdminMixin, ReadOnlyAdmin):
-    list_display = ("sent_on", "level", "recipient_name", "title", "overdue_working_days", "notified_count")
+    list_display = ("sent_on", "kind_label", "level", "recipient_name", "title", "overdue_working_days",
+                    "notified_count")
     list_filter = ("level",)
     search_fields = ("title", "recipient_name")
     date_hierarchy = "sent_on"
-    exclude = ("subject_type", "subject_id", "url")
+    exclude = ("kind", "subject_type", "subject_id", "url")
+    readonly_fields = ("kind_label",)
+
+    @admin.display(description=_("kind of duty"), ordering="kind")
+    def kind_label(self, obj):
+        return job_label(obj.kind)
 
 
 @admin.register(ChaserRun)

@@ -400,8 +400,15 @@ def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
     blocks = [(district, lead_numbers_reserve(district_code=district, year=today.year, count=count), count)
               for district, count in cursor.fetchall()]
     expected = sum(b[2] for b in blocks)
+    # Acceptance is owed like any reported lead's (cases/obligations.py): the same working day when urgent.
+    from cases.obligations import ACCEPTANCE, URGENT_ACCEPTANCE, working_days_after
+    from referrals.obligations import limit
+
+    due = working_days_after(today, limit(ACCEPTANCE))
+    urgent_due = working_days_after(today, limit(URGENT_ACCEPTANCE))
     if expected:
         cols, exprs, params = _defaults(Lead, {
+            "due_on": ("CASE WHEN lr.is_urgent THEN %s::date ELSE %s::date END", urgent_due, due),
             "number": ("b.district || '-' || %s || '-' || lpad((b.first + lr.seq - 1)::text, 6, '0')", today.year),
             "person_id": "lr.person_id", "township_id": "p.township_id", "village_id": "p.village_id",
             "method": ("%s", DiscoveryMethod.DATA_PUSH), "channel": ("%s", Channel.DEPARTMENT_DATA),
@@ -438,10 +445,11 @@ def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
             SELECT DISTINCT lead_id, unnest({array}) FROM {LEADROWS} ON CONFLICT DO NOTHING""")
     # A later urgent report makes the lead urgent (a new version, with its history row), as lead_report does.
     cursor.execute(f"""
-        UPDATE {lead_table} l SET is_urgent = true, version = l.version + 1, updated_at = %s
+        UPDATE {lead_table} l SET is_urgent = true, version = l.version + 1, updated_at = %s,
+            due_on = CASE WHEN l.status = %s THEN %s::date ELSE l.due_on END
         WHERE NOT l.is_urgent AND l.id IN (SELECT lead_id FROM {LEADROWS}
                                            WHERE is_urgent AND (open_lead_id IS NOT NULL OR nth > 1))
-        RETURNING l.id""", [now])
+        RETURNING l.id""", [now, LeadStatus.REPORTED, urgent_due])
     urgent = [r[0] for r in cursor.fetchall()]
     if urgent:
         _history(cursor, Lead, "id = ANY(%s)", [urgent], "~", now)

@@ -116,7 +116,10 @@ def test_a_missing_monthly_delivery_is_chased_up_the_ladder_and_stops_once_deliv
 
 def test_missing_deliveries_are_chased_by_the_one_obligation_job(world):
     install_feeds(world)
+    from intake.models import Feed
     from referrals.models import ChaserRun
+
+    Feed.objects.update(created_at=dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc))
     from referrals.tasks import chase_obligations
 
     result = chase_obligations.apply(kwargs={"today": "2026-11-09"}).get()

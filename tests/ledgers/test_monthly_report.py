@@ -270,14 +270,14 @@ def worker(transactional_db):
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_the_tasks_run_in_a_real_worker(world, worker):
-    from ledgers.tasks import chase_monthly_reports
+    from referrals.tasks import chase_obligations
 
     with time_machine.travel(at(D(2026, 4, 1), 1, 30), tick=True):
         drafted = draft_monthly_reports.delay().get(timeout=60)
     assert drafted["month"] == "2026-03" and drafted["created"] == Region.objects.filter(
         level=RegionLevel.TOWNSHIP).count()
     with time_machine.travel(at(D(2026, 4, 8), 8, 45), tick=True):
-        chased = chase_monthly_reports.delay().get(timeout=60)
+        chased = chase_obligations.delay(kinds=["monthly_report"]).get(timeout=60)["monthly_report"]
     assert chased["status"] == "succeeded" and chased["reminders"] == drafted["created"]
     report = MonthlyReport.objects.get(township=world.township_a, month=MARCH)
     assert Notification.objects.filter(recipient=world.users[Role.TOWNSHIP_HEAD], subject_id=str(report.pk),

@@ -238,7 +238,7 @@ def test_admin_pages_with_data_are_chinese(client_for, world):
     CalendarYear.objects.create(year=2027, note="国务院办公厅通知")
     from referrals.chaser import run_job
 
-    run_job(job="transfer_forms", work=services.transfer_forms_chase, today=dt.date(2026, 3, 10))
+    run_job(job="transfer_form", work=services.transfer_forms_chase, today=dt.date(2026, 3, 10))
     admin = client_for(world.users[Role.ADMINISTRATOR])
     from referrals.models import ChaserRun, TransferKind
 

@@ -52,15 +52,31 @@ def test_working_days_between_counts_after_the_first_date_up_to_the_second():
     assert NO_TABLE.working_days_between(D(2025, 9, 30), D(2025, 10, 8)) == 0    # the whole holiday
 
 
-def test_into_2027_falls_back_to_monday_to_friday_without_crashing():
+def test_into_2027_counts_the_statutory_holidays_without_crashing():
     with pytest.raises(NotImplementedError):
         chinese_calendar.find_workday(5, D(2026, 12, 28))  # the package itself cannot
-    assert NO_TABLE.add_working_days(D(2026, 12, 28), 5) == D(2027, 1, 4)
-    assert NO_TABLE.is_working_day(D(2027, 1, 1))             # Friday: unknown holidays, Mon–Fri
+    # The issue's example: 元旦 is a statutory holiday whatever the 调休 notice says.
+    assert NO_TABLE.add_working_days(D(2026, 12, 28), 5) == D(2027, 1, 5)
+    assert not NO_TABLE.is_working_day(D(2027, 1, 1))         # Friday, 元旦
     assert not NO_TABLE.is_working_day(D(2027, 1, 2))
-    assert NO_TABLE.working_days_between(D(2026, 12, 31), D(2027, 1, 8)) == 6
-    assert NO_TABLE.add_working_days(D(2099, 12, 30), 3) == D(2100, 1, 4)
-    assert NO_TABLE.is_working_day(D(1999, 10, 1))             # before the package: Mon–Fri too
+    assert NO_TABLE.working_days_between(D(2026, 12, 31), D(2027, 1, 8)) == 5
+    assert NO_TABLE.add_working_days(D(2099, 12, 30), 3) == D(2100, 1, 5)
+    assert NO_TABLE.is_working_day(D(1999, 10, 8))             # before the package: Mon–Fri less the holidays
+    assert not NO_TABLE.is_working_day(D(1999, 10, 1))
+
+
+@pytest.mark.parametrize(("day", "name"), [
+    (D(2027, 1, 1), "元旦"), (D(2027, 2, 5), "除夕"), (D(2027, 2, 6), "春节 初一"), (D(2027, 2, 8), "初三"),
+    (D(2027, 4, 5), "清明"), (D(2028, 5, 1), "劳动节"), (D(2028, 5, 2), "劳动节 第二天"), (D(2027, 6, 9), "端午"), (D(2027, 9, 15), "中秋"),
+    (D(2027, 10, 1), "国庆"), (D(2028, 1, 26), "春节 2028"), (D(2028, 4, 4), "清明 2028"),
+])
+def test_the_statutory_holidays_of_unknown_years_come_from_the_lunar_calendar(day, name):
+    assert not NO_TABLE.is_working_day(day), name
+
+
+def test_a_weekday_next_to_the_holidays_of_an_unknown_year_is_still_a_working_day():
+    assert NO_TABLE.is_working_day(D(2027, 2, 9))   # Tuesday after 初三: 调休 unknown, so worked
+    assert NO_TABLE.is_working_day(D(2027, 10, 4))  # Monday
 
 
 def test_the_admin_table_wins_over_the_package_and_the_fallback(db):
@@ -167,9 +183,10 @@ def test_command_add_prints_the_due_date(db):
     assert _run("add", "2025-09-30", "3")[0] == "2025-10-11"
     assert _run("add", "2026-02-13", "6")[0] == "2026-02-28"
     out, err, code = _run("add", "2026-12-28", "5")
-    assert out == "2027-01-04" and "2027" in err and code == 0
-    Holiday.objects.create(date=D(2027, 1, 1), is_working_day=False, name="元旦")
-    assert _run("add", "2026-12-28", "5")[0] == "2027-01-05"
+    assert out == "2027-01-05" and "2027" in err and "调休" in err and code == 0
+    # The administrator enters 2027's notice with a make-up working day: the count follows it.
+    Holiday.objects.create(date=D(2027, 1, 4), is_working_day=False, name="元旦调休")
+    assert _run("add", "2026-12-28", "5")[0] == "2027-01-06"
     assert _run("between", "2025-10-10", "2025-10-14")[0] == "3"
 
 
