@@ -109,7 +109,7 @@ def shell_home(request):
 @login_required
 def shell_lead(request):
     form = LeadForm(user=request.user, initial={"discovered_on": timezone.localdate()})
-    return _shell(request, "lead", {"form": form})
+    return _shell(request, "lead", {"form": form, "village_id": request.user.region_id})
 
 
 @login_required
@@ -159,8 +159,15 @@ def service_worker(request):
         static("css/app.css"), static("css/offline.css"), static("css/visit_form.css"),
         static("js/offline/app.js"), static("img/favicon.svg"),
     ]
+    shells = offline_urls()["shells"]
+    # The assistant's usual addresses and the offline page that answers for each without a connection.
+    routes = [[reverse("accounts:home"), shells["home"]], [reverse("intake:lead_create"), shells["lead"]],
+              [reverse("intake:visits_due"), shells["due"]], [reverse("intake:roster_list"), shells["roster"]]]
+    routes += [[url, url] for url in shells.values()]
     response = render(request, "intake/offline/sw.js", {
         "assets_json": json.dumps(assets), "shells_json": json.dumps(offline_urls()["shells"]),
+        "routes_json": json.dumps(routes), "visit_json": json.dumps(reverse("intake:visit_create", args=[0])),
+        "no_copy_json": json.dumps(_("No connection, and this phone has no offline copy: connect, log in and sync.")),
     }, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
