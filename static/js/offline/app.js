@@ -21,7 +21,8 @@
   var DB_NAME = 'jiuzhu-offline';
   var RESULTS_KEPT = 20;
   var msgEl = document.querySelector('[data-offline-message]');
-  var M = msgEl ? msgEl.dataset : {};
+  var textsEl = document.querySelector('[data-offline-texts]');
+  var M = textsEl ? textsEl.dataset : {};
   var csrf = null;
 
   // --- IndexedDB: meta (pack, lastActive), queue (records to send), results (answers of the server) -----
