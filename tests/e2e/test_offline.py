@@ -151,7 +151,7 @@ def test_records_made_offline_wait_as_pending_and_arrive_once(
 
     # The phone sends the same queue again (an answer lost on the way): nothing changes.
     page.evaluate(PUT_BACK, sent_items)
-    page.reload()
+    page.goto(f"{live_server.url}/intake/offline/")
     expect(page.get_by_test_id("offline-count")).to_have_text("0", timeout=LONG)
     expect(page.get_by_test_id("offline-results")).to_contain_text("未重复登记")
     assert Visit.objects.filter(roster_entry=entry).count() == 1

@@ -203,7 +203,7 @@
             });
           });
           return chain.then(function (allSent) {
-            if (allSent) { setMessage(refused ? M.msgFailed : M.msgSynced + ' ' + clock(Date.now())); }
+            if (allSent) { setMessage(refused ? M.msgFailed : M.msgSent + ' ' + (items.length - refused)); }
             return pruneResults();
           });
         });
