@@ -156,7 +156,7 @@ def recorded_at_for(*, payload: dict, user, now: dt.datetime) -> dt.datetime:
     if phone is None or timezone.is_naive(phone):
         return now
     latest = min(now, issued + dt.timedelta(days=offline_max_days()))
-    return max(issued, min(phone, latest))
+    return min(now, max(issued, min(phone, latest)))
 
 
 def _form_errors(form) -> str:
