@@ -271,6 +271,11 @@ def test_a_late_visit_lead_is_flagged_by_the_visit_date(world, phone, assistant,
     entry = add_entry(assistant, world.people["a1"], since=TODAY - dt.timedelta(days=40))
     on_time = phone.send(visit_item(phone, entry=entry, visited_on=TODAY, recorded_at=at(TODAY, 8))).json()
     assert on_time["late"] is False
+    entry.refresh_from_db()
+    two_days_ago = TODAY - dt.timedelta(days=2)
+    Lead.objects.all().update(status="closed")
+    late = phone.send(visit_item(phone, entry=entry, visited_on=two_days_ago, recorded_at=at(TODAY, 9))).json()
+    assert late["late"] is True
 
 
 # --- photos -------------------------------------------------------------------------------------------

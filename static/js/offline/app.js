@@ -172,6 +172,7 @@
   }
   function flushNow() {
     var refused = 0;
+    var sent = 0;
     return idb.get('meta', 'pack').then(function (pack) {
       if (!pack) { return null; }
       return ownQueue(pack).then(function (items) {
@@ -192,7 +193,7 @@
                     return idb.put('results', {
                       key: item.key, kind: item.kind, label: item.label, message: body.message,
                       conflict: Boolean(body.conflict), repeat: Boolean(body.repeat), at: Date.now()
-                    }).then(function () { return idb.del('queue', item.key); }).then(function () { return true; });
+                    }).then(function () { return idb.del('queue', item.key); }).then(function () { sent += 1; return true; });
                   }
                   if (response.status === 401) { csrf = null; setMessage(M.msgLogin); return false; }
                   refused += 1;
@@ -204,7 +205,8 @@
           });
           return chain.then(function (allSent) {
             if (allSent) { setMessage(refused ? M.msgFailed : M.msgSent + ' ' + (items.length - refused)); }
-            return pruneResults();
+            // Due dates moved with the visits just taken: fetch the copy again.
+            return pruneResults().then(function () { return sent ? refreshPack() : null; });
           });
         });
       });
@@ -241,7 +243,7 @@
     }
     rows.forEach(function (row) { list.appendChild(build(row)); });
   }
-  function entryItem(entry, today) {
+  function entryItem(entry, today, pending) {
     var li = el('li', 'list-group-item d-flex flex-wrap align-items-center gap-2');
     li.dataset.testid = 'offline-entry';
     var who = el('div', 'me-auto');
@@ -250,7 +252,9 @@
     var info = entry.category + ' · ' + (entry.last_visited_on ? M.msgLastVisit + ' ' + entry.last_visited_on : M.msgNeverVisited);
     who.appendChild(el('div', 'small text-muted', info));
     li.appendChild(who);
-    if (entry.next_due_on) {
+    if (pending[entry.id]) {
+      li.appendChild(el('span', 'badge text-bg-warning', M.msgPending));
+    } else if (entry.next_due_on) {
       var late = entry.next_due_on < today;
       li.appendChild(el('span', 'badge ' + (late ? 'text-bg-danger' : 'text-bg-light border'),
         (late ? M.msgOverdue : M.msgDue) + ' ' + entry.next_due_on));
@@ -310,13 +314,17 @@
         }
         var today = localToday();
         var roster = pack.roster || [];
-        var due = roster.filter(function (e) { return e.mine && e.next_due_on && e.next_due_on <= today; });
+        var pending = {};
+        queue.forEach(function (item) { if (item.kind === 'visit') { pending[item.data.entry] = true; } });
+        var due = roster.filter(function (e) {
+          return e.mine && e.next_due_on && e.next_due_on <= today && !pending[e.id];
+        });
         fill('user', pack.user.name + ' · ' + pack.user.village);
         fill('village', pack.user.village);
         fill('synced', M.msgSynced + ' ' + clock(pack.synced_at));
         fill('due-count', String(due.length));
-        renderList('due', due, function (e) { return entryItem(e, today); });
-        renderList('roster', roster, function (e) { return entryItem(e, today); });
+        renderList('due', due, function (e) { return entryItem(e, today, pending); });
+        renderList('roster', roster, function (e) { return entryItem(e, today, pending); });
         if (screen === 'visit') { showEntry(pack); }
       });
     });
