@@ -507,7 +507,7 @@ def roster_people_search(*, user, query: str, limit: int = 10) -> QuerySet:
 
 def entry_visits(*, user, entry: RosterEntry, limit: int = 20) -> list[Visit]:
     return list(scope(user, Visit.objects.filter(roster_entry=entry))
-                .select_related("visitor", "lead").order_by("-visited_on", "-id")[:limit])
+                .select_related("visitor", "lead").prefetch_related("photos").order_by("-visited_on", "-id")[:limit])
 
 
 def assistants_in_scope(*, user) -> QuerySet:

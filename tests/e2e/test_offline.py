@@ -8,15 +8,17 @@ the assistant entered; sending the same queue again changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
 from accounts.choices import Role
 from cases.models import Lead, Person
 from intake import roster
 from intake.choices import RosterCategory
-from intake.models import OfflineSubmission, Visit
+from intake.models import OfflineSubmission, Visit, VisitPhoto
 from tests.e2e.conftest import allow_problem
 from tests.factories import valid_id
 
@@ -52,14 +54,25 @@ def _reference_data() -> None:
     import_module("cases.migrations.0005_relief_kinds_and_causes").load(apps, None)
 
 
+def _camera_photo() -> bytes:
+    image = Image.new("RGB", (2000, 1500), (90, 140, 60))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (25.0, 1.0, 0.0), 3: "E", 4: (98.0, 30.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
 def _fits_a_phone(page, what: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"{what} overflows a 360-px phone: scrollWidth={width}"
 
 
 def test_records_made_offline_wait_as_pending_and_arrive_once(
-        phone_page, desktop_page, live_server, world, login, screenshot):
+        phone_page, desktop_page, live_server, world, login, screenshot, settings, tmp_path):
     _reference_data()
+    settings.MEDIA_ROOT = str(tmp_path)
     page = phone_page
     # Without a connection the page's own requests (and the service worker's tries) fail: expected here.
     allow_problem(page, r"ERR_INTERNET_DISCONNECTED")
@@ -100,6 +113,10 @@ def test_records_made_offline_wait_as_pending_and_arrive_once(
     details = page.get_by_test_id("hardship-details")
     expect(details).to_be_visible()
     details.locator("label", has_text="医疗救助").click()
+    # A photo from the phone's camera, with the place it was taken: compressed on the phone, place dropped.
+    page.locator("[data-offline-photos]").set_input_files(
+        files=[{"name": "door.jpg", "mimeType": "image/jpeg", "buffer": _camera_photo()}])
+    expect(page.locator("[data-offline-previews] img")).to_have_count(1, timeout=LONG)
     _fits_a_phone(page, "the visit form offline")
     screenshot(page, "visit-offline")
     page.get_by_test_id("save-visit").click()
@@ -137,6 +154,10 @@ def test_records_made_offline_wait_as_pending_and_arrive_once(
     screenshot(page, "home-synced")
     visit = Visit.objects.get(roster_entry=entry)
     assert visit.found_hardship and visit.lead is not None
+    photo = VisitPhoto.objects.get(visit=visit)
+    with photo.image.open("rb") as handle:
+        kept = Image.open(io.BytesIO(handle.read()))
+        assert kept.format == "JPEG" and not kept.getexif() and max(kept.size) <= 1280
     new_person = Person.objects.get(id_number=new_id)
     lead = Lead.objects.get(person=new_person)
     assert lead.discovered_on == yesterday and lead.discoverer == assistant
