@@ -2,7 +2,7 @@
  * "Service-Worker-Allowed: /" so it can answer for the assistant's usual addresses.
  *
  * Network first, always: with a connection every page and file comes from the server as before.
- * Without one (or after 8 s without an answer), a page the offline app knows is answered with its
+ * Without one (or, for the offline app's own addresses, after 8 s without an answer), a page is answered with its
  * offline page from the cache the page script fills after each sync; files with their cached copy.
  * POSTs, the pack and the sync endpoint are never touched. Nothing about anyone is kept here.
  */
@@ -26,12 +26,13 @@ self.addEventListener('activate', function (event) {
   event.waitUntil(self.clients.claim());
 });
 
-function shellFor(url) {
+// The offline page for an address the offline app knows, or null.
+function knownShell(url) {
   if (VISIT.test(url.pathname)) { return SHELLS.visit; }
   for (var i = 0; i < ROUTES.length; i += 1) {
     if (ROUTES[i][0] === url.pathname) { return ROUTES[i][1]; }
   }
-  return SHELLS.home;
+  return null;
 }
 
 function networkWithin(request, ms) {
@@ -43,7 +44,7 @@ function networkWithin(request, ms) {
 }
 
 function offlinePage(url) {
-  return caches.open(CACHE).then(function (cache) { return cache.match(shellFor(url)); }).then(function (hit) {
+  return caches.open(CACHE).then(function (cache) { return cache.match(knownShell(url) || SHELLS.home); }).then(function (hit) {
     return hit || new Response('<!doctype html><meta charset="utf-8"><p>' + NO_COPY + '</p>',
       { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
   });
@@ -55,7 +56,10 @@ self.addEventListener('fetch', function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if (request.mode === 'navigate') {
-    event.respondWith(networkWithin(request, TIMEOUT_MS).catch(function () { return offlinePage(url); }));
+    // A weak signal: the offline app's own addresses give up after 8 s; any other page waits for the server
+    // (a long report must not turn into the offline page) and falls back only when the network fails.
+    var answer = knownShell(url) ? networkWithin(request, TIMEOUT_MS) : fetch(request);
+    event.respondWith(answer.catch(function () { return offlinePage(url); }));
     return;
   }
   if (ASSETS.indexOf(url.pathname) === -1) { return; }
