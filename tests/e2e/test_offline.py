@@ -178,3 +178,60 @@ def test_records_made_offline_wait_as_pending_and_arrive_once(
     assert Visit.objects.filter(roster_entry=entry).count() == 1
     assert Lead.objects.filter(person__in=[person, new_person]).count() == 2
     assert OfflineSubmission.objects.count() == 2
+
+
+READ_PACK = """() => new Promise((resolve) => {
+  const open = indexedDB.open('jiuzhu-offline');
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains('meta')) { db.close(); resolve(null); return; }
+    const request = db.transaction('meta').objectStore('meta').get('pack');
+    request.onsuccess = () => { db.close(); resolve(request.result || null); };
+  };
+  open.onerror = () => resolve(null);
+})"""
+
+IDLE_SINCE = """(ms) => new Promise((resolve) => {
+  const open = indexedDB.open('jiuzhu-offline');
+  open.onsuccess = () => {
+    const tx = open.result.transaction('meta', 'readwrite');
+    tx.objectStore('meta').put(Date.now() - ms, 'lastActive');
+    tx.oncomplete = () => { open.result.close(); resolve(true); };
+  };
+})"""
+
+
+def test_the_phones_copy_is_wiped_after_the_idle_limit_and_at_logout(phone_page, live_server, world, login):
+    _reference_data()
+    page = phone_page
+    allow_problem(page, r"ERR_INTERNET_DISCONNECTED")
+    allow_problem(page, r"Failed to fetch")
+    assistant = world.users[Role.VILLAGE_ASSISTANT]
+    person = world.people["a1"]
+    roster.roster_entry_add(user=assistant, person=person, category=RosterCategory.TEKUN, reason="独居",
+                            since=timezone.localdate() - dt.timedelta(days=40))
+    login(page, live_server, assistant)
+    expect(page.locator("#offline-app")).to_have_attribute("data-offline-ready", "1", timeout=LONG)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=LONG)
+    assert page.evaluate(READ_PACK)["roster"][0]["name"] == person.name
+
+    # Idle longer than the session allows (30 minutes), then opened without a signal: nothing to show.
+    page.evaluate(IDLE_SINCE, 31 * 60 * 1000)
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/intake/roster/")
+    expect(page.locator("[data-offline-expired]")).to_be_visible()
+    expect(page.get_by_test_id("offline-roster-list")).not_to_contain_text(person.name)
+    assert page.evaluate(READ_PACK) is None
+
+    # Back online and logged in: the copy comes back; logging out wipes it again.
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#offline-app")).to_have_attribute("data-offline-ready", "1", timeout=LONG)
+    assert page.evaluate(READ_PACK) is not None
+    page.locator("button.navbar-toggler").click()
+    page.locator("#mainNav .dropdown-toggle", has_text=assistant.display_name).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="退出登录").click()
+    expect(page.locator("input[name=username]")).to_be_visible()
+    assert page.evaluate(READ_PACK) is None
+    assert page.evaluate("caches.keys()") == []
