@@ -64,6 +64,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class LogoutView(auth_views.LogoutView):
+    """Logging out also tells the browser to wipe what this site kept on the device (the offline copy and
+    queue in IndexedDB, the Cache API, service workers): a shared phone keeps nothing of the last user."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
 @login_required
 def home(request):
     user = request.user

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Lead intake")
-    home_widgets = ("intake.widgets.report_lead", "intake.widgets_roster.roster_visits_due",
-                    "intake.widgets_roster.roster_overdue_by_village")
+    home_widgets = ("intake.widgets.report_lead", "intake.widgets_offline.offline_queue",
+                    "intake.widgets_roster.roster_visits_due", "intake.widgets_roster.roster_overdue_by_village")
     # Called by cases' seed_demo after people and leads exist (a lower layer cannot import this one).
     demo_hooks = ("intake.demo.demo_roster",)
 
@@ -20,6 +20,11 @@ class IntakeConfig(AppConfig):
         scoping.register(SevereWeatherPeriod, region="township")
         # A report may name no village yet: the township decides.
         scoping.register(PublicReport, region="township")
+        # The phone offline (issue 19): what each phone sent, and the photos of visits.
+        from .models_offline import OfflineSubmission, VisitPhoto
+
+        scoping.register(OfflineSubmission, region="village")
+        scoping.register(VisitPhoto, region="visit__village")
         from common import reveal
 
         reveal.register(PublicReport, subject_id_number=reveal.ID_NUMBER, reporter_phone=reveal.PHONE)

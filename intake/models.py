@@ -504,3 +504,6 @@ class FeedToken(models.Model):
         self.prefix = key[:8]
         self.key_hash = self.hash_key(key)
         return key
+
+
+from .models_offline import OfflineSubmission, VisitPhoto  # noqa: E402,F401  (issue 19: the phone offline)

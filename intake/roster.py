@@ -288,8 +288,11 @@ def roster_entry_change(*, user, entry: RosterEntry, category: str, reason: str,
 @transaction.atomic
 def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_in_person: bool,
               findings: str = "", found_hardship: bool = False, suspected_relief: Iterable[ReliefKind] = (),
-              is_urgent: bool = False) -> Visit:
+              is_urgent: bool = False, now: dt.datetime | None = None) -> Visit:
     """Log a visit to a roster entry; a visit that found new hardship raises (or adds to) a lead.
+
+    ``now``: when the visit was recorded (a phone's queue sends it later): the lead's late flag
+    compares the visit date with it, not with the moment it arrived.
 
     All in one transaction: the visit, the entry's next due date and the lead. Submitting
     the same visit twice (a double tap) returns the first one.
@@ -334,7 +337,7 @@ def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_i
                 person=person, method=DiscoveryMethod.VISIT,
                 channel=Channel.HOME_VISIT if mode == VisitMode.HOME else Channel.OTHER,
                 discovered_on=visited_on, source_type=SourceType.ROSTER_VISIT, by=user, description=findings,
-                suspected_relief=suspected_relief, is_urgent=is_urgent, origin=("intake.Visit", visit.pk),
+                suspected_relief=suspected_relief, is_urgent=is_urgent, origin=("intake.Visit", visit.pk), now=now,
             )
         except LeadError as exc:
             raise RosterError(str(exc)) from exc
@@ -504,7 +507,7 @@ def roster_people_search(*, user, query: str, limit: int = 10) -> QuerySet:
 
 def entry_visits(*, user, entry: RosterEntry, limit: int = 20) -> list[Visit]:
     return list(scope(user, Visit.objects.filter(roster_entry=entry))
-                .select_related("visitor", "lead").order_by("-visited_on", "-id")[:limit])
+                .select_related("visitor", "lead").prefetch_related("photos").order_by("-visited_on", "-id")[:limit])
 
 
 def assistants_in_scope(*, user) -> QuerySet:

@@ -49,15 +49,20 @@ def lead_log(*, user, person: Person | None, id_number: str = "", name: str = ""
              phone: str = "", method: str, channel: str, discovered_on: dt.date,
              suspected_relief: Iterable[ReliefKind] = (), causes: Iterable[HardshipCause] = (),
              is_urgent: bool = False, family_situation: str = "", source_type: str = SourceType.MANUAL,
-             reporter_name: str = "", reporter_phone: str = "") -> tuple[Lead, bool]:
-    """Find or register the person and report the lead, all or nothing. Returns ``(lead, merged)``."""
+             reporter_name: str = "", reporter_phone: str = "", now: dt.datetime | None = None,
+             origin: tuple[str, str] | None = None) -> tuple[Lead, bool]:
+    """Find or register the person and report the lead, all or nothing. Returns ``(lead, merged)``.
+
+    ``now``: when the report was made (a phone's queue sends it later; the late flag compares the
+    discovery date with it). ``origin``: a report with the same origin is taken once.
+    """
     person = person_find_or_register(user=user, person=person, id_number=id_number, name=name, village=village,
                                      phone=phone)
     try:
         return lead_report(
             person=person, method=method, channel=channel, discovered_on=discovered_on, source_type=source_type,
             by=user, reporter_name=reporter_name, reporter_phone=reporter_phone, description=family_situation,
-            suspected_relief=suspected_relief, causes=causes, is_urgent=is_urgent,
+            suspected_relief=suspected_relief, causes=causes, is_urgent=is_urgent, now=now, origin=origin,
         )
     except LeadError as exc:
         raise IntakeError(str(exc)) from exc

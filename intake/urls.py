@@ -14,5 +14,6 @@ urlpatterns = [
     # The roster and visits (intake/urls_roster.py) and the public report page (intake/urls_public.py).
     path("", include("intake.urls_roster")),
     path("", include("intake.urls_public")),
+    path("", include("intake.urls_offline")),  # the assistant's phone offline (intake/urls_offline.py)
     path("", include("intake.feeds.urls")),  # department feeds (intake/feeds/urls.py)
 ]

@@ -1,0 +1,13 @@
+"""Home-page fragment of the offline app: 待同步 count, last sync, and the service worker's registration."""
+from __future__ import annotations
+
+from .offline import offline_allowed
+
+
+def offline_queue(request):
+    """Village assistants only: the phone's queue of records not yet sent (filled in by static/js/offline/app.js)."""
+    if not offline_allowed(request.user):
+        return None
+    from .views_offline import offline_urls
+
+    return {"order": 5, "template": "intake/_offline_queue.html", "offline_urls": offline_urls()}
