@@ -21,7 +21,7 @@ from accounts.services import user_create
 from common import resident_id
 
 from .choices import AssistanceStatus, Relation
-from .models import Household, Person, VulnerabilityTag
+from .models import DistrictSettings, Household, Person, VulnerabilityTag
 
 DEMO_PASSWORD = "Jiuzhu@2026"
 
@@ -283,4 +283,27 @@ def seed_demo(*, district_code: str, people: int, seed: int, today: dt.date | No
     for config in apps.get_app_configs():
         for path in getattr(config, "demo_hooks", ()):
             import_string(path)(district=district, seed=seed, today=today)
+    demo_deadlines(district=district, today=today)
     return result
+
+
+# The notices the demo districts work under (DistrictSettings.notice_reference).
+DEMO_NOTICES = {"370304": "博政办字〔2021〕27号《博山区社会救助主动发现机制实施方案》"}
+
+
+def demo_deadlines(*, district: Region, today: dt.date, days: int = 30) -> None:
+    """The district went live three months ago; the 08:30 job has run every day of the last month, so the home
+    pages show what is overdue, reminded and escalated, and the assessment has its record."""
+    from dateutil.relativedelta import relativedelta
+
+    from referrals.obligations import chase_all
+    from referrals.workdays import WorkCalendar
+
+    went_live = (today - relativedelta(months=3)).replace(day=1)
+    DistrictSettings.objects.update_or_create(district=district, defaults={
+        "went_live_on": went_live, "notice_reference": DEMO_NOTICES.get(district.code[:6], "")})
+    calendar = WorkCalendar()
+    day = today - dt.timedelta(days=days)
+    while day <= today:
+        chase_all(today=day, calendar=calendar)
+        day += dt.timedelta(days=1)

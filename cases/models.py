@@ -323,6 +323,13 @@ class DistrictSettings(models.Model):
     spot_check_percent = models.PositiveSmallIntegerField(
         _("spot check sample (percent)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
     spot_check_minimum = models.PositiveSmallIntegerField(_("spot check sample (at least)"), default=3)
+    went_live_on = models.DateField(
+        _("in use since"), null=True, blank=True,
+        help_text=_("The day the district started working in this system: the assessment counts months from here."))
+    notice_reference = models.CharField(
+        _("the district's notice"), max_length=120, blank=True,
+        help_text=_("Document number (and title) of the district's own notice on proactive discovery, cited on the "
+                    "assessment page, e.g. 博政办字〔2021〕27号."))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -204,6 +204,40 @@ def observation_review_duties(*, today, calendar, rule):
     return _follow_up_duties(FollowUpKind.OBSERVATION_REVIEW, today=today, calendar=calendar, rule=rule)
 
 
+# --- the day each was met (for the ledger of duties and the assessment) --------------------------------
+def _days(model, pks, *fields) -> dict:
+    """The first of ``fields`` that is set, as a Beijing date, for each pk."""
+    from django.db.models import DateField, DateTimeField
+    from django.db.models.functions import Coalesce, TruncDate
+
+    exprs = []
+    for name in fields:
+        field = model._meta.get_field(name.split("__")[0]) if "__" not in name else None
+        exprs.append(TruncDate(name) if isinstance(field, DateTimeField) else name)
+    value = Coalesce(*exprs, output_field=DateField()) if len(exprs) > 1 else exprs[0]
+    return dict(model.objects.filter(pk__in=pks).annotate(day=value).values_list("pk", "day"))
+
+
+def lead_accepted_on(pks):
+    return _days(Lead, pks, "accepted_at", "updated_at")
+
+
+def lead_assessed_on(pks):
+    return _days(Lead, pks, "assessed_at", "green_channel_at", "updated_at")
+
+
+def outcome_decided_on(pks):
+    return _days(Outcome, pks, "done_at", "approved_at")
+
+
+def papers_completed_on(pks):
+    return _days(Outcome, pks, "paperwork_completed_on")
+
+
+def follow_up_done_on(pks):
+    return _days(FollowUp, pks, "done_on")
+
+
 # --- registration (CasesConfig.ready) -------------------------------------------------------------
 def register() -> None:
     lead_list = ""  # the lead list belongs to intake, which registers it in common.registry.list_pages
@@ -213,7 +247,7 @@ def register() -> None:
             source=gettext_lazy("Seed 000: 对急难型救助对象…先行救助; seed 002: 发现“急难”对象…第一时间…联合走访"),
             default_limit=0, default_gaps=(1, 1),
             limit_help=gettext_lazy("Working days after the report (0: the same working day)."),
-            duties=urgent_acceptance_duties,
+            duties=urgent_acceptance_duties, region_field="village", met_on=lead_accepted_on,
             open_items=lambda: Lead.objects.filter(status=LeadStatus.REPORTED, is_urgent=True),
             township_field="township", list_url=lead_list, list_query={"status": LeadStatus.REPORTED,
                                                                         "is_urgent": "true"}),
@@ -221,6 +255,7 @@ def register() -> None:
             code=ACCEPTANCE, order=11, label=gettext_lazy("New leads accepted"),
             source=gettext_lazy("Seed 003: 发现线索当日上报…镇（街道）及时受理"), default_limit=1,
             limit_help=gettext_lazy("Working days after the report."), duties=acceptance_duties,
+            region_field="village", met_on=lead_accepted_on,
             open_items=lambda: Lead.objects.filter(status=LeadStatus.REPORTED, is_urgent=False),
             township_field="township", list_url=lead_list, list_query={"status": LeadStatus.REPORTED,
                                                                         "is_urgent": "false"}),
@@ -228,7 +263,7 @@ def register() -> None:
             code=INVESTIGATION, order=20, label=gettext_lazy("Accepted leads investigated"),
             source=gettext_lazy("Seed 003: 5个工作日内反馈调查处理情况; seed 001: 入户调查…三个不放过"), default_limit=5,
             limit_help=gettext_lazy("Working days after the lead is accepted, until it is assessed."),
-            duties=investigation_duties,
+            duties=investigation_duties, region_field="village", met_on=lead_assessed_on,
             open_items=lambda: Lead.objects.filter(status__in=INVESTIGATING_STATUSES),
             township_field="township", list_url=lead_list, list_query={"duty": "investigation"}),
         ObligationKind(
@@ -236,7 +271,7 @@ def register() -> None:
             source=gettext_lazy("民发〔2021〕57号: 低保审核确认 within 30 working days; seed 002: 在规定的期限内给出办理结果"),
             default_limit=30, limit_help=gettext_lazy("Working days after the outcome is recorded, until the date of "
                                                "inclusion or the refusal."),
-            duties=dibao_decision_duties,
+            duties=dibao_decision_duties, region_field="lead__village", met_on=outcome_decided_on,
             open_items=lambda: Outcome.objects.filter(kind=OutcomeKind.DIBAO, status=OutcomeStatus.IN_PROGRESS),
             due_field="decision_due_on", township_field="lead__township", list_url="cases:outcome_list",
             list_query={"kind": OutcomeKind.DIBAO, "status": OutcomeStatus.IN_PROGRESS}),
@@ -245,7 +280,7 @@ def register() -> None:
             source=gettext_lazy("民发〔2021〕43号: township 15 working days, county decision 10 working days"),
             default_limit=25, limit_help=gettext_lazy("Working days after the outcome is recorded, until the date of "
                                                "inclusion or the refusal."),
-            duties=tekun_decision_duties,
+            duties=tekun_decision_duties, region_field="lead__village", met_on=outcome_decided_on,
             open_items=lambda: Outcome.objects.filter(kind=OutcomeKind.TEKUN, status=OutcomeStatus.IN_PROGRESS),
             due_field="decision_due_on", township_field="lead__township", list_url="cases:outcome_list",
             list_query={"kind": OutcomeKind.TEKUN, "status": OutcomeStatus.IN_PROGRESS}),
@@ -254,7 +289,7 @@ def register() -> None:
             source=gettext_lazy("国发〔2014〕47号: 先行救助, papers completed afterwards (5 working days locally)"),
             default_limit=5, limit_help=gettext_lazy("Set per district in the district relief settings (working days "
                                               "after payment); this number is not used."),
-            duties=paperwork_duties,
+            duties=paperwork_duties, region_field="lead__village", met_on=papers_completed_on,
             open_items=lambda: Outcome.objects.filter(paperwork=Paperwork.OWED),
             due_field="paperwork_due_on", township_field="lead__township", list_url="cases:outcome_list",
             list_query={"paperwork": Paperwork.OWED}),
@@ -263,7 +298,7 @@ def register() -> None:
             source=gettext_lazy("Seed 003: 向困难群众主动告知、回访测评办结情况"), default_limit=1,
             limit_help=gettext_lazy("Set per district in the district relief settings (months after closing); this "
                              "number is not used."),
-            duties=follow_up_duties,
+            duties=follow_up_duties, region_field="lead__village", met_on=follow_up_done_on,
             open_items=lambda: FollowUp.objects.filter(kind=FollowUpKind.AFTER_OUTCOME, status=FollowUpStatus.DUE),
             township_field="lead__township", list_url="cases:follow_up_list",
             list_query={"kind": FollowUpKind.AFTER_OUTCOME, "status": FollowUpStatus.DUE}),
@@ -272,7 +307,7 @@ def register() -> None:
             source=gettext_lazy("Seed 002 二(六): 救助观察…定期回访"), default_limit=3,
             limit_help=gettext_lazy("Set per district in the district relief settings (every N months); this number is "
                              "not used."),
-            duties=observation_review_duties,
+            duties=observation_review_duties, region_field="lead__village", met_on=follow_up_done_on,
             open_items=lambda: FollowUp.objects.filter(kind=FollowUpKind.OBSERVATION_REVIEW,
                                                        status=FollowUpStatus.DUE),
             township_field="lead__township", list_url="cases:follow_up_list",

@@ -156,9 +156,8 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
             method=method, channel=channel, discoverer=by, discoverer_name=reporter_name if by is None else "",
             discovered_on=discovered_on, reported_at=now, is_late_report=late,
             family_situation=description, is_urgent=is_urgent, created_by=by,
+            due_on=lead_due_on(Lead(status=LeadStatus.REPORTED, reported_at=now, is_urgent=is_urgent)),
         )
-        lead.due_on = lead_due_on(lead)
-        Lead.objects.filter(pk=lead.pk).update(due_on=lead.due_on)
         lead.suspected_relief.set(suspected_relief)
         lead.causes.set(causes)
     else:

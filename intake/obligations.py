@@ -76,6 +76,22 @@ def feed_delivery_duties(*, today, calendar, rule):
                    "the cadence; a missing delivery is reported to the district centre."))
 
 
+def visited_on(pks) -> dict:
+    """The last visit of each entry that left the open list (or the day it left the roster)."""
+    from django.db.models import Max
+    from django.db.models.functions import Coalesce
+
+    return dict(RosterEntry.objects.filter(pk__in=pks).annotate(day=Coalesce(Max("visits__visited_on"), "until"))
+                .values_list("pk", "day"))
+
+
+def delivered_on(pks) -> dict:
+    from django.db.models.functions import TruncDate
+
+    return dict(FeedDeadline.objects.filter(pk__in=pks).annotate(day=TruncDate("delivered_at"))
+                .values_list("pk", "day"))
+
+
 def register() -> None:
     obligation_kinds.register(ObligationKind(
         code="roster_visit", order=45, label=gettext_lazy("Key-roster visits"),
@@ -83,6 +99,7 @@ def register() -> None:
         default_limit=0, limit_help=gettext_lazy("Each entry's cadence sets its due date (monthly, weekly, daily); this "
                                           "number is not used."),
         duties=roster_visit_duties, open_items=lambda: RosterEntry.objects.filter(until__isnull=True),
+        region_field="village", met_on=visited_on,
         due_field="next_due_on", township_field="township", list_url="intake:roster_list"))
     obligation_kinds.register(ObligationKind(
         code="feed_delivery", order=70, label=gettext_lazy("Department data deliveries"),
@@ -90,4 +107,5 @@ def register() -> None:
         default_limit=5, limit_help=gettext_lazy("Each feed's cadence and due day are set on the feed (admin: data "
                                           "feeds); this number is not used."),
         duties=feed_delivery_duties, open_items=lambda: FeedDeadline.objects.filter(delivered_at__isnull=True),
+        region_field="feed__district", department_field="feed__department", met_on=delivered_on,
         township_field=None))

@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,9 +37,9 @@ from accounts.choices import RegionLevel
 from accounts.models import Region
 from accounts.scoping import scope
 from cases.choices import LeadStatus, SpotCheckFinding
-from cases.models import Lead, SpotCheck
+from cases.models import DistrictSettings, Lead, SpotCheck
 from referrals.choices import ReminderLevel
-from referrals.models import Reminder, TransferForm
+from referrals.models import Obligation, Reminder, TransferForm
 from referrals.workdays import WorkCalendar
 
 from .deadlines import report_due_on
@@ -100,10 +101,12 @@ def district_of(user) -> Region:
 
 def assessment_table(*, user, first: dt.date, last: dt.date, today: dt.date | None = None,
                      weights: AssessmentWeights | None = None) -> tuple[list[AssessmentRow], AssessmentWeights]:
-    """One row per township in the user's scope, for the months ``first``..``last`` (first days)."""
+    """One row per township in the user's scope, for the months ``first``..``last`` (first days); months before
+    the district started using the system (its relief settings' "in use since") are not counted."""
     today = today or timezone.localdate()
     townships = townships_in_scope(user)
     weights = weights or AssessmentWeights.for_district(district_of(user))
+    first = counted_from(user, first)
     months = months_between(first, last)
     rows = {t.pk: AssessmentRow(township=t) for t in townships}
     if not rows or not months:
@@ -127,11 +130,17 @@ def assessment_table(*, user, first: dt.date, last: dt.date, today: dt.date | No
         .annotate(transfers_due=Count("id"),
                   answered_in_time=Count("id", filter=Q(answered_at__date__lte=F("due_on"))))
         .order_by(), "to_region_id")
-    put(Reminder.objects.filter(region_id__in=ids, sent_on__gte=first_day, sent_on__lte=last_day)
-        .values("region_id")
-        .annotate(written_reminders=Count("id", filter=Q(level=ReminderLevel.WRITTEN_REMINDER)),
-                  escalations=Count("id", filter=Q(level=ReminderLevel.ESCALATION)))
-        .order_by(), "region_id")
+    # Reminders are addressed to a township's office or to one of its villages (leads, roster visits): both
+    # count for the township, found by the first 9 digits of the region's code.
+    township_by_code = {t.code[:9]: t.pk for t in townships}
+    reminders = (Reminder.objects.filter(region__code__startswith=district_of(user).code[:6],
+                                         region__level__in=(RegionLevel.TOWNSHIP, RegionLevel.VILLAGE),
+                                         sent_on__gte=first_day, sent_on__lte=last_day)
+                 .annotate(prefix=Substr("region__code", 1, 9)).values("prefix")
+                 .annotate(written_reminders=Count("id", filter=Q(level=ReminderLevel.WRITTEN_REMINDER)),
+                           escalations=Count("id", filter=Q(level=ReminderLevel.ESCALATION))).order_by())
+    put(({"township_id": township_by_code[r.pop("prefix")], **r} for r in reminders
+         if r["prefix"] in township_by_code), "township_id")
     put(SpotCheck.objects.filter(township_id__in=ids, month__gte=first_day, month__lte=months[-1])
         .values("township_id")
         .annotate(spot_checks=Count("id"), spot_check_findings=Count("id", filter=Q(finding__in=FINDINGS)))
@@ -149,6 +158,55 @@ def assessment_table(*, user, first: dt.date, last: dt.date, today: dt.date | No
     for row in rows.values():
         score_row(row, weights=weights, months=len(months))
     return list(rows.values()), weights
+
+
+def counted_from(user, first: dt.date) -> dt.date:
+    """The first month counted: ``first``, or the month the district started using the system if later."""
+    went_live = DistrictSettings.for_district_code(user.region.district_code).went_live_on
+    if went_live is not None and went_live.replace(day=1) > first:
+        return went_live.replace(day=1)
+    return first
+
+
+@dataclass
+class KindRate:
+    code: str
+    label: str
+    due: int = 0
+    on_time: int = 0
+
+    @property
+    def late(self) -> int:
+        return self.due - self.on_time
+
+    @property
+    def percent(self) -> Decimal | None:
+        return _percent(self.on_time, self.due)
+
+
+def on_time_by_kind(*, user, first: dt.date, last: dt.date, today: dt.date | None = None):
+    """On-time rates per kind of dated duty and township (the obligation engine's ledger): of the duties that
+    fell due in the period (up to yesterday), how many were met by their due date. Returns the kinds counted
+    and ``{township_id: {code: KindRate}}``."""
+    from referrals.obligations import obligation_kinds
+
+    today = today or timezone.localdate()
+    first = counted_from(user, first)
+    last_day = min(month_last_day(last), today - dt.timedelta(days=1))
+    ids = [t.pk for t in townships_in_scope(user)]
+    kinds = [k for k in obligation_kinds if k.township_field]
+    labels = {k.code: str(k.label) for k in kinds}
+    table: dict[int, dict[str, KindRate]] = {pk: {} for pk in ids}
+    if first > last_day or not ids:
+        return kinds, table
+    rows = (Obligation.objects.filter(township_id__in=ids, due_on__gte=first, due_on__lte=last_day,
+                                      kind__in=list(labels))
+            .values("township_id", "kind")
+            .annotate(due=Count("id"), on_time=Count("id", filter=Q(met_on__lte=F("due_on")))).order_by())
+    for row in rows:
+        table[row["township_id"]][row["kind"]] = KindRate(code=row["kind"], label=labels[row["kind"]],
+                                                          due=row["due"], on_time=row["on_time"])
+    return kinds, table
 
 
 def _share(part: int, whole: int) -> Decimal:

@@ -14,7 +14,9 @@ from common.audit import AuditAction, audit_record
 from common.exports import XLSX_CONTENT_TYPE
 from common.xlsx import Column, SheetWriter, new_workbook
 
-from .assessment import assessment_table, formula_text, months_between, number
+from cases.models import DistrictSettings
+
+from .assessment import assessment_table, counted_from, formula_text, months_between, number, on_time_by_kind
 from .models import AssessmentWeights
 from .monthly_forms import MonthRangeForm
 
@@ -52,9 +54,16 @@ def _values(row) -> list:
 def assessment(request):
     form, first, last = _period(request)
     rows, weights = assessment_table(user=request.user, first=first, last=last)
-    months = len(months_between(first, last))
+    counted = counted_from(request.user, first)
+    months = len(months_between(counted, last))
     query = request.GET.urlencode()
+    kinds, rates = on_time_by_kind(user=request.user, first=first, last=last)
+    settings = DistrictSettings.for_district_code(request.user.region.district_code)
     return render(request, "ledgers/assessment.html", {
+        "counted_from": counted if counted != first else None, "went_live_on": settings.went_live_on,
+        "notice_reference": settings.notice_reference, "kinds": kinds,
+        "rates": [(row.township, [rates.get(row.township.pk, {}).get(k.code) for k in kinds])
+                  for row in sorted(rows, key=lambda r: r.township.code)],
         "form": form, "first": first, "last": last, "rows": sorted(rows, key=lambda r: -r.score),
         "weights": weights, "full_marks": number(weights.full_marks), "formula": formula_text(weights, months), "months": months, "query": query,
         "can_edit_weights": request.user.has_perm("ledgers.change_assessmentweights"),
@@ -67,7 +76,7 @@ def assessment(request):
 def assessment_xlsx(request):
     _form, first, last = _period(request)
     rows, weights = assessment_table(user=request.user, first=first, last=last)
-    months = len(months_between(first, last))
+    months = len(months_between(counted_from(request.user, first), last))
     tmp = tempfile.TemporaryFile()
     wb = new_workbook(tmp)
     period = f"{first.year}年{first.month}月—{last.year}年{last.month}月"

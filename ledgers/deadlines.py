@@ -68,6 +68,13 @@ def reports_chase(*, today: dt.date, calendar: WorkCalendar | None = None) -> di
     return chase_code("monthly_report", today=today, calendar=calendar)
 
 
+def submitted_on(pks) -> dict:
+    from django.db.models.functions import TruncDate
+
+    return dict(MonthlyReport.objects.filter(pk__in=pks).annotate(day=TruncDate("submitted_at"))
+                .values_list("pk", "day"))
+
+
 def register() -> None:
     obligation_kinds.register(ObligationKind(
         code="monthly_report", order=80, label=gettext_lazy("Monthly reports submitted"),
@@ -75,4 +82,5 @@ def register() -> None:
         default_limit=5, limit_help=gettext_lazy("Day of the next month (moved to the next working day when it is a rest "
                                           "day)."),
         duties=report_duties, open_items=lambda: MonthlyReport.objects.filter(status=ReportStatus.DRAFT),
-        township_field="township", list_url="ledgers:monthly_list", list_query={"status": ReportStatus.DRAFT}))
+        township_field="township", list_url="ledgers:monthly_list", list_query={"status": ReportStatus.DRAFT},
+        region_field="township", met_on=submitted_on))

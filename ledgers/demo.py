@@ -14,10 +14,29 @@ def demo_monthly_reports(*, district: Region, seed: int, today: dt.date) -> int:
     from accounts.choices import Role
     from accounts.models import User
 
-    from .models import MonthlyReport
+    from .models import MonthlyReport, ReportStatus
     from .monthly_selectors import previous_month
     from .monthly_services import monthly_report_submit, monthly_reports_draft_district
 
+    # The month before last: most townships submitted by the 5th; the last two in code order did not.
+    earlier = previous_month(previous_month(today))
+    monthly_reports_draft_district(district=district, month=earlier)
+    heads = {u.region_id: u for u in User.objects.filter(role=Role.TOWNSHIP_HEAD, is_active=True,
+                                                         region__code__startswith=district.district_code)}
+    reports = list(MonthlyReport.objects.filter(township__code__startswith=district.district_code, month=earlier)
+                   .select_related("township").order_by("township__code"))
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    for report in reports[:-2]:
+        if report.is_submitted:
+            continue
+        head = heads.get(report.township_id)
+        on_time = dt.datetime.combine(report.due_on - dt.timedelta(days=1), dt.time(16, 0), tzinfo=beijing)
+        if head is not None:
+            monthly_report_submit(report=report, user=head, remarks="按时上报。", expected_version=report.version,
+                                  now=on_time)
+        else:  # the demo has one head account: the other townships' heads submitted on paper, recorded here
+            MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED, submitted_at=on_time,
+                                                              remarks="按时上报。")
     month = previous_month(today)
     monthly_reports_draft_district(district=district, month=month)
     head = User.objects.filter(role=Role.TOWNSHIP_HEAD, is_active=True, region__code__startswith=district.district_code

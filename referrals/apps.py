@@ -2,6 +2,15 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _answered_on(pks: list) -> dict:
+    from django.db.models.functions import TruncDate
+
+    from .models import TransferForm
+
+    return dict(TransferForm.objects.filter(pk__in=pks).annotate(day=TruncDate("answered_at"))
+                .values_list("pk", "day"))
+
+
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Transfer forms and deadlines")
@@ -40,13 +49,19 @@ class ReferralsConfig(AppConfig):
         scoping.register(TransferForm, region="scope_region", department="to_department")
         scoping.register(TransferAttachment, region="form__scope_region", department="form__to_department")
         scoping.register(Reminder, region="region", department="department")
+        from .models import Obligation
+
+        scoping.register(Obligation, region="region", department="department")
 
         from django.db.models.signals import post_migrate
 
-        from .obligations import rules_ensure
+        from django.db.models.signals import post_save
+
+        from .obligations import record_open, rules_ensure
 
         self.register_obligations()
         post_migrate.connect(rules_ensure, sender=self, dispatch_uid="referrals.rules_ensure")
+        post_save.connect(record_open, dispatch_uid="referrals.obligations.record_open")
 
     def register_obligations(self) -> None:
         from django.utils.translation import gettext_lazy as _
@@ -65,4 +80,5 @@ class ReferralsConfig(AppConfig):
                          "of transfer form), this number is not used."),
             duties=transfer_form_duties,
             open_items=lambda: TransferForm.objects.filter(status__in=AWAITING_ANSWER),
-            township_field="to_region", list_url="referrals:transferform_list"))
+            township_field="to_region", list_url="referrals:transferform_list", region_field="scope_region",
+            department_field="to_department", met_on=_answered_on))

@@ -74,9 +74,4 @@ def demo_transfer_forms(*, leads, today: dt.date | None = None, seed: int = 1) -
             services.transfer_form_answer(form=form, by=recipient, answer_text=text, result=result, now=answered)
         if fate == 3 and recipient is not None:
             services.transfer_form_close(form=form, by=staff, now=timezone.now())
-    # Chase what is overdue, day by day over the last weeks, as the beat job would have.
-    day = today - dt.timedelta(days=30)
-    while day <= today:
-        services.transfer_forms_chase(today=day, calendar=calendar)
-        day += dt.timedelta(days=1)
-    return made
+    return made  # chased with everything else at the end of seed_demo (cases.demo.demo_deadlines)

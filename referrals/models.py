@@ -344,6 +344,48 @@ class ChaserRun(models.Model):
         return f"{job_label(self.job)} {self.run_on:%Y-%m-%d}"
 
 
+class Obligation(models.Model):
+    """One dated duty as the engine saw it: a thing of one kind owed by a due date, and the day it was met.
+
+    Written by the 08:30 job from each kind's open things (referrals.obligations.obligations_sync); the
+    assessment counts, per township and kind, how many fell due and how many were met by their due date.
+    """
+
+    kind = models.CharField(_("kind of duty"), max_length=48)
+    subject_type = models.CharField(_("subject type"), max_length=64)
+    subject_id = models.CharField(_("subject ID"), max_length=64)
+    due_on = models.DateField(_("due"))
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    township = models.ForeignKey("accounts.Region", verbose_name=_("township"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="+")
+    department = models.ForeignKey("accounts.Department", verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dated duty")
+        verbose_name_plural = _("dated duties")
+        ordering = ["-due_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "subject_type", "subject_id", "due_on"],
+                                               name="obligation_once_per_due_date")]
+        indexes = [
+            models.Index(fields=["kind", "subject_type"], condition=models.Q(met_on__isnull=True),
+                         name="obligation_open_idx"),
+            models.Index(fields=["township", "due_on"], name="obligation_township_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{job_label(self.kind)} {self.subject_id} {self.due_on:%Y-%m-%d}"
+
+    @property
+    def met_in_time(self) -> bool:
+        return self.met_on is not None and self.met_on <= self.due_on
+
+
 def job_label(job: str) -> str:
     """What the admin calls a chaser job: the label of its obligation kind."""
     from .obligations import obligation_kinds
@@ -389,6 +431,6 @@ class ObligationRule(models.Model):
 
 
 __all__ = [
-    "CalendarYear", "ChaserRun", "Holiday", "Notification", "ObligationRule", "Reminder", "TransferAttachment", "TransferForm",
+    "CalendarYear", "ChaserRun", "Holiday", "Notification", "Obligation", "ObligationRule", "Reminder", "TransferAttachment", "TransferForm",
     "TransferFormCounter", "TransferKind", "TransferResult",
 ]

@@ -72,6 +72,11 @@ class ObligationKind:
     list_query: dict = field(default_factory=dict)  # extra query of that list (status=reported…)
     roles: frozenset | None = None  # who sees the count on their home page (None: everyone who may see them)
     urgent: bool = False  # shown in red on the home page
+    # The ledger of duties (Obligation rows, for the assessment): the scoping region of a thing, its department,
+    # and ``met_on(pks) -> {pk: date}``, the day each thing that left ``open_items`` was done.
+    region_field: str = "region"
+    department_field: str | None = None
+    met_on: Callable[[list], dict] | None = None
 
 
 obligation_kinds: Registry[ObligationKind] = Registry("obligation kinds")
@@ -126,6 +131,8 @@ def kind_chase(kind: ObligationKind, *, today: dt.date, calendar: WorkCalendar |
     if not calendar.is_working_day(today):
         return counts
     rule = rule_for(kind.code)
+    if kind.open_items is not None:
+        obligations_sync(kind, today=today)
     if not rule.is_active:
         return counts
     for duty in kind.duties(today=today, calendar=calendar, rule=rule):
@@ -138,6 +145,44 @@ def kind_chase(kind: ObligationKind, *, today: dt.date, calendar: WorkCalendar |
         if reminder is not None:
             counts[reminder.level] += 1
     return counts
+
+
+def obligations_sync(kind: ObligationKind, *, today: dt.date) -> tuple[int, int]:
+    """Bring the kind's Obligation rows up to date with its open things: a row for each thing owed and its
+    due date; a row whose thing is no longer owed is met on the day the kind says (else today); a row whose
+    thing is owed again under another due date (the limit changed) gives way to the new one.
+    Returns (rows opened, rows met)."""
+    from .models import Obligation
+
+    due, township, region, department = kind.due_field, kind.township_field, kind.region_field, \
+        kind.department_field
+    qs = kind.open_items().filter(**{f"{due}__isnull": False})
+    model = qs.model
+    subject_type = model._meta.label
+    names = ["pk", due, region, township or region, department or region]
+    open_now: dict[tuple[str, dt.date], tuple] = {}
+    for pk, due_on, region_id, township_id, department_id in qs.values_list(*names).iterator(chunk_size=5000):
+        open_now[(str(pk), due_on)] = (region_id, township_id if township else None,
+                                        department_id if department else None)
+    recorded = dict(((sid, d), pk) for pk, sid, d in Obligation.objects.filter(
+        kind=kind.code, subject_type=subject_type, met_on__isnull=True).values_list("pk", "subject_id", "due_on"))
+    new = [Obligation(kind=kind.code, subject_type=subject_type, subject_id=sid, due_on=d, region_id=r, township_id=t,
+                      department_id=dep) for (sid, d), (r, t, dep) in open_now.items() if (sid, d) not in recorded]
+    Obligation.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    gone = {key: pk for key, pk in recorded.items() if key not in open_now}
+    still_owed = {sid for sid, _d in open_now}
+    superseded = [pk for (sid, _d), pk in gone.items() if sid in still_owed]
+    if superseded:
+        Obligation.objects.filter(pk__in=superseded).delete()
+    met = {sid: pk for (sid, _d), pk in gone.items() if sid not in still_owed}
+    days = kind.met_on([model._meta.pk.to_python(sid) for sid in met]) if (kind.met_on and met) else {}
+    by_day: dict[dt.date, list[int]] = {}
+    for sid, pk in met.items():
+        day = days.get(model._meta.pk.to_python(sid)) or today
+        by_day.setdefault(min(day, today), []).append(pk)
+    for day, pks in by_day.items():
+        Obligation.objects.filter(pk__in=pks).update(met_on=day)
+    return len(new), len(met)
 
 
 def chase_code(code: str, *, today: dt.date, calendar: WorkCalendar | None = None) -> dict[str, int]:
@@ -244,3 +289,42 @@ def recent_escalations(user, today: dt.date, days: int = 30, limit: int = 8) -> 
     return list(scope(user, Reminder.objects.filter(level=ReminderLevel.ESCALATION,
                                                    sent_on__gte=today - dt.timedelta(days=days)))
                 .order_by("-sent_on", "-id")[:limit])
+
+
+# --- the ledger keeps up as things are saved ---------------------------------------------------------------
+_kinds_by_model: dict | None = None
+
+
+def _kinds_of(model) -> list[ObligationKind]:
+    global _kinds_by_model
+    if _kinds_by_model is None or len(obligation_kinds) != sum(len(v) for v in _kinds_by_model.values()):
+        found: dict = {}
+        for kind in obligation_kinds:
+            if kind.open_items is not None:
+                found.setdefault(kind.open_items().model, []).append(kind)
+        _kinds_by_model = found
+    return _kinds_by_model.get(model, [])
+
+
+def record_open(sender, instance, raw=False, **kwargs) -> None:
+    """post_save: a thing that now owes something by a due date gets its Obligation row at once, so that a
+    duty met before the next 08:30 run is counted too. (Set-based writes are picked up by the daily sync.)"""
+    if raw:
+        return
+    kinds = _kinds_of(sender)
+    if not kinds:
+        return
+    from .models import Obligation
+
+    for kind in kinds:
+        names = ["pk", kind.due_field, kind.region_field, kind.township_field or kind.region_field,
+                 kind.department_field or kind.region_field]
+        row = (kind.open_items().filter(pk=instance.pk, **{f"{kind.due_field}__isnull": False})
+               .values_list(*names).first())
+        if row is None:
+            continue
+        pk, due_on, region_id, township_id, department_id = row
+        Obligation.objects.get_or_create(
+            kind=kind.code, subject_type=sender._meta.label, subject_id=str(pk), due_on=due_on,
+            defaults={"region_id": region_id, "township_id": township_id if kind.township_field else None,
+                      "department_id": department_id if kind.department_field else None})

@@ -97,3 +97,51 @@ def test_the_page_shows_the_formula_and_the_download_reads_back(assessed_march, 
     a = rows[world.township_a.name]
     assert a[1] == 3 and a[6] == 1 and a[-1] == 22
     assert any(str(k).startswith("计分公式") for k in rows)
+
+
+# --- from the obligation engine: months since going live, per-kind rates, the district's own notice ----------
+def test_months_before_the_district_went_live_are_not_counted(world):
+    from cases.models import DistrictSettings
+
+    staff = world.users[Role.DISTRICT_STAFF]
+    with time_machine.travel(at(D(2026, 11, 20), 10), tick=False):
+        rows, _w = assessment_table(user=staff, first=D(2026, 1, 1), last=D(2026, 10, 1), today=D(2026, 11, 20))
+        assert row_of(rows, world.township_a).reports_due == 10, "without a go-live date every month counts"
+        DistrictSettings.objects.update_or_create(district=world.district,
+                                                  defaults={"went_live_on": D(2026, 9, 14)})
+        rows, _w = assessment_table(user=staff, first=D(2026, 1, 1), last=D(2026, 10, 1), today=D(2026, 11, 20))
+    a = row_of(rows, world.township_a)
+    assert a.reports_due == 2, "September and October only"
+    assert a.reporting == Decimal("0.00")
+
+
+def test_the_page_cites_the_districts_own_notice_and_the_on_time_rates_by_kind(world, client_for):
+    from cases.models import DistrictSettings
+    from referrals.obligations import chase_code
+    from tests.cases import factories as f
+
+    DistrictSettings.objects.update_or_create(
+        district=world.district, defaults={"went_live_on": D(2025, 9, 1), "notice_reference": "博政办字〔2021〕27号"})
+    with time_machine.travel(at(D(2025, 9, 29), 10), tick=False):
+        late = f.reported(world, "a1")         # due 09-30, accepted only on 10-09
+        on_time = f.reported(world, "a2")      # due 09-30, accepted the same day
+        services_accept = __import__("cases.services", fromlist=["lead_accept"]).lead_accept
+        services_accept(lead=on_time, user=f.caseworker(world))
+    for day in (D(2025, 9, 30), D(2025, 10, 9)):
+        with time_machine.travel(at(day, 8, 30), tick=False):
+            chase_code("lead_acceptance", today=day)
+    with time_machine.travel(at(D(2025, 10, 9), 11), tick=False):
+        services_accept(lead=late, user=f.caseworker(world))
+    with time_machine.travel(at(D(2025, 10, 10), 8, 30), tick=False):
+        chase_code("lead_acceptance", today=D(2025, 10, 10))
+    from referrals.models import Obligation
+
+    met = dict(Obligation.objects.filter(kind="lead_acceptance").values_list("subject_id", "met_on"))
+    assert met == {str(late.pk): D(2025, 10, 9), str(on_time.pk): D(2025, 9, 29)}
+
+    with time_machine.travel(at(D(2025, 10, 20), 10), tick=False):
+        page = client_for(world.users[Role.DISTRICT_STAFF]).get(
+            reverse("ledgers:assessment") + "?first=2025-09&last=2025-10").content.decode()
+    assert "博政办字〔2021〕27号" in page
+    assert "忠民发" not in page and "黔江民政发" not in page
+    assert "1/2" in page.split('data-testid="on-time-by-kind"')[1].split("</table>")[0]
