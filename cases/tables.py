@@ -3,8 +3,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import PHONE_HIDDEN, BaseTable, ManyNamesColumn, MaskedIDColumn
+from common.tables import PHONE_HIDDEN, BaseTable, DueColumn, ManyNamesColumn, MaskedIDColumn
 
+from .choices import OutcomeStatus
 from .models import FollowUp, Outcome, Person, SpotCheck
 
 
@@ -79,12 +80,21 @@ class OutcomeTable(BaseTable):
     included_on = tables.DateColumn(verbose_name=_("date of inclusion"), format="Y-m-d")
     paperwork = tables.Column(verbose_name=_("papers"), attrs=PHONE_HIDDEN)
     paperwork_due_on = tables.DateColumn(verbose_name=_("papers due"), format="Y-m-d", attrs=PHONE_HIDDEN)
+    decision_due_on = DueColumn(verbose_name=_("decision due"))
 
     class Meta(BaseTable.Meta):
         model = Outcome
         fields = ("lead__number", "lead__person__name", "lead__person__id_number", "lead__township", "kind",
-                  "referral_kind", "amount", "status", "included_on", "paperwork", "paperwork_due_on")
+                  "referral_kind", "amount", "status", "decision_due_on", "included_on", "paperwork",
+                  "paperwork_due_on")
         order_by = ("-recorded_at",)
+
+    def render_decision_due_on(self, value, record):
+        """Only while the 低保 / 特困 decision is still owed."""
+        return DueColumn().render(value) if record.status == OutcomeStatus.IN_PROGRESS else "—"
+
+    def value_decision_due_on(self, value, record):
+        return value if record.status == OutcomeStatus.IN_PROGRESS else None
 
 
 class SpotCheckTable(BaseTable):
