@@ -62,6 +62,7 @@ check-services: install-dev
 ## test: install and run the whole suite against PostgreSQL and Redis
 test: install-dev system-deps check-services
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules >/dev/null
+	$(BIN)/lint-imports --no-cache
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 ## messages: refresh the zh_Hans catalogue from the code and compile it
