@@ -298,6 +298,9 @@ class FeedBatch(models.Model):
     checksum = models.CharField(_("checksum"), max_length=64, blank=True, db_index=True)
     duplicate_of = models.ForeignKey("self", verbose_name=_("same content as"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    unchanged_from = models.JSONField(
+        _("unchanged rows by earlier delivery"), default=dict, blank=True,
+        help_text=_("Which earlier deliveries already brought the rows this one left unchanged: {delivery: rows}."))
     idempotency_key = models.CharField(_("idempotency key"), max_length=128, blank=True)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))

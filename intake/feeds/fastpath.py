@@ -60,7 +60,8 @@ class Decision:
     causes: list
     is_urgent: bool
     covered: bool
-    description: str
+    description: str  # the report: feed, row, figures and the rules that fired (the lead's sources, 备注)
+    situation: str = ""  # the new lead's 家庭基本情况, as a caseworker writes it
 
 
 @dataclass
@@ -132,9 +133,12 @@ class Stager:
                 amount numeric, event_date date, year integer NOT NULL, data jsonb NOT NULL,
                 fr_id bigint NOT NULL DEFAULT nextval(pg_get_serial_sequence('{FeedRow._meta.db_table}', 'id'))
             )""")
-        self.copying = self.cursor.copy(
+        # psycopg's own cursor: Django's debug wrapper (DEBUG on) takes no ``writer`` (issue 14); the COPY is not
+        # logged in connection.queries, the statements around it are.
+        raw = self.cursor.cursor
+        self.copying = raw.copy(
             f"COPY {STAGE} (row_number, checksum, id_number, name, amount, event_date, year, data) FROM STDIN",
-            writer=QueuedLibpqWriter(self.cursor.cursor))
+            writer=QueuedLibpqWriter(raw))
         self.copy = self.copying.__enter__()
         return self
 
@@ -367,12 +371,14 @@ def _warnings(fired, rules, rows_by_number: dict[int, ParsedRow], periods) -> di
 def _stage_warnings(cursor, decisions: dict[int, Decision]) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {WARN}")
     cursor.execute(f"""CREATE TEMP TABLE {WARN} (row_number integer PRIMARY KEY, rule_id bigint, warning text,
-                       description text, is_urgent boolean, covered boolean, relief bigint[], causes bigint[])""")
+                       description text, is_urgent boolean, covered boolean, relief bigint[], causes bigint[],
+                       situation text)""")
     with cursor.copy(f"COPY {WARN} FROM STDIN") as copy:
         for number, d in decisions.items():
             copy.write(f"{number}\t{d.warnings[0].rule.pk}\t{_q(chr(10).join(w.text for w in d.warnings))}\t"
                        f"{_q(d.description)}\t{'t' if d.is_urgent else 'f'}\t{'t' if d.covered else 'f'}\t"
-                       f"{{{','.join(str(r.pk) for r in d.relief)}}}\t{{{','.join(str(c.pk) for c in d.causes)}}}\n")
+                       f"{{{','.join(str(r.pk) for r in d.relief)}}}\t{{{','.join(str(c.pk) for c in d.causes)}}}\t"
+                       f"{_q(d.situation)}\n")
 
 
 def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
@@ -388,7 +394,8 @@ def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {LEADROWS}")
     cursor.execute(f"""
         CREATE TEMP TABLE {LEADROWS} AS
-        SELECT r.row_number, r.fr_id, r.person_id, substr(v.code, 1, 6) AS district, w.description, w.is_urgent,
+        SELECT r.row_number, r.fr_id, r.person_id, substr(v.code, 1, 6) AS district, w.description, w.situation,
+               w.is_urgent,
                w.relief, w.causes, l.id AS open_lead_id,
                row_number() OVER (PARTITION BY r.person_id ORDER BY r.row_number) AS nth, NULL::bigint AS lead_id
         FROM {ROWS} r JOIN {WARN} w USING (row_number) JOIN {region} v ON v.id = r.village_id
@@ -406,7 +413,7 @@ def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
             "person_id": "lr.person_id", "township_id": "p.township_id", "village_id": "p.village_id",
             "method": ("%s", DiscoveryMethod.DATA_PUSH), "channel": ("%s", Channel.DEPARTMENT_DATA),
             "discoverer_name": ("%s", feed.department.name[:64]), "discovered_on": ("%s", today),
-            "reported_at": ("%s", now), "family_situation": "lr.description", "is_urgent": "lr.is_urgent",
+            "reported_at": ("%s", now), "family_situation": "lr.situation", "is_urgent": "lr.is_urgent",
             "status": ("%s", LeadStatus.REPORTED), "updated_at": ("%s", now)})
         placeholders = ", ".join(["%s"] * len(open_statuses))
         cursor.execute(f"""

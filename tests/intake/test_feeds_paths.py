@@ -60,6 +60,8 @@ def income_feed(world, department) -> Feed:
 def scenario(world, ids: dict) -> list[FeedBatch]:
     feeds = install_feeds(world)
     medical, disaster = feeds["medical_inpatient"], feeds["disaster_accidents"]
+    # Tongling's presets (tiered yearly sums, sharp rise) switched on, as an administrator does: every rule kind runs.
+    assert medical.rules.filter(is_active=False).update(is_active=True) == 2
     a1, a2, b1 = world.people["a1"], world.people["a2"], world.people["b1"]
     tekun = Person.objects.get(name="孙特困")
     edge = Person.objects.get(name="钱边缘")

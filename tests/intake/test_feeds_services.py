@@ -16,7 +16,8 @@ from intake.models import FeedBatch, FeedRejectedRow, FeedRow, WarningRule, Warn
 from tests.factories import valid_id
 
 from .feed_factories import (  # noqa: F401 - both_paths is a fixture
-    bad_check_digit, both_paths, csv_bytes, excel_serial, id_with_x, install_feeds, messy, person, xlsx_bytes,
+    bad_check_digit, both_paths, csv_bytes, excel_serial, id_with_x, install_feeds, messy, person, tongling_on,
+    xlsx_bytes,
 )
 
 NOV_3 = "2026-11-03 10:00 +0800"  # a Tuesday; October is last month
@@ -44,6 +45,7 @@ def deliver(feed, data: bytes, *, filename="医保10月住院.xlsx", user=None, 
 @time_machine.travel(NOV_3, tick=False)
 def test_a_messy_monthly_file_is_read_validated_matched_and_turned_into_leads(world, feeds):
     feed = feeds["medical_inpatient"]
+    tongling_on(feed)  # the presets: this test is about Tongling's rules
     a1, a2, b1 = world.people["a1"], world.people["a2"], world.people["b1"]
     tekun = person(world, name="孙特困", assistance_status=AssistanceStatus.TEKUN)
     x_person = person(world, "village_b1", name="周叉", id_number=id_with_x())
@@ -230,6 +232,7 @@ def test_a_failure_on_the_last_statement_leaves_nothing(world, feeds):
 
 def test_yearly_sums_are_built_from_monthly_deliveries_and_warn_once_in_the_month_they_cross(world, feeds):
     feed = feeds["medical_inpatient"]
+    tongling_on(feed)  # the presets: this test is about Tongling's rules
     dibao = person(world, name="钱低保", assistance_status=AssistanceStatus.DIBAO)
     plain = world.people["a2"]
     months = [(dt.date(2026, 5, 1), "2026-05-20", 2000, 6000), (dt.date(2026, 6, 1), "2026-06-11", 2500, 5000),
@@ -254,6 +257,7 @@ def test_yearly_sums_are_built_from_monthly_deliveries_and_warn_once_in_the_mont
 
 def test_a_sharp_rise_and_a_sharp_fall_against_the_previous_period_warn(world, feeds):
     feed = feeds["medical_inpatient"]
+    tongling_on(feed)  # the presets: this test is about Tongling's rules
     a1 = world.people["a1"]
     with time_machine.travel("2026-09-03 10:00 +0800", tick=False):
         deliver(feed, xlsx_bytes(HEADER, [[1, "张一", a1.id_number, "区医院", "2026-08-10", 3000, 1500, ""]]))
@@ -303,7 +307,8 @@ def test_people_already_under_the_suggested_relief_are_kept_on_file(world, feeds
 @time_machine.travel(NOV_3, tick=False)
 def test_thresholds_are_data_an_edited_threshold_changes_what_warns(world, feeds):
     feed = feeds["medical_inpatient"]
-    rule = feed.rules.get(kind=RuleKind.YEARLY_SUM)
+    tongling_on(feed)
+    rule = feed.rules.filter(kind=RuleKind.YEARLY_SUM, thresholds__isnull=False).distinct().get()
     WarningThreshold.objects.filter(rule=rule, assistance_status=AssistanceStatus.DIBAO).update(amount=Decimal("800"))
     dibao = person(world, name="钱低保", assistance_status=AssistanceStatus.DIBAO)
     batch = deliver(feed, xlsx_bytes(HEADER, [[1, "钱低保", dibao.id_number, "区医院", "2026-10-10", 3000, 900, ""]]))
