@@ -33,7 +33,7 @@ from accounts.scoping import scope
 
 from ..models import Feed, FeedBatch, FeedToken
 from .choices import BatchSource
-from .services import FeedError, batch_import_now, batch_receive, counts_of
+from .services import FeedError, batch_import_now, batch_receive, batch_summary, counts_of
 
 MAX_ROWS = 10000
 MAX_REJECTED_LISTED = 1000
@@ -157,6 +157,10 @@ DeliveryResultSerializer = inline_serializer("DeliveryResult", {
     "status": serializers.CharField(),
     "error": serializers.CharField(),
     "duplicate_of": serializers.IntegerField(allow_null=True),
+    "unchanged_from": serializers.DictField(child=serializers.IntegerField(),
+                                            help_text="earlier delivery → how many of its rows came again unchanged"),
+    "summary": serializers.ListField(child=serializers.CharField(),
+                                     help_text="what was new and what was already on file, in Chinese"),
     "period_start": serializers.DateField(),
     "period_end": serializers.DateField(),
     "counts": CountsSerializer,
@@ -181,7 +185,8 @@ def result_of(batch: FeedBatch) -> dict:
     rejected = list(batch.rejected_rows.order_by("row_number").values("row_number", "reason")[:MAX_REJECTED_LISTED])
     return {
         "delivery": batch.pk, "feed": batch.feed.code, "status": batch.status, "error": batch.error,
-        "duplicate_of": batch.duplicate_of_id, "period_start": batch.period_start, "period_end": batch.period_end,
+        "duplicate_of": batch.duplicate_of_id, "unchanged_from": batch.unchanged_from or {},
+        "summary": batch_summary(batch), "period_start": batch.period_start, "period_end": batch.period_end,
         "counts": counts_of(batch), "rejected": [{"row": r["row_number"], "reason": r["reason"]} for r in rejected],
         "url": batch.get_absolute_url(),
     }

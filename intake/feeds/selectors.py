@@ -54,6 +54,11 @@ def batch_for_user(*, user, pk: int) -> FeedBatch | None:
         .filter(pk=pk).first()
 
 
+def batches_for_user(*, user, pks: list[int]) -> list[FeedBatch]:
+    """The deliveries among ``pks`` the user may open (the earlier deliveries a result names)."""
+    return list(scope(user, FeedBatch.objects.filter(pk__in=pks)).order_by("pk")) if pks else []
+
+
 def batch_progress(*, batch: FeedBatch) -> dict:
     """Percent, rows per second and phase of an import (from the cache the import writes to)."""
     state = cache.get(progress_key(batch.pk)) or {}

@@ -62,7 +62,8 @@ def test_a_liaison_uploads_previews_commits_and_reads_the_result(world, feeds, u
     assert_chinese(client.get(reverse("intake:feed_index")))
     page = client.get(reverse("intake:feed_upload", args=[feed.pk]))
     assert_chinese(page)
-    assert 'value="2026-10-01"' in page.content.decode() and 'value="2026-10-31"' in page.content.decode()
+    # No period forced on the file: left empty, the file's own period is taken (and shown before confirming).
+    assert 'value="2026-10-01"' not in page.content.decode() and "留空" in page.content.decode()
 
     upload = SimpleUploadedFile("医保10月.xlsx", _file(world))
     response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
