@@ -427,8 +427,8 @@ def delivery_check(batch: FeedBatch, table: Table, header: HeaderMatch, report=N
 
 def _period_problem(batch: FeedBatch, table: Table, header: HeaderMatch, outside: int, rows: int) -> str:
     proposal = period_propose(batch.feed, table, header, filename=batch.file_name, today=timezone.localdate())
-    text = _("%(outside)s of the %(rows)s rows are dated outside the period of this delivery (%(period)s), so "
-             "nothing was imported.") % {"outside": outside, "rows": rows,
+    text = _("%(outside)s of the %(rows)s rows are dated outside the period of this delivery (%(period)s): the "
+             "delivery is not imported.") % {"outside": outside, "rows": rows,
                                          "period": period_label(batch.period_start, batch.period_end)}
     if (proposal.start, proposal.end) != (batch.period_start, batch.period_end):
         text += _(" The file seems to cover %(period)s (from %(basis)s): please deliver it again for that "
@@ -501,14 +501,16 @@ class VillageLocator:
         return with_township[0] if len({v.pk for v in with_township}) == 1 else None
 
 
-def _describe(feed: Feed, row: ParsedRow, warnings) -> str:
+def _describe(feed: Feed, row: ParsedRow, warnings, labels: dict[str, str] | None = None) -> str:
     parts = [_("%(feed)s (%(department)s), row %(row)s: %(name)s") % {
         "feed": feed.name, "department": feed.department.name, "row": row.row_number, "name": row.name}]
     if row.event_date:
         parts.append(row.event_date.isoformat())
     if row.amount is not None:
         parts.append(_("%(amount)s yuan") % {"amount": f"{row.amount:,.2f}"})
-    extras = [v for k, v in row.data.items() if k not in ("address", "phone") and v]
+    labels = labels or {}
+    extras = [f"{labels[k]}：{v}" if k in labels else v for k, v in row.data.items()
+              if k not in ("address", "phone") and v]
     if extras:
         parts.append("，".join(extras)[:300])
     text = "；".join(parts) + "。"
@@ -607,7 +609,7 @@ def _decide(feed: Feed, labels: dict[str, str], row: ParsedRow, warnings, status
     relief = relief_of(warnings)
     return fastpath.Decision(warnings=warnings, relief=relief, causes=causes_of(warnings),
                              is_urgent=any(w.rule.is_urgent for w in warnings),
-                             covered=already_covered(status, relief), description=_describe(feed, row, warnings),
+                             covered=already_covered(status, relief), description=_describe(feed, row, warnings, labels),
                              situation=situation(feed, row, labels))
 
 
