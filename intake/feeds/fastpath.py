@@ -77,6 +77,14 @@ class Result:
     townships: dict[int, list] = field(default_factory=dict)  # township id → [new leads, evidence, urgent]
 
 
+def district_townships(feed) -> list[int]:
+    """The townships of the feed's district: a delivery matches only people registered there (issue 20)."""
+    from accounts.choices import RegionLevel
+
+    return list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=feed.district.code[:6])
+                .values_list("pk", flat=True))
+
+
 def _cols(model, exclude=("id",)) -> list:
     return [f for f in model._meta.concrete_fields if f.column not in exclude]
 
@@ -169,15 +177,19 @@ def _stage(rows: list[ParsedRow]) -> None:
             stager.add(row)
 
 
-def _match(cursor, feed_id: int) -> int:
-    """The new rows (no earlier delivery of the feed brought them) with the registry's person; returns how many."""
+def _match(cursor, feed_id: int, townships: list[int]) -> int:
+    """The new rows (no earlier delivery of the feed brought them) with the registry's person of the feed's
+    district (``townships``); a person registered in another district is not matched (``elsewhere``: the row
+    is to be transferred, never a lead there). Returns how many new rows."""
     cursor.execute(f"DROP TABLE IF EXISTS {ROWS}")
     cursor.execute(f"""
         CREATE TEMP TABLE {ROWS} AS
-        SELECT s.*, p.id AS person_id, p.assistance_status AS status, p.township_id, p.village_id
-        FROM {STAGE} s LEFT JOIN cases_person p ON p.id_number = s.id_number
+        SELECT s.*, p.id AS person_id, p.assistance_status AS status, p.township_id, p.village_id,
+               (p.id IS NULL AND EXISTS (SELECT 1 FROM {Person._meta.db_table} e WHERE e.id_number = s.id_number))
+                   AS elsewhere
+        FROM {STAGE} s LEFT JOIN {Person._meta.db_table} p ON p.id_number = s.id_number AND p.township_id = ANY(%s)
         WHERE NOT EXISTS (SELECT 1 FROM {FeedRow._meta.db_table} f WHERE f.feed_id = %s AND f.checksum = s.checksum)
-    """, [feed_id])
+    """, [townships, feed_id])
     cursor.execute(f"ANALYZE {ROWS}")
     cursor.execute(f"SELECT count(*) FROM {ROWS}")
     return cursor.fetchone()[0]
@@ -505,12 +517,12 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
         _stage(parsed)
         cursor.execute(f"ANALYZE {STAGE}")
         lap("stage (COPY)")
-        new = _match(cursor, feed.pk)
+        new = _match(cursor, feed.pk, district_townships(feed))
         lap("match")
         result.unchanged = len(parsed) - new
         report("matching")
-        cursor.execute(f"SELECT row_number FROM {ROWS} WHERE person_id IS NULL AND id_number LIKE %s "
-                       f"ORDER BY row_number", [feed.district.code[:6] + "%"])
+        cursor.execute(f"SELECT row_number FROM {ROWS} WHERE person_id IS NULL AND NOT elsewhere "
+                       f"AND id_number LIKE %s ORDER BY row_number", [feed.district.code[:6] + "%"])
         unknown = [by_number[n] for (n,) in cursor.fetchall()]
         if unknown:
             newcomers, unlocated = newcomers_of(unknown)

@@ -49,6 +49,15 @@ def feeds_for_user(*, user) -> list[Feed]:
     return feeds
 
 
+def sees_outcomes(*, user) -> bool:
+    """Whether the user may see what a delivery's rows led to (matched people, their township, leads, rules,
+    relief kept on file, transfers). A department learns only what its duty needs — its counts of rows and its
+    own refused rows — never who is registered or under which relief (issue 20); the district centre sees all."""
+    from accounts.choices import Role
+
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") != Role.DEPARTMENT_LIAISON
+
+
 def batch_for_user(*, user, pk: int) -> FeedBatch | None:
     return scope(user, FeedBatch.objects.select_related("feed", "department", "created_by", "duplicate_of")) \
         .filter(pk=pk).first()

@@ -580,9 +580,10 @@ def fast_path_enabled() -> bool:
 
 
 def _unlocated_reason(row: ParsedRow) -> str:
-    return (_("ID number %(id)s is not in the registry and the village cannot be told from the address "
-              "(“%(address)s”): please give the township and village in the address column.")
-            % {"id": resident_id.mask(row.id_number), "address": row.address})
+    """Why a row of the district cannot be placed — without saying whether the person is registered (a department
+    must not learn who is in the registry, issue 20)."""
+    return (_("Cannot be matched: please give the person's township and village in the address column "
+              "(given: “%(address)s”).") % {"address": row.address})
 
 
 def _newcomers(district_code: str, rows: list[ParsedRow]) -> tuple[list[tuple[ParsedRow, Region]], list[ParsedRow]]:
@@ -639,9 +640,10 @@ def _apply_orm(*, batch: FeedBatch, feed: Feed, parsed: list[ParsedRow], rules: 
     result = fastpath.Result()
     new_rows = _new_rows(feed, parsed)
     result.unchanged = len(parsed) - len(new_rows)
-    people = _people(new_rows)
+    people, elsewhere = _people(new_rows, fastpath.district_townships(feed))
     district_code = feed.district.code[:6]
-    unknown = [r for r in new_rows if r.id_number not in people and r.id_number.startswith(district_code)]
+    unknown = [r for r in new_rows if r.id_number not in people and r.id_number not in elsewhere
+               and r.id_number.startswith(district_code)]
     newcomers, result.unlocated = newcomers_of(unknown) if unknown else ([], [])
     unlocated = {r.row_number for r in result.unlocated}
     new_rows = [r for r in new_rows if r.row_number not in unlocated]
@@ -734,16 +736,22 @@ def _new_rows(feed: Feed, parsed: list[ParsedRow]) -> list[ParsedRow]:
     return new_rows
 
 
-def _people(rows: list[ParsedRow]) -> dict[str, Person]:
-    """The registry's people of these rows: only what matching and the rules read (the people who get a lead
-    are loaded whole, with their village and township, by :func:`_with_places`)."""
+def _people(rows: list[ParsedRow], townships: list[int]) -> tuple[dict[str, Person], set[str]]:
+    """The registry's people of these rows in the feed's district (``townships``) — only what matching and the
+    rules read (the people who get a lead are loaded whole, with their village and township, by
+    :func:`_with_places`) — and the IDs registered in another district (their rows are transferred, issue 20)."""
     ids = sorted({r.id_number for r in rows})
+    ours = set(townships)
     people: dict[str, Person] = {}
+    elsewhere: set[str] = set()
     for i in range(0, len(ids), CHUNK):
         for person in Person.objects.filter(id_number__in=ids[i:i + CHUNK]).only(
                 "id", "id_number", "name", "assistance_status", "township_id", "village_id"):
-            people[person.id_number] = person
-    return people
+            if person.township_id in ours:
+                people[person.id_number] = person
+            else:
+                elsewhere.add(person.id_number)
+    return people, elsewhere
 
 
 def _with_places(people: dict[str, Person], ids: set[str]) -> None:

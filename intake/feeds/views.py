@@ -144,18 +144,22 @@ def batch_detail(request, pk: int):
             (_("Rows"), batch.rows_total, "rows"), (_("Rows accepted"), batch.rows_accepted, "accepted"),
             (_("Rows rejected"), batch.rows_rejected, "rejected"), (_("Unchanged (delivered before)"), batch.rows_unchanged,
                                                                 "unchanged"),
-            (_("Matched in the registry"), batch.matched, "matched"), (_("Leads raised"), batch.leads_raised,
-                                                                      "leads_raised"),
-            (_("Evidence added to open leads"), batch.evidence_added, "evidence_added"),
-            (_("Kept on file (already under the relief)"), batch.kept_on_file, "kept_on_file"),
-            (_("People registered"), batch.people_created, "people_registered"),
-            (_("To transfer out"), batch.transfer_out, "transfer_out"),
         ]
-        context.update(
-            lead_rows=selectors.lead_rows(user=request.user, batch=batch),
-            transfer_rows=selectors.batch_rows(user=request.user, batch=batch, outcomes=[RowOutcome.TRANSFER_OUT]),
-            rejected=selectors.batch_rejected(user=request.user, batch=batch)[:50],
-        )
+        context["rejected"] = selectors.batch_rejected(user=request.user, batch=batch)[:50]
+        if selectors.sees_outcomes(user=request.user):
+            context["counts"] += [
+                (_("Matched in the registry"), batch.matched, "matched"), (_("Leads raised"), batch.leads_raised,
+                                                                          "leads_raised"),
+                (_("Evidence added to open leads"), batch.evidence_added, "evidence_added"),
+                (_("Kept on file (already under the relief)"), batch.kept_on_file, "kept_on_file"),
+                (_("People registered"), batch.people_created, "people_registered"),
+                (_("To transfer out"), batch.transfer_out, "transfer_out"),
+            ]
+            context.update(
+                lead_rows=selectors.lead_rows(user=request.user, batch=batch),
+                transfer_rows=selectors.batch_rows(user=request.user, batch=batch,
+                                                   outcomes=[RowOutcome.TRANSFER_OUT]),
+            )
     return render(request, "intake/feeds/detail.html", context)
 
 

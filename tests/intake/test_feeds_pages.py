@@ -89,10 +89,14 @@ def test_a_liaison_uploads_previews_commits_and_reads_the_result(world, feeds, u
     result = client.get(batch.get_absolute_url())
     assert_chinese(result)
     html = result.content.decode()
-    assert 'data-count="leads_raised">1<' in html and 'data-count="rejected">2<' in html
+    # The liaison sees its counts and its refused rows; what the rows led to is the district centre's (issue 20).
+    assert 'data-count="accepted">2<' in html and 'data-count="rejected">2<' in html
     assert "第 7 行" in html and "校验" in html
     lead = Lead.objects.get(person=world.people["a1"])
-    assert lead.number in html
+    assert lead.number not in html and 'data-count="leads_raised"' not in html
+    centre = client_for(users[Role.DISTRICT_STAFF]).get(batch.get_absolute_url()).content.decode()
+    assert 'data-count="leads_raised">1<' in centre and lead.number in centre
+    client = client_for(users[Role.DEPARTMENT_LIAISON])
 
     report = client.get(reverse("intake:feed_batch_rejected", args=[batch.pk]))
     assert report.status_code == 200

@@ -156,7 +156,7 @@ def test_the_preview_counts_what_the_import_does(world, both_paths, users):
                           data=october_file(world, nowhere), period_start=OCT[0], period_end=OCT[1])
     preview = batch_preview(batch=batch)
     reasons = {number: reason for number, _cells, reason in preview.sample}
-    assert "人员库" in reasons[11] and "住址" in reasons[11]  # spreadsheet row 11: the unknown ID, no address
+    assert "无法匹配" in reasons[11] and "住址" in reasons[11]  # spreadsheet row 11: the unknown ID, no address
     FeedBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED)
     done = batch_import_now(batch=batch)
     assert (preview.accepted, preview.rejected) == (done.rows_accepted, done.rows_rejected) == (9, 2)

@@ -84,7 +84,7 @@ def test_a_messy_monthly_file_is_read_validated_matched_and_turned_into_leads(wo
     assert "姓名" in reasons[11]
     assert "五百" in reasons[12] and "不是数字" in reasons[12]
     assert "2026-09-30" in reasons[13] and "报送期" in reasons[13]
-    assert "人员库" in reasons[16] and "住址" in reasons[16]
+    assert "无法匹配" in reasons[16] and "住址" in reasons[16]
 
     # 张一: one stay ≥ 20,000 and the year's total over 15,000 — one new lead showing both rules and figures.
     lead = Lead.objects.get(person=a1)
