@@ -317,6 +317,7 @@ class FeedBatch(models.Model):
     kept_on_file = models.PositiveIntegerField(_("kept on file"), default=0)
     people_created = models.PositiveIntegerField(_("people registered"), default=0)
     transfer_out = models.PositiveIntegerField(_("to transfer out"), default=0)
+    unmatched = models.PositiveIntegerField(_("cannot be matched"), default=0)
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("task ID"), max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("delivered by"), null=True, blank=True,

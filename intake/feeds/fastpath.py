@@ -73,7 +73,7 @@ class Result:
     kept_on_file: int = 0
     people_created: int = 0
     transfer_out: int = 0
-    unlocated: list[ParsedRow] = field(default_factory=list)
+    unmatched: int = 0  # IDs of the district the registry lacks whose address names no village
     townships: dict[int, list] = field(default_factory=dict)  # township id → [new leads, evidence, urgent]
 
 
@@ -186,7 +186,7 @@ def _match(cursor, feed_id: int, townships: list[int]) -> int:
         CREATE TEMP TABLE {ROWS} AS
         SELECT s.*, p.id AS person_id, p.assistance_status AS status, p.township_id, p.village_id,
                (p.id IS NULL AND EXISTS (SELECT 1 FROM {Person._meta.db_table} e WHERE e.id_number = s.id_number))
-                   AS elsewhere
+                   AS elsewhere, false AS unmatched
         FROM {STAGE} s LEFT JOIN {Person._meta.db_table} p ON p.id_number = s.id_number AND p.township_id = ANY(%s)
         WHERE NOT EXISTS (SELECT 1 FROM {FeedRow._meta.db_table} f WHERE f.feed_id = %s AND f.checksum = s.checksum)
     """, [townships, feed_id])
@@ -485,9 +485,9 @@ def _store_rows(cursor, *, batch, feed, now: dt.datetime) -> None:
         "checksum": "r.checksum", "id_number": "r.id_number", "name": "r.name", "amount": "r.amount",
         "event_date": "r.event_date", "year": "r.year", "data": "r.data", "person_id": "r.person_id",
         "region_id": ("coalesce(r.township_id, %s)", feed.district_id),
-        "outcome": ("""CASE WHEN r.person_id IS NULL THEN %s WHEN w.row_number IS NULL THEN %s WHEN w.covered THEN %s
-                            WHEN lr.open_lead_id IS NULL AND lr.nth = 1 THEN %s ELSE %s END""",
-                    RowOutcome.TRANSFER_OUT, RowOutcome.RECORDED, RowOutcome.KEPT_ON_FILE, RowOutcome.LEAD_RAISED,
+        "outcome": ("""CASE WHEN r.unmatched THEN %s WHEN r.person_id IS NULL THEN %s WHEN w.row_number IS NULL THEN %s
+                            WHEN w.covered THEN %s WHEN lr.open_lead_id IS NULL AND lr.nth = 1 THEN %s ELSE %s END""",
+                    RowOutcome.UNMATCHED, RowOutcome.TRANSFER_OUT, RowOutcome.RECORDED, RowOutcome.KEPT_ON_FILE, RowOutcome.LEAD_RAISED,
                     RowOutcome.EVIDENCE_ADDED),
         "lead_id": "lr.lead_id", "rule_id": "w.rule_id", "warning": "coalesce(w.warning, '')",
         "created_at": ("%s", now)})
@@ -526,10 +526,10 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
         unknown = [by_number[n] for (n,) in cursor.fetchall()]
         if unknown:
             newcomers, unlocated = newcomers_of(unknown)
-            if unlocated:
-                cursor.execute(f"DELETE FROM {ROWS} WHERE row_number = ANY(%s)", [[r.row_number for r in unlocated]])
-            result.unlocated = unlocated
             result.people_created = _register(cursor, newcomers, now)
+            if unlocated:  # kept, for the district centre to place (unless a later row registered the person)
+                cursor.execute(f"UPDATE {ROWS} SET unmatched = true WHERE person_id IS NULL AND id_number = ANY(%s)",
+                               [sorted({r.id_number for r in unlocated})])
         lap("register")
         fired, periods = _fired(cursor, feed=feed, batch=batch, rules=rules) if rules else ([], [])
         lap("rules")
@@ -543,13 +543,14 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
         _store_rows(cursor, batch=batch, feed=feed, now=now)
         lap("rows")
         cursor.execute(f"""
-            SELECT count(*) FILTER (WHERE r.person_id IS NOT NULL), count(*) FILTER (WHERE r.person_id IS NULL),
+            SELECT count(*) FILTER (WHERE r.person_id IS NOT NULL),
+                   count(*) FILTER (WHERE r.person_id IS NULL AND NOT r.unmatched), count(*) FILTER (WHERE r.unmatched),
                    count(*) FILTER (WHERE w.covered),
                    count(*) FILTER (WHERE lr.open_lead_id IS NULL AND lr.nth = 1),
                    count(*) FILTER (WHERE lr.row_number IS NOT NULL AND NOT (lr.open_lead_id IS NULL AND lr.nth = 1))
             FROM {ROWS} r LEFT JOIN {WARN} w USING (row_number) LEFT JOIN {LEADROWS} lr USING (row_number)""")
-        with_person, result.transfer_out, result.kept_on_file, result.leads_raised, result.evidence_added = \
-            cursor.fetchone()
+        (with_person, result.transfer_out, result.unmatched, result.kept_on_file, result.leads_raised,
+         result.evidence_added) = cursor.fetchone()
         result.matched = with_person - result.people_created
         cursor.execute(f"""
             SELECT l.township_id, count(*) FILTER (WHERE lr.open_lead_id IS NULL AND lr.nth = 1),

@@ -377,6 +377,7 @@ class _Counts:
     kept_on_file: int = 0
     people_created: int = 0
     transfer_out: int = 0
+    unmatched: int = 0
 
 
 @dataclass
@@ -392,10 +393,10 @@ class Checked:
 
 def delivery_check(batch: FeedBatch, table: Table, header: HeaderMatch, report=None, *,
                    limit: int | None = None) -> Checked:
-    """Every check a row must pass before it is stored: its cells (:class:`RowValidator`), the period, and for an
-    ID of the district the registry lacks, that its address names a village (else the person cannot be
-    registered). The preview calls it on the file (``limit``: only the first rows of a large one), the import on
-    the whole file: what the preview counts is what the import does."""
+    """Every check a row must pass before it is stored: its cells (:class:`RowValidator`) and the period. Nothing
+    here depends on the registry: whether a person is registered is never a reason to refuse a row (a department
+    would learn who is, issue 20). The preview calls it on the file (``limit``: only the first rows of a large
+    one), the import on the whole file: what the preview counts is what the import does."""
     validator = RowValidator(feed_id=batch.feed_id, specs=column_specs(batch.feed), mapping=header.mapping,
                              period_start=batch.period_start, period_end=batch.period_end,
                              today=timezone.localdate())
@@ -409,13 +410,6 @@ def delivery_check(batch: FeedBatch, table: Table, header: HeaderMatch, report=N
             rejected.append(result)
         if report is not None and offset % PROGRESS_EVERY == 0:
             report(offset)
-    unlocated = _unlocated(batch.feed, parsed)
-    if unlocated:
-        parsed = [r for r in parsed if r.row_number not in unlocated]
-        for row in unlocated.values():
-            rejected.append(RejectedRow(row_number=row.row_number, values=_row_values(table, header, row),
-                                        reason=_unlocated_reason(row)))
-        rejected.sort(key=lambda r: r.row_number)
     verdicts = {r.row_number: "" for r in parsed}
     verdicts.update({r.row_number: r.reason for r in rejected})
     checked = Checked(parsed=parsed, rejected=rejected, verdicts=verdicts, outside=validator.outside)
@@ -436,20 +430,6 @@ def _period_problem(batch: FeedBatch, table: Table, header: HeaderMatch, outside
     else:
         text += _(" Please check the dates in the file and deliver it again with the right period.")
     return text
-
-
-def _unlocated(feed: Feed, parsed: list[ParsedRow]) -> dict[int, ParsedRow]:
-    """Rows of IDs of the district the registry lacks whose village cannot be told (row number → row)."""
-    district_code = feed.district.code[:6]
-    ids = sorted({r.id_number for r in parsed if r.id_number.startswith(district_code)})
-    known: set[str] = set()
-    for i in range(0, len(ids), CHUNK):
-        known.update(Person.objects.filter(id_number__in=ids[i:i + CHUNK]).values_list("id_number", flat=True))
-    unknown = [r for r in parsed if r.id_number.startswith(district_code) and r.id_number not in known]
-    if not unknown:
-        return {}
-    _newcomers_found, unlocated = _newcomers(district_code, unknown)
-    return {r.row_number: r for r in unlocated}
 
 
 class VillageLocator:
@@ -552,13 +532,8 @@ def _import(batch: FeedBatch) -> None:
         result = apply(batch=batch, feed=feed, parsed=parsed, rules=rules, today=today, now=timezone.now(),
                        decide=partial(_decide, feed, dict(feed.columns.values_list("key", "label"))), newcomers_of=partial(_newcomers, feed.district.code[:6]),
                        report=lambda phase: report(total_rows, phase))
-        for row in result.unlocated:
-            rejected.append(RejectedRow(row_number=row.row_number, values=_row_values(table, header, row),
-                                        reason=_unlocated_reason(row)))
-        counts.accepted -= len(result.unlocated)
-        counts.rejected += len(result.unlocated)
         for name in ("unchanged", "matched", "leads_raised", "evidence_added", "kept_on_file", "people_created",
-                     "transfer_out"):
+                     "transfer_out", "unmatched"):
             setattr(counts, name, getattr(result, name))
         _notify_townships(batch, result.townships)
         earlier = _unchanged_from(feed, batch, parsed) if result.unchanged else {}
@@ -577,13 +552,6 @@ def _import(batch: FeedBatch) -> None:
 def fast_path_enabled() -> bool:
     """The set-based import runs on PostgreSQL; ``FEEDS_FAST_PATH = False`` forces the ORM path (tests compare)."""
     return connection.vendor == "postgresql" and getattr(settings, "FEEDS_FAST_PATH", True)
-
-
-def _unlocated_reason(row: ParsedRow) -> str:
-    """Why a row of the district cannot be placed — without saying whether the person is registered (a department
-    must not learn who is in the registry, issue 20)."""
-    return (_("Cannot be matched: please give the person's township and village in the address column "
-              "(given: “%(address)s”).") % {"address": row.address})
 
 
 def _newcomers(district_code: str, rows: list[ParsedRow]) -> tuple[list[tuple[ParsedRow, Region]], list[ParsedRow]]:
@@ -644,9 +612,8 @@ def _apply_orm(*, batch: FeedBatch, feed: Feed, parsed: list[ParsedRow], rules: 
     district_code = feed.district.code[:6]
     unknown = [r for r in new_rows if r.id_number not in people and r.id_number not in elsewhere
                and r.id_number.startswith(district_code)]
-    newcomers, result.unlocated = newcomers_of(unknown) if unknown else ([], [])
-    unlocated = {r.row_number for r in result.unlocated}
-    new_rows = [r for r in new_rows if r.row_number not in unlocated]
+    newcomers, unlocated = newcomers_of(unknown) if unknown else ([], [])
+    unlocated_ids = {r.id_number for r in unlocated}
     for row, village in newcomers:
         try:
             people[row.id_number] = person_register(id_number=row.id_number, name=row.name, village=village)
@@ -663,10 +630,13 @@ def _apply_orm(*, batch: FeedBatch, feed: Feed, parsed: list[ParsedRow], rules: 
                       id_number=row.id_number, name=row.name, amount=row.amount, event_date=row.event_date,
                       year=row.year, data=row.data,
                       person=person, region_id=person.township_id if person else feed.district_id,
-                      outcome=RowOutcome.RECORDED if person else RowOutcome.TRANSFER_OUT,
+                      outcome=RowOutcome.RECORDED if person else RowOutcome.UNMATCHED
+                      if row.id_number in unlocated_ids else RowOutcome.TRANSFER_OUT,
                       rule=warnings[0].rule if warnings else None,
                       warning="\n".join(w.text for w in warnings))
-        if person is None:
+        if obj.outcome == RowOutcome.UNMATCHED:
+            result.unmatched += 1
+        elif person is None:
             result.transfer_out += 1
         objects.append((obj, warnings))
     FeedRow.objects.bulk_create([o for o, _w in objects], batch_size=2000)
@@ -710,14 +680,6 @@ def _apply_orm(*, batch: FeedBatch, feed: Feed, parsed: list[ParsedRow], rules: 
 def _parsed_of(obj: FeedRow) -> ParsedRow:
     return ParsedRow(row_number=obj.row_number, id_number=obj.id_number, name=obj.name, amount=obj.amount,
                      event_date=obj.event_date, address=obj.data.get("address", ""), data=obj.data, year=obj.year)
-
-
-def _row_values(table: Table, header: HeaderMatch, row: ParsedRow) -> list[str]:
-    from .parsing import cell_text
-
-    index = row.row_number - table.first_row_number
-    cells = table.rows[index] if 0 <= index < len(table.rows) else []
-    return [cell_text(c) for c in cells]
 
 
 def _new_rows(feed: Feed, parsed: list[ParsedRow]) -> list[ParsedRow]:
@@ -790,6 +752,7 @@ def _finish(batch: FeedBatch, counts: _Counts, rejected: list[RejectedRow], dupl
     batch.kept_on_file = counts.kept_on_file
     batch.people_created = counts.people_created
     batch.transfer_out = counts.transfer_out
+    batch.unmatched = counts.unmatched
     batch.duplicate_of = duplicate_of
     batch.unchanged_from = unchanged_from or {}
     batch.status = BatchStatus.DONE
@@ -809,7 +772,7 @@ def counts_of(batch: FeedBatch) -> dict[str, int]:
         "rows": batch.rows_total, "accepted": batch.rows_accepted, "rejected": batch.rows_rejected,
         "unchanged": batch.rows_unchanged, "matched": batch.matched, "leads_raised": batch.leads_raised,
         "evidence_added": batch.evidence_added, "kept_on_file": batch.kept_on_file,
-        "people_registered": batch.people_created, "transfer_out": batch.transfer_out,
+        "people_registered": batch.people_created, "transfer_out": batch.transfer_out, "unmatched": batch.unmatched,
     }
 
 

@@ -154,11 +154,12 @@ def batch_detail(request, pk: int):
                 (_("Kept on file (already under the relief)"), batch.kept_on_file, "kept_on_file"),
                 (_("People registered"), batch.people_created, "people_registered"),
                 (_("To transfer out"), batch.transfer_out, "transfer_out"),
+                (_("Cannot be matched (to place)"), batch.unmatched, "unmatched"),
             ]
             context.update(
                 lead_rows=selectors.lead_rows(user=request.user, batch=batch),
                 transfer_rows=selectors.batch_rows(user=request.user, batch=batch,
-                                                   outcomes=[RowOutcome.TRANSFER_OUT]),
+                                                   outcomes=[RowOutcome.TRANSFER_OUT, RowOutcome.UNMATCHED]),
             )
     return render(request, "intake/feeds/detail.html", context)
 

@@ -41,6 +41,6 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("intake", "0006_batch_unchanged_from")]
+    dependencies = [("intake", "0006_batch_unchanged_from_unmatched")]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

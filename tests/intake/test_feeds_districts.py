@@ -16,7 +16,9 @@ from intake.feeds.services import batch_import_now, batch_receive
 from intake.models import FeedRejectedRow, FeedRow
 from tests.factories import PersonFactory, valid_id
 
-from .feed_factories import both_paths, install_feeds, person, xlsx_bytes  # noqa: F401 - both_paths is a fixture
+from .feed_factories import (  # noqa: F401 - both_paths is a fixture
+    bad_check_digit, both_paths, install_feeds, person, xlsx_bytes,
+)
 
 NOV_3 = "2026-11-03 10:00 +0800"
 HEADER = ["序号", "姓名", "身份证号", "结算日期", "个人负担", "家庭住址"]
@@ -55,12 +57,18 @@ def test_a_row_for_someone_registered_in_another_district_is_transferred_never_a
 
 
 @time_machine.travel(NOV_3, tick=False)
-def test_a_refused_row_says_it_cannot_be_matched_without_saying_whether_the_person_exists(world, both_paths):
+def test_a_bogus_address_does_not_tell_a_department_who_is_registered(world, both_paths):
+    """The probe of issue 20: rows with a bogus address, for a registered and an unregistered ID of the district.
+    Before, only the unregistered one was refused ("不在人员库中"). Now both pass; the district centre places the
+    unknown one (无法匹配), and nothing in the department's answer tells them apart."""
     feed = install_feeds(world)["medical_inpatient"]
-    batch = deliver(feed, [[1, "无址", valid_id(birth=dt.date(1981, 3, 3)), "2026-10-16", "800", ""]])
-    reason = FeedRejectedRow.objects.get(batch=batch).reason
-    assert reason.startswith("无法匹配") and "住址" in reason
-    assert "人员库" not in reason and "370304" not in reason
+    unknown = valid_id(birth=dt.date(1981, 3, 3))
+    batch = deliver(feed, [[1, "张一", world.people["a1"].id_number, "2026-10-16", "800", "火星"],
+                           [2, "无址", unknown, "2026-10-16", "800", "火星"]])
+    assert (batch.rows_accepted, batch.rows_rejected) == (2, 0)
+    assert not FeedRejectedRow.objects.filter(batch=batch).exists()
+    assert FeedRow.objects.get(batch=batch, id_number=unknown).outcome == RowOutcome.UNMATCHED
+    assert not Person.objects.filter(id_number=unknown).exists()
 
 
 @time_machine.travel(NOV_3, tick=False)
@@ -70,16 +78,17 @@ def test_the_department_sees_counts_and_its_refused_rows_not_who_is_registered_o
     feed.rules.filter(is_active=False).update(is_active=True)  # the tiered preset: "≥ 低保阈值 5,000.00 元"
     dibao = person(world, name="钱低保", assistance_status=AssistanceStatus.DIBAO)
     batch = deliver(feed, [[1, "钱低保", dibao.id_number, "2026-10-03", "6000", ""],
-                           [2, "无址", valid_id(birth=dt.date(1981, 3, 3)), "2026-10-16", "800", ""]])
+                           [2, "无址", valid_id(birth=dt.date(1981, 3, 3)), "2026-10-16", "800", ""],
+                           [3, "错号", bad_check_digit(world.people["a2"].id_number), "2026-10-16", "800", ""]])
     lead = Lead.objects.get(person=dibao)
     assert batch.leads_raised == 1
 
     liaison = client_for(users[Role.DEPARTMENT_LIAISON])
     page = liaison.get(reverse("intake:feed_batch_detail", args=[batch.pk])).content.decode()
-    assert 'data-count="rows"' in page and "无法匹配" in page  # counts and its own refused row
-    for secret in (lead.number, dibao.township.name, "低保", "钱低保", 'data-count="leads_raised"',
-                   'data-count="kept_on_file"', 'data-count="matched"'):
+    assert 'data-count="rows"' in page and "校验码" in page  # counts and its own refused row, with its reason
+    for secret in (lead.number, dibao.township.name, "低保", "钱低保", "无法匹配", 'data-count="leads_raised"',
+                   'data-count="kept_on_file"', 'data-count="matched"', 'data-count="unmatched"'):
         assert secret not in page, secret
     # The district centre sees everything.
     staff = client_for(users[Role.DISTRICT_STAFF]).get(reverse("intake:feed_batch_detail", args=[batch.pk]))
-    assert lead.number in staff.content.decode()
+    assert lead.number in staff.content.decode() and "无法匹配" in staff.content.decode()

@@ -20,6 +20,7 @@ LABELS = [
     ("rows", "行数"), ("accepted", "通过"), ("rejected", "未通过"), ("unchanged", "无变化"),
     ("matched", "比对成功"), ("leads_raised", "新增线索"), ("evidence_added", "补充到在办线索"),
     ("kept_on_file", "仅存档"), ("people_registered", "新登记人员"), ("transfer_out", "待移交"),
+    ("unmatched", "无法匹配（待区中心核实）"),
 ]
 
 
