@@ -801,9 +801,10 @@ def batch_summary(batch: FeedBatch) -> list[str]:
         lines.append(_("%(rows)s rows were already on file from delivery %(number)s (%(date)s, %(period)s) and "
                        "were not processed again.") % {"rows": rows, "number": other.pk, "date": when(other),
                                                         "period": period_label(other.period_start, other.period_end)})
-    repeated = batch.rows_unchanged - from_earlier
-    if repeated > 0:
-        lines.append(_("%(rows)s rows repeat an earlier line of this file.") % {"rows": repeated})
+    rest = batch.rows_unchanged - from_earlier  # lines repeated in the file (or deliveries older than the record)
+    if rest > 0:
+        lines.append(_("%(rows)s rows were already on file (delivered before, or repeated in this file) and were "
+                       "not processed again.") % {"rows": rest})
     return lines
 
 
