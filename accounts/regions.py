@@ -24,6 +24,7 @@ STANDARD_DEPARTMENTS = [
     ("medical_insurance", "区医疗保障分局", "医保"),
     ("rural_revitalization", "区乡村振兴局（扶贫办）", "乡村振兴"),
     ("education", "区教育和体育局", "教体"),
+    ("human_resources", "区人力资源和社会保障局", "人社"),  # seed 000: 失业人员、灵活就业人员
 ]
 
 GROUP_NUMERALS = "一二三四五六七八九十"

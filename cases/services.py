@@ -126,13 +126,14 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
                 description: str = "", suspected_relief: Iterable[ReliefKind] = (),
                 causes: Iterable[HardshipCause] = (), is_urgent: bool = False,
                 origin: tuple[str, str] | None = None, now: dt.datetime | None = None,
-                notify: bool = True) -> tuple[Lead, bool]:
+                notify: bool = True, family_situation: str | None = None) -> tuple[Lead, bool]:
     """Report a lead for a person. Returns ``(lead, merged)``.
 
     One open lead per person: when the person already has one, this report is
     added to it as another source (both stay as evidence), its suspected relief
     and urgency are added to the lead's, and the township is told. A report with
-    the same ``origin`` (a public report, a visit, a feed row) is taken once.
+    the same ``origin`` (a public report, a visit, a feed row) is taken once. A new lead's
+    family situation is ``family_situation`` when given (a feed row's), else the description.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -155,7 +156,8 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
             person=person, township_id=person.township_id, village_id=person.village_id,
             method=method, channel=channel, discoverer=by, discoverer_name=reporter_name if by is None else "",
             discovered_on=discovered_on, reported_at=now, is_late_report=late,
-            family_situation=description, is_urgent=is_urgent, created_by=by,
+            family_situation=description if family_situation is None else family_situation,
+            is_urgent=is_urgent, created_by=by,
             due_on=lead_due_on(Lead(status=LeadStatus.REPORTED, reported_at=now, is_urgent=is_urgent)),
         )
         lead.suspected_relief.set(suspected_relief)

@@ -298,6 +298,9 @@ class FeedBatch(models.Model):
     checksum = models.CharField(_("checksum"), max_length=64, blank=True, db_index=True)
     duplicate_of = models.ForeignKey("self", verbose_name=_("same content as"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    unchanged_from = models.JSONField(
+        _("unchanged rows by earlier delivery"), default=dict, blank=True,
+        help_text=_("Which earlier deliveries already brought the rows this one left unchanged: {delivery: rows}."))
     idempotency_key = models.CharField(_("idempotency key"), max_length=128, blank=True)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
@@ -317,6 +320,7 @@ class FeedBatch(models.Model):
     rows_late = models.PositiveIntegerField(
         _("late rows"), default=0,
         help_text=_("Event feeds: rows whose event is older than the feed's working days before the delivery."))
+    unmatched = models.PositiveIntegerField(_("cannot be matched"), default=0)
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("task ID"), max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("delivered by"), null=True, blank=True,

@@ -192,15 +192,17 @@ def _person_for(*, user, report: PublicReport, person: Person | None, id_number:
     except resident_id.ResidentIDError as exc:
         raise PublicReportError(str(exc)) from exc
     existing = Person.objects.filter(id_number=number).first()
-    if existing is not None:
-        if not can_see(user, existing):
-            raise PublicReportError(_("A person with this ID number is registered outside your area. Please "
-                                      "contact their township."))
+    if existing is not None and can_see(user, existing):
         return existing
+    # An ID registered outside the user's area: no more than a miss would say (issue 20).
     if village is None:
         raise PublicReportError(_("Please choose the village or community where the person lives."))
     if village.parent_id != report.township_id or village.level != RegionLevel.VILLAGE:
         raise PublicReportError(_("Please choose a village or community of the report's township."))
+    if existing is not None:
+        from .services import CANNOT_REGISTER_HERE
+
+        raise PublicReportError(CANNOT_REGISTER_HERE())
     try:
         return person_register(id_number=number, name=(name or "").strip() or report.subject_name,
                                village=village, address=report.address[:128])

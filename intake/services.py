@@ -19,12 +19,18 @@ class IntakeError(Exception):
     """A lead that cannot be logged; the message is for the user, in Chinese."""
 
 
+def CANNOT_REGISTER_HERE() -> str:  # noqa: N802 - a message, shared by the lead form and public reports
+    return _("This ID number cannot be registered in your area. Please ask the district's social assistance "
+             "centre to help: they will find out where the person's file is and pass the lead on.")
+
+
 def person_find_or_register(*, user, person: Person | None, id_number: str, name: str,
                             village: Region | None, phone: str = "") -> Person:
     """The person a lead is about: the one picked, the one whose ID was typed, or a new registration.
 
-    Only people and villages inside the user's scope; a person registered elsewhere
-    is refused without saying who they are.
+    Only people and villages inside the user's scope. An ID registered outside the user's area gets no more
+    than a miss would (issue 20): without a village, "choose the village"; with a village of the user's
+    area, "cannot be registered here — ask the district centre", never "registered elsewhere" or where.
     """
     if person is not None:
         if not can_see(user, person):
@@ -32,15 +38,14 @@ def person_find_or_register(*, user, person: Person | None, id_number: str, name
         return person
     number = resident_id.parse(id_number).number
     existing = Person.objects.filter(id_number=number).first()
-    if existing is not None:
-        if not can_see(user, existing):
-            raise IntakeError(_("A person with this ID number is registered outside your area. "
-                                "Please contact their township."))
+    if existing is not None and can_see(user, existing):
         return existing
     if village is None:
         raise IntakeError(_("Please choose the village or community where the person lives."))
     if not scope(user, Region.objects.filter(pk=village.pk)).exists():
         raise IntakeError(_("You can only register people in your own area."))
+    if existing is not None:
+        raise IntakeError(CANNOT_REGISTER_HERE())
     return person_register(id_number=number, name=name, village=village, phone=phone)
 
 

@@ -1,6 +1,7 @@
 """The bureau's configuration of department feeds: definitions, header names, warning rules, API tokens."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy
 
 from accounts.admin_mixins import ScopedAdminMixin
 
@@ -39,8 +40,23 @@ class WarningRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "feed", "kind", "default_threshold", "ratio", "is_urgent", "is_active")
     list_filter = ("kind", "is_active", "feed")
     search_fields = ("name",)
+    list_editable = ("is_active",)
     filter_horizontal = ("suspected_relief", "causes")
     inlines = [WarningThresholdInline]
+    actions = ["switch_on", "switch_off"]
+
+    # The presets of a standard feed (Tongling's tiered yearly sums, the sharp rise) come switched off: the
+    # district follows its own notice until the administrator switches a preset on here (issue 14).
+    @admin.action(description=gettext_lazy("Switch the selected warning rules on"), permissions=["change"])
+    def switch_on(self, request, queryset):
+        count = queryset.update(is_active=True)
+        self.message_user(request, _t("%(count)s warning rules switched on: they apply to the next delivery.")
+                          % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Switch the selected warning rules off"), permissions=["change"])
+    def switch_off(self, request, queryset):
+        count = queryset.update(is_active=False)
+        self.message_user(request, _t("%(count)s warning rules switched off.") % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(FeedToken)

@@ -33,7 +33,7 @@ from accounts.scoping import scope
 
 from ..models import Feed, FeedBatch, FeedToken
 from .choices import BatchSource
-from .services import FeedError, batch_import_now, batch_receive, counts_of
+from .services import FeedError, batch_import_now, batch_receive, batch_summary, counts_of
 
 MAX_ROWS = 10000
 MAX_REJECTED_LISTED = 1000
@@ -140,16 +140,17 @@ def exception_handler(exc, context):
 # --- serializers ------------------------------------------------------------------------------------
 class DeliveryRequestSerializer(serializers.Serializer):
     period_start = serializers.DateField(required=False, help_text=gettext_lazy(
-        "First day of the period the rows belong to (default: the feed's usual period)."))
+        "First day of the period the rows belong to (default: the period most of the rows' dates fall in, else "
+        "the feed's usual period)."))
     period_end = serializers.DateField(required=False, help_text=gettext_lazy("Last day of the period."))
     rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, help_text=gettext_lazy(
         "One object per row; keys are the feed's column keys or header names."))
 
 
-CountsSerializer = inline_serializer("DeliveryCounts", {
-    key: serializers.IntegerField() for key in (
-        "rows", "accepted", "rejected", "unchanged", "matched", "leads_raised", "evidence_added", "kept_on_file",
-        "people_registered", "transfer_out")})
+# A department learns what its duty needs (issue 20): how many rows were taken, refused or already on file —
+# not how many people are registered, raised as leads or already under a relief.
+DEPARTMENT_COUNTS = ("rows", "accepted", "rejected", "unchanged")
+CountsSerializer = inline_serializer("DeliveryCounts", {key: serializers.IntegerField() for key in DEPARTMENT_COUNTS})
 
 DeliveryResultSerializer = inline_serializer("DeliveryResult", {
     "delivery": serializers.IntegerField(),
@@ -157,6 +158,10 @@ DeliveryResultSerializer = inline_serializer("DeliveryResult", {
     "status": serializers.CharField(),
     "error": serializers.CharField(),
     "duplicate_of": serializers.IntegerField(allow_null=True),
+    "unchanged_from": serializers.DictField(child=serializers.IntegerField(),
+                                            help_text="earlier delivery → how many of its rows came again unchanged"),
+    "summary": serializers.ListField(child=serializers.CharField(),
+                                     help_text="what was new and what was already on file, in Chinese"),
     "period_start": serializers.DateField(),
     "period_end": serializers.DateField(),
     "counts": CountsSerializer,
@@ -181,8 +186,9 @@ def result_of(batch: FeedBatch) -> dict:
     rejected = list(batch.rejected_rows.order_by("row_number").values("row_number", "reason")[:MAX_REJECTED_LISTED])
     return {
         "delivery": batch.pk, "feed": batch.feed.code, "status": batch.status, "error": batch.error,
-        "duplicate_of": batch.duplicate_of_id, "period_start": batch.period_start, "period_end": batch.period_end,
-        "counts": counts_of(batch), "rejected": [{"row": r["row_number"], "reason": r["reason"]} for r in rejected],
+        "duplicate_of": batch.duplicate_of_id, "unchanged_from": batch.unchanged_from or {},
+        "summary": batch_summary(batch), "period_start": batch.period_start, "period_end": batch.period_end,
+        "counts": {k: v for k, v in counts_of(batch).items() if k in DEPARTMENT_COUNTS}, "rejected": [{"row": r["row_number"], "reason": r["reason"]} for r in rejected],
         "url": batch.get_absolute_url(),
     }
 

@@ -62,3 +62,6 @@ class RowOutcome(models.TextChoices):
     KEPT_ON_FILE = "kept_on_file", _("Already under the suggested relief: kept on file")
     RECORDED = "recorded", _("Matched, no warning: recorded")
     TRANSFER_OUT = "transfer_out", _("Registered outside this district: to transfer out")
+    # An ID of this district the registry lacks, whose address names no village: kept for the district centre
+    # to place (the department is not told whether the person is registered, issue 20).
+    UNMATCHED = "unmatched", _("Cannot be matched: for the district centre to place")

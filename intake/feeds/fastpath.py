@@ -60,7 +60,8 @@ class Decision:
     causes: list
     is_urgent: bool
     covered: bool
-    description: str
+    description: str  # the report: feed, row, figures and the rules that fired (the lead's sources, 备注)
+    situation: str = ""  # the new lead's 家庭基本情况, as a caseworker writes it
 
 
 @dataclass
@@ -72,8 +73,16 @@ class Result:
     kept_on_file: int = 0
     people_created: int = 0
     transfer_out: int = 0
-    unlocated: list[ParsedRow] = field(default_factory=list)
+    unmatched: int = 0  # IDs of the district the registry lacks whose address names no village
     townships: dict[int, list] = field(default_factory=dict)  # township id → [new leads, evidence, urgent]
+
+
+def district_townships(feed) -> list[int]:
+    """The townships of the feed's district: a delivery matches only people registered there (issue 20)."""
+    from accounts.choices import RegionLevel
+
+    return list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=feed.district.code[:6])
+                .values_list("pk", flat=True))
 
 
 def _cols(model, exclude=("id",)) -> list:
@@ -132,9 +141,12 @@ class Stager:
                 amount numeric, event_date date, year integer NOT NULL, data jsonb NOT NULL,
                 fr_id bigint NOT NULL DEFAULT nextval(pg_get_serial_sequence('{FeedRow._meta.db_table}', 'id'))
             )""")
-        self.copying = self.cursor.copy(
+        # psycopg's own cursor: Django's debug wrapper (DEBUG on) takes no ``writer`` (issue 14); the COPY is not
+        # logged in connection.queries, the statements around it are.
+        raw = self.cursor.cursor
+        self.copying = raw.copy(
             f"COPY {STAGE} (row_number, checksum, id_number, name, amount, event_date, year, data) FROM STDIN",
-            writer=QueuedLibpqWriter(self.cursor.cursor))
+            writer=QueuedLibpqWriter(raw))
         self.copy = self.copying.__enter__()
         return self
 
@@ -165,15 +177,19 @@ def _stage(rows: list[ParsedRow]) -> None:
             stager.add(row)
 
 
-def _match(cursor, feed_id: int) -> int:
-    """The new rows (no earlier delivery of the feed brought them) with the registry's person; returns how many."""
+def _match(cursor, feed_id: int, townships: list[int]) -> int:
+    """The new rows (no earlier delivery of the feed brought them) with the registry's person of the feed's
+    district (``townships``); a person registered in another district is not matched (``elsewhere``: the row
+    is to be transferred, never a lead there). Returns how many new rows."""
     cursor.execute(f"DROP TABLE IF EXISTS {ROWS}")
     cursor.execute(f"""
         CREATE TEMP TABLE {ROWS} AS
-        SELECT s.*, p.id AS person_id, p.assistance_status AS status, p.township_id, p.village_id
-        FROM {STAGE} s LEFT JOIN cases_person p ON p.id_number = s.id_number
+        SELECT s.*, p.id AS person_id, p.assistance_status AS status, p.township_id, p.village_id,
+               (p.id IS NULL AND EXISTS (SELECT 1 FROM {Person._meta.db_table} e WHERE e.id_number = s.id_number))
+                   AS elsewhere, false AS unmatched
+        FROM {STAGE} s LEFT JOIN {Person._meta.db_table} p ON p.id_number = s.id_number AND p.township_id = ANY(%s)
         WHERE NOT EXISTS (SELECT 1 FROM {FeedRow._meta.db_table} f WHERE f.feed_id = %s AND f.checksum = s.checksum)
-    """, [feed_id])
+    """, [townships, feed_id])
     cursor.execute(f"ANALYZE {ROWS}")
     cursor.execute(f"SELECT count(*) FROM {ROWS}")
     return cursor.fetchone()[0]
@@ -367,12 +383,14 @@ def _warnings(fired, rules, rows_by_number: dict[int, ParsedRow], periods) -> di
 def _stage_warnings(cursor, decisions: dict[int, Decision]) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {WARN}")
     cursor.execute(f"""CREATE TEMP TABLE {WARN} (row_number integer PRIMARY KEY, rule_id bigint, warning text,
-                       description text, is_urgent boolean, covered boolean, relief bigint[], causes bigint[])""")
+                       description text, is_urgent boolean, covered boolean, relief bigint[], causes bigint[],
+                       situation text)""")
     with cursor.copy(f"COPY {WARN} FROM STDIN") as copy:
         for number, d in decisions.items():
             copy.write(f"{number}\t{d.warnings[0].rule.pk}\t{_q(chr(10).join(w.text for w in d.warnings))}\t"
                        f"{_q(d.description)}\t{'t' if d.is_urgent else 'f'}\t{'t' if d.covered else 'f'}\t"
-                       f"{{{','.join(str(r.pk) for r in d.relief)}}}\t{{{','.join(str(c.pk) for c in d.causes)}}}\n")
+                       f"{{{','.join(str(r.pk) for r in d.relief)}}}\t{{{','.join(str(c.pk) for c in d.causes)}}}\t"
+                       f"{_q(d.situation)}\n")
 
 
 def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
@@ -388,7 +406,8 @@ def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {LEADROWS}")
     cursor.execute(f"""
         CREATE TEMP TABLE {LEADROWS} AS
-        SELECT r.row_number, r.fr_id, r.person_id, substr(v.code, 1, 6) AS district, w.description, w.is_urgent,
+        SELECT r.row_number, r.fr_id, r.person_id, substr(v.code, 1, 6) AS district, w.description, w.situation,
+               w.is_urgent,
                w.relief, w.causes, l.id AS open_lead_id,
                row_number() OVER (PARTITION BY r.person_id ORDER BY r.row_number) AS nth, NULL::bigint AS lead_id
         FROM {ROWS} r JOIN {WARN} w USING (row_number) JOIN {region} v ON v.id = r.village_id
@@ -413,7 +432,7 @@ def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
             "person_id": "lr.person_id", "township_id": "p.township_id", "village_id": "p.village_id",
             "method": ("%s", DiscoveryMethod.DATA_PUSH), "channel": ("%s", Channel.DEPARTMENT_DATA),
             "discoverer_name": ("%s", feed.department.name[:64]), "discovered_on": ("%s", today),
-            "reported_at": ("%s", now), "family_situation": "lr.description", "is_urgent": "lr.is_urgent",
+            "reported_at": ("%s", now), "family_situation": "lr.situation", "is_urgent": "lr.is_urgent",
             "status": ("%s", LeadStatus.REPORTED), "updated_at": ("%s", now)})
         placeholders = ", ".join(["%s"] * len(open_statuses))
         cursor.execute(f"""
@@ -474,9 +493,9 @@ def _store_rows(cursor, *, batch, feed, now: dt.datetime) -> None:
         "checksum": "r.checksum", "id_number": "r.id_number", "name": "r.name", "amount": "r.amount",
         "event_date": "r.event_date", "year": "r.year", "data": "r.data", "person_id": "r.person_id",
         "region_id": ("coalesce(r.township_id, %s)", feed.district_id),
-        "outcome": ("""CASE WHEN r.person_id IS NULL THEN %s WHEN w.row_number IS NULL THEN %s WHEN w.covered THEN %s
-                            WHEN lr.open_lead_id IS NULL AND lr.nth = 1 THEN %s ELSE %s END""",
-                    RowOutcome.TRANSFER_OUT, RowOutcome.RECORDED, RowOutcome.KEPT_ON_FILE, RowOutcome.LEAD_RAISED,
+        "outcome": ("""CASE WHEN r.unmatched THEN %s WHEN r.person_id IS NULL THEN %s WHEN w.row_number IS NULL THEN %s
+                            WHEN w.covered THEN %s WHEN lr.open_lead_id IS NULL AND lr.nth = 1 THEN %s ELSE %s END""",
+                    RowOutcome.UNMATCHED, RowOutcome.TRANSFER_OUT, RowOutcome.RECORDED, RowOutcome.KEPT_ON_FILE, RowOutcome.LEAD_RAISED,
                     RowOutcome.EVIDENCE_ADDED),
         "lead_id": "lr.lead_id", "rule_id": "w.rule_id", "warning": "coalesce(w.warning, '')",
         "created_at": ("%s", now)})
@@ -506,19 +525,19 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
         _stage(parsed)
         cursor.execute(f"ANALYZE {STAGE}")
         lap("stage (COPY)")
-        new = _match(cursor, feed.pk)
+        new = _match(cursor, feed.pk, district_townships(feed))
         lap("match")
         result.unchanged = len(parsed) - new
         report("matching")
-        cursor.execute(f"SELECT row_number FROM {ROWS} WHERE person_id IS NULL AND id_number LIKE %s "
-                       f"ORDER BY row_number", [feed.district.code[:6] + "%"])
+        cursor.execute(f"SELECT row_number FROM {ROWS} WHERE person_id IS NULL AND NOT elsewhere "
+                       f"AND id_number LIKE %s ORDER BY row_number", [feed.district.code[:6] + "%"])
         unknown = [by_number[n] for (n,) in cursor.fetchall()]
         if unknown:
             newcomers, unlocated = newcomers_of(unknown)
-            if unlocated:
-                cursor.execute(f"DELETE FROM {ROWS} WHERE row_number = ANY(%s)", [[r.row_number for r in unlocated]])
-            result.unlocated = unlocated
             result.people_created = _register(cursor, newcomers, now)
+            if unlocated:  # kept, for the district centre to place (unless a later row registered the person)
+                cursor.execute(f"UPDATE {ROWS} SET unmatched = true WHERE person_id IS NULL AND id_number = ANY(%s)",
+                               [sorted({r.id_number for r in unlocated})])
         lap("register")
         fired, periods = _fired(cursor, feed=feed, batch=batch, rules=rules) if rules else ([], [])
         lap("rules")
@@ -532,13 +551,14 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
         _store_rows(cursor, batch=batch, feed=feed, now=now)
         lap("rows")
         cursor.execute(f"""
-            SELECT count(*) FILTER (WHERE r.person_id IS NOT NULL), count(*) FILTER (WHERE r.person_id IS NULL),
+            SELECT count(*) FILTER (WHERE r.person_id IS NOT NULL),
+                   count(*) FILTER (WHERE r.person_id IS NULL AND NOT r.unmatched), count(*) FILTER (WHERE r.unmatched),
                    count(*) FILTER (WHERE w.covered),
                    count(*) FILTER (WHERE lr.open_lead_id IS NULL AND lr.nth = 1),
                    count(*) FILTER (WHERE lr.row_number IS NOT NULL AND NOT (lr.open_lead_id IS NULL AND lr.nth = 1))
             FROM {ROWS} r LEFT JOIN {WARN} w USING (row_number) LEFT JOIN {LEADROWS} lr USING (row_number)""")
-        with_person, result.transfer_out, result.kept_on_file, result.leads_raised, result.evidence_added = \
-            cursor.fetchone()
+        (with_person, result.transfer_out, result.unmatched, result.kept_on_file, result.leads_raised,
+         result.evidence_added) = cursor.fetchone()
         result.matched = with_person - result.people_created
         cursor.execute(f"""
             SELECT l.township_id, count(*) FILTER (WHERE lr.open_lead_id IS NULL AND lr.nth = 1),

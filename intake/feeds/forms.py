@@ -20,9 +20,11 @@ class FeedUploadForm(forms.Form):
                                        "headers in any order are fine."),
                            widget=forms.ClearableFileInput(attrs={"class": "form-control",
                                                                   "accept": ",".join(ALLOWED_EXTENSIONS)}))
-    period_start = forms.DateField(label=_("Period from"), widget=DateInput())
-    period_end = forms.DateField(label=_("Period to"), widget=DateInput(),
-                                 help_text=_("Rows dated outside the period are rejected."))
+    period_start = forms.DateField(label=_("Period from"), widget=DateInput(), required=False)
+    period_end = forms.DateField(label=_("Period to"), widget=DateInput(), required=False,
+                                 help_text=_("Leave both empty to take the file's own period (the month most of its "
+                                             "dates fall in, else the month in its title); you see it before you "
+                                             "confirm. Rows dated outside the period are rejected."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -36,6 +38,9 @@ class FeedUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
+        if bool(start) != bool(end) and not self.errors:
+            self.add_error("period_end" if start else "period_start",
+                           _("Give both dates of the period, or leave both empty."))
         if start and end and start > end:
             self.add_error("period_end", _("The period starts after it ends."))
         return data

@@ -49,9 +49,23 @@ def feeds_for_user(*, user) -> list[Feed]:
     return feeds
 
 
+def sees_outcomes(*, user) -> bool:
+    """Whether the user may see what a delivery's rows led to (matched people, their township, leads, rules,
+    relief kept on file, transfers). A department learns only what its duty needs — its counts of rows and its
+    own refused rows — never who is registered or under which relief (issue 20); the district centre sees all."""
+    from accounts.choices import Role
+
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") != Role.DEPARTMENT_LIAISON
+
+
 def batch_for_user(*, user, pk: int) -> FeedBatch | None:
     return scope(user, FeedBatch.objects.select_related("feed", "department", "created_by", "duplicate_of")) \
         .filter(pk=pk).first()
+
+
+def batches_for_user(*, user, pks: list[int]) -> list[FeedBatch]:
+    """The deliveries among ``pks`` the user may open (the earlier deliveries a result names)."""
+    return list(scope(user, FeedBatch.objects.filter(pk__in=pks)).order_by("pk")) if pks else []
 
 
 def batch_progress(*, batch: FeedBatch) -> dict:

@@ -39,7 +39,9 @@ from . import deadlines
 from .choices import BatchSource, BatchStatus, RowOutcome
 from .parsing import ColumnSpec, HeaderMatch, ParseError, Table, detect_header, missing_required, read_table
 from . import fastpath
+from .periods import Proposal, period_label, period_propose
 from .rules import RuleBook, active_rules, already_covered, causes_of, relief_of
+from .situation import situation
 from .validation import ParsedRow, RejectedRow, RowValidator
 
 log = logging.getLogger(__name__)
@@ -133,12 +135,18 @@ def batch_receive(*, feed: Feed, user, filename: str, data: bytes, source: str =
     if not feed.is_active:
         raise FeedError(_("The feed %(feed)s is not active.") % {"feed": feed.name})
     today = timezone.localdate()
-    start, end = _checked_period(feed, period_start, period_end, today)
+    if period_start is not None or period_end is not None:
+        _checked_period(feed, period_start, period_end, today)  # a wrong period is refused before the file is read
     try:
         table = read_table(data, filename)
     except ParseError as exc:
         raise FeedError(str(exc)) from exc
     header = _detect(feed, table)
+    if period_start is None and period_end is None:
+        # No period given: the file's own (its dates, else its title), not blindly the feed's usual one.
+        proposal = period_propose(feed, table, header, filename=filename, today=today)
+        period_start, period_end = proposal.start, proposal.end
+    start, end = _checked_period(feed, period_start, period_end, today)
     batch = FeedBatch(
         feed=feed, district_id=feed.district_id, department_id=feed.department_id, source=source,
         status=BatchStatus.PREVIEW if source == BatchSource.UPLOAD else BatchStatus.QUEUED,
@@ -204,6 +212,8 @@ class Preview:
     rejected: int | None
     data_rows: int
     columns: list[ColumnSpec] = field(default_factory=list)
+    proposal: Proposal | None = None  # the period the file seems to cover
+    period_problem: str = ""          # the import would stop: most rows outside the period
 
 
 PREVIEW_SAMPLE = 15
@@ -212,34 +222,46 @@ PREVIEW_FULL_LIMIT = 20000
 
 def batch_preview(*, batch: FeedBatch) -> Preview:
     """The detected header, the mapping, the first rows with their verdicts and (for files up to 20,000 rows)
-    how many rows would be accepted and rejected."""
+    how many rows the import will accept and reject — by the import's own checks (:func:`delivery_check`)."""
     from .parsing import cell_text
 
     table = _read_batch_table(batch)
     header = _header_of(batch, table)
     specs = column_specs(batch.feed)
-    validator = RowValidator(feed_id=batch.feed_id, specs=specs, mapping=header.mapping,
-                             period_start=batch.period_start, period_end=batch.period_end,
-                             today=timezone.localdate())
     data_rows = table.rows[header.data_start:]
-    sample, accepted, rejected = [], 0, 0
-    full = len(data_rows) <= PREVIEW_FULL_LIMIT and not header.missing_required
+    full = len(data_rows) <= PREVIEW_FULL_LIMIT
+    checked = None
+    if not header.missing_required:
+        checked = delivery_check(batch, table, header, limit=None if full else PREVIEW_SAMPLE * 4)
+    sample = []
     for offset, cells in enumerate(data_rows):
-        if not full and len(sample) >= PREVIEW_SAMPLE:
+        if len(sample) >= PREVIEW_SAMPLE:
             break
         number = table.row_number(header.data_start + offset)
-        result = validator.validate(number, cells) if not header.missing_required else None
-        if isinstance(result, RejectedRow):
-            rejected += 1
-        elif isinstance(result, ParsedRow):
-            accepted += 1
-        if len(sample) < PREVIEW_SAMPLE and (result is not None or header.missing_required):
-            if any(cell_text(c) for c in cells):
-                sample.append((number, [cell_text(c) for c in cells],
-                               result.reason if isinstance(result, RejectedRow) else ""))
+        if checked is not None and number not in checked.verdicts:
+            continue  # a blank line, a total row, a signature line: skipped by the import too
+        if any(cell_text(c) for c in cells):
+            sample.append((number, [cell_text(c) for c in cells], checked.verdicts[number] if checked else ""))
+    counted = full and checked is not None
+    proposal = period_propose(batch.feed, table, header, filename=batch.file_name, today=timezone.localdate())
     return Preview(headers=header.headers, header_row=table.row_number(header.header_index), mapping=header.mapping,
-                   missing_required=header.missing_required, sample=sample, accepted=accepted if full else None,
-                   rejected=rejected if full else None, data_rows=len(data_rows), columns=specs)
+                   missing_required=header.missing_required, sample=sample,
+                   accepted=len(checked.parsed) if counted else None,
+                   rejected=len(checked.rejected) if counted else None, data_rows=len(data_rows), columns=specs,
+                   proposal=proposal, period_problem=checked.period_problem if counted else "")
+
+
+@transaction.atomic
+def batch_set_period(*, batch: FeedBatch, user, period_start: dt.date, period_end: dt.date) -> FeedBatch:
+    """Correct the period of a delivery not yet confirmed (the preview proposes the file's own)."""
+    _check_can_deliver(user, batch.feed)
+    batch = FeedBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.PREVIEW:
+        raise FeedError(_("This delivery has already been confirmed."))
+    batch.period_start, batch.period_end = _checked_period(batch.feed, period_start, period_end,
+                                                           timezone.localdate())
+    batch.save(update_fields=["period_start", "period_end"])
+    return batch
 
 
 @transaction.atomic
@@ -355,22 +377,59 @@ class _Counts:
     kept_on_file: int = 0
     people_created: int = 0
     transfer_out: int = 0
+    unmatched: int = 0
 
 
-def _validate(batch: FeedBatch, table: Table, header: HeaderMatch, report) -> tuple[list[ParsedRow], list[RejectedRow]]:
+@dataclass
+class Checked:
+    """What the checks of a delivery found: the same for the preview and the import (one function, issue 14)."""
+
+    parsed: list[ParsedRow]
+    rejected: list[RejectedRow]
+    verdicts: dict[int, str]  # row number → "" (accepted) or the reason it is rejected; skipped rows absent
+    outside: int              # rows dated outside the period
+    period_problem: str = ""  # when most rows fall outside the period: why the import stops, in Chinese
+
+
+def delivery_check(batch: FeedBatch, table: Table, header: HeaderMatch, report=None, *,
+                   limit: int | None = None) -> Checked:
+    """Every check a row must pass before it is stored: its cells (:class:`RowValidator`) and the period. Nothing
+    here depends on the registry: whether a person is registered is never a reason to refuse a row (a department
+    would learn who is, issue 20). The preview calls it on the file (``limit``: only the first rows of a large
+    one), the import on the whole file: what the preview counts is what the import does."""
     validator = RowValidator(feed_id=batch.feed_id, specs=column_specs(batch.feed), mapping=header.mapping,
                              period_start=batch.period_start, period_end=batch.period_end,
                              today=timezone.localdate())
     parsed, rejected = [], []
-    for offset, cells in enumerate(table.rows[header.data_start:]):
+    rows = table.rows[header.data_start:]
+    for offset, cells in enumerate(rows if limit is None else rows[:limit]):
         result = validator.validate(table.row_number(header.data_start + offset), cells)
         if isinstance(result, ParsedRow):
             parsed.append(result)
         elif isinstance(result, RejectedRow):
             rejected.append(result)
-        if offset % PROGRESS_EVERY == 0:
+        if report is not None and offset % PROGRESS_EVERY == 0:
             report(offset)
-    return parsed, rejected
+    verdicts = {r.row_number: "" for r in parsed}
+    verdicts.update({r.row_number: r.reason for r in rejected})
+    checked = Checked(parsed=parsed, rejected=rejected, verdicts=verdicts, outside=validator.outside)
+    if limit is None and validator.outside and validator.outside * 2 > len(parsed) + len(rejected):
+        checked.period_problem = _period_problem(batch, table, header, validator.outside,
+                                                 len(parsed) + len(rejected))
+    return checked
+
+
+def _period_problem(batch: FeedBatch, table: Table, header: HeaderMatch, outside: int, rows: int) -> str:
+    proposal = period_propose(batch.feed, table, header, filename=batch.file_name, today=timezone.localdate())
+    text = _("%(outside)s of the %(rows)s rows are dated outside the period of this delivery (%(period)s): the "
+             "delivery is not imported.") % {"outside": outside, "rows": rows,
+                                         "period": period_label(batch.period_start, batch.period_end)}
+    if (proposal.start, proposal.end) != (batch.period_start, batch.period_end):
+        text += _(" The file seems to cover %(period)s (from %(basis)s): please deliver it again for that "
+                  "period.") % {"period": proposal.label(), "basis": proposal.basis}
+    else:
+        text += _(" Please check the dates in the file and deliver it again with the right period.")
+    return text
 
 
 class VillageLocator:
@@ -422,14 +481,16 @@ class VillageLocator:
         return with_township[0] if len({v.pk for v in with_township}) == 1 else None
 
 
-def _describe(feed: Feed, row: ParsedRow, warnings) -> str:
+def _describe(feed: Feed, row: ParsedRow, warnings, labels: dict[str, str] | None = None) -> str:
     parts = [_("%(feed)s (%(department)s), row %(row)s: %(name)s") % {
         "feed": feed.name, "department": feed.department.name, "row": row.row_number, "name": row.name}]
     if row.event_date:
         parts.append(row.event_date.isoformat())
     if row.amount is not None:
         parts.append(_("%(amount)s yuan") % {"amount": f"{row.amount:,.2f}"})
-    extras = [v for k, v in row.data.items() if k not in ("address", "phone") and v]
+    labels = labels or {}
+    extras = [f"{labels[k]}：{v}" if k in labels else v for k, v in row.data.items()
+              if k not in ("address", "phone") and v]
     if extras:
         parts.append("，".join(extras)[:300])
     text = "；".join(parts) + "。"
@@ -453,7 +514,10 @@ def _import(batch: FeedBatch) -> None:
         _progress(batch.pk, done=done, total=total, phase=phase, started=started)
 
     fast = fast_path_enabled()
-    parsed, rejected = _validate(batch, table, header, report)
+    checked = delivery_check(batch, table, header, report)
+    if checked.period_problem:
+        raise FeedError(checked.period_problem)
+    parsed, rejected = checked.parsed, checked.rejected
     report(total_rows, "matching")
     validated = time.perf_counter()
     counts = _Counts(accepted=len(parsed), rejected=len(rejected))
@@ -461,28 +525,24 @@ def _import(batch: FeedBatch) -> None:
     with transaction.atomic():
         # One import per feed at a time: yearly sums and "unchanged" see every earlier delivery.
         Feed.objects.select_for_update().filter(pk=feed.pk).first()
-        duplicate = (FeedBatch.objects.filter(feed=feed, checksum=batch.checksum, status=BatchStatus.DONE)
-                     .exclude(pk=batch.pk).order_by("pk").first()) if batch.checksum else None
-        if duplicate is not None:
-            counts.unchanged = len(parsed)
-            _finish(batch, counts, rejected, duplicate_of=duplicate)
-            report(total, "done")
-            return
+        # No shortcut for a file delivered before: only the rows an earlier delivery stored are unchanged, so a
+        # corrected delivery (rows refused then, accepted now) is imported (issue 14).
         rules = active_rules(feed)
         apply = fastpath.apply if fast else _apply_orm
         result = apply(batch=batch, feed=feed, parsed=parsed, rules=rules, today=today, now=timezone.now(),
-                       decide=partial(_decide, feed), newcomers_of=partial(_newcomers, feed.district.code[:6]),
+                       decide=partial(_decide, feed, dict(feed.columns.values_list("key", "label"))), newcomers_of=partial(_newcomers, feed.district.code[:6]),
                        report=lambda phase: report(total_rows, phase))
-        for row in result.unlocated:
-            rejected.append(RejectedRow(row_number=row.row_number, values=_row_values(table, header, row),
-                                        reason=_unlocated_reason(row)))
-        counts.accepted -= len(result.unlocated)
-        counts.rejected += len(result.unlocated)
         for name in ("unchanged", "matched", "leads_raised", "evidence_added", "kept_on_file", "people_created",
-                     "transfer_out"):
+                     "transfer_out", "unmatched"):
             setattr(counts, name, getattr(result, name))
         _notify_townships(batch, result.townships)
-        _finish(batch, counts, rejected)
+        earlier = _unchanged_from(feed, batch, parsed) if result.unchanged else {}
+        duplicate = None
+        if batch.checksum and result.unchanged == counts.accepted:
+            duplicate = (FeedBatch.objects.filter(feed=feed, checksum=batch.checksum, status=BatchStatus.DONE,
+                                                  pk__in=[int(k) for k in earlier])
+                         .exclude(pk=batch.pk).order_by("pk").first())
+        _finish(batch, counts, rejected, duplicate_of=duplicate, unchanged_from=earlier)
         applied = time.perf_counter()
     log.info("delivery %s: %d rows; read and validated in %.2f s, stored and acted on in %.2f s, committed in "
              "%.2f s", batch.pk, total_rows, validated - clock, applied - validated, time.perf_counter() - applied)
@@ -492,12 +552,6 @@ def _import(batch: FeedBatch) -> None:
 def fast_path_enabled() -> bool:
     """The set-based import runs on PostgreSQL; ``FEEDS_FAST_PATH = False`` forces the ORM path (tests compare)."""
     return connection.vendor == "postgresql" and getattr(settings, "FEEDS_FAST_PATH", True)
-
-
-def _unlocated_reason(row: ParsedRow) -> str:
-    return (_("ID number %(id)s is not in the registry and the village cannot be told from the address "
-              "(“%(address)s”): please give the township and village in the address column.")
-            % {"id": resident_id.mask(row.id_number), "address": row.address})
 
 
 def _newcomers(district_code: str, rows: list[ParsedRow]) -> tuple[list[tuple[ParsedRow, Region]], list[ParsedRow]]:
@@ -520,11 +574,12 @@ def _newcomers(district_code: str, rows: list[ParsedRow]) -> tuple[list[tuple[Pa
     return newcomers, unlocated
 
 
-def _decide(feed: Feed, row: ParsedRow, warnings, status: str) -> fastpath.Decision:
+def _decide(feed: Feed, labels: dict[str, str], row: ParsedRow, warnings, status: str) -> fastpath.Decision:
     relief = relief_of(warnings)
     return fastpath.Decision(warnings=warnings, relief=relief, causes=causes_of(warnings),
                              is_urgent=any(w.rule.is_urgent for w in warnings),
-                             covered=already_covered(status, relief), description=_describe(feed, row, warnings))
+                             covered=already_covered(status, relief), description=_describe(feed, row, warnings, labels),
+                             situation=situation(feed, row, labels))
 
 
 def _notify_townships(batch: FeedBatch, townships: dict[int, list]) -> None:
@@ -553,12 +608,12 @@ def _apply_orm(*, batch: FeedBatch, feed: Feed, parsed: list[ParsedRow], rules: 
     result = fastpath.Result()
     new_rows = _new_rows(feed, parsed)
     result.unchanged = len(parsed) - len(new_rows)
-    people = _people(new_rows)
+    people, elsewhere = _people(new_rows, fastpath.district_townships(feed))
     district_code = feed.district.code[:6]
-    unknown = [r for r in new_rows if r.id_number not in people and r.id_number.startswith(district_code)]
-    newcomers, result.unlocated = newcomers_of(unknown) if unknown else ([], [])
-    unlocated = {r.row_number for r in result.unlocated}
-    new_rows = [r for r in new_rows if r.row_number not in unlocated]
+    unknown = [r for r in new_rows if r.id_number not in people and r.id_number not in elsewhere
+               and r.id_number.startswith(district_code)]
+    newcomers, unlocated = newcomers_of(unknown) if unknown else ([], [])
+    unlocated_ids = {r.id_number for r in unlocated}
     for row, village in newcomers:
         try:
             people[row.id_number] = person_register(id_number=row.id_number, name=row.name, village=village)
@@ -575,10 +630,13 @@ def _apply_orm(*, batch: FeedBatch, feed: Feed, parsed: list[ParsedRow], rules: 
                       id_number=row.id_number, name=row.name, amount=row.amount, event_date=row.event_date,
                       year=row.year, data=row.data,
                       person=person, region_id=person.township_id if person else feed.district_id,
-                      outcome=RowOutcome.RECORDED if person else RowOutcome.TRANSFER_OUT,
+                      outcome=RowOutcome.RECORDED if person else RowOutcome.UNMATCHED
+                      if row.id_number in unlocated_ids else RowOutcome.TRANSFER_OUT,
                       rule=warnings[0].rule if warnings else None,
                       warning="\n".join(w.text for w in warnings))
-        if person is None:
+        if obj.outcome == RowOutcome.UNMATCHED:
+            result.unmatched += 1
+        elif person is None:
             result.transfer_out += 1
         objects.append((obj, warnings))
     FeedRow.objects.bulk_create([o for o, _w in objects], batch_size=2000)
@@ -600,6 +658,7 @@ def _apply_orm(*, batch: FeedBatch, feed: Feed, parsed: list[ParsedRow], rules: 
                     person=person, method=DiscoveryMethod.DATA_PUSH, channel=Channel.DEPARTMENT_DATA,
                     discovered_on=today, source_type=SourceType.FEED_ROW, by=None,
                     reporter_name=feed.department.name[:64], description=decision.description,
+                    family_situation=decision.situation,
                     suspected_relief=decision.relief, causes=decision.causes, is_urgent=decision.is_urgent,
                     origin=("intake.FeedRow", obj.pk), notify=False)
             except LeadError as exc:
@@ -623,14 +682,6 @@ def _parsed_of(obj: FeedRow) -> ParsedRow:
                      event_date=obj.event_date, address=obj.data.get("address", ""), data=obj.data, year=obj.year)
 
 
-def _row_values(table: Table, header: HeaderMatch, row: ParsedRow) -> list[str]:
-    from .parsing import cell_text
-
-    index = row.row_number - table.first_row_number
-    cells = table.rows[index] if 0 <= index < len(table.rows) else []
-    return [cell_text(c) for c in cells]
-
-
 def _new_rows(feed: Feed, parsed: list[ParsedRow]) -> list[ParsedRow]:
     """Rows no earlier delivery of this feed (and no earlier line of this one) already brought."""
     existing: set[str] = set()
@@ -647,16 +698,22 @@ def _new_rows(feed: Feed, parsed: list[ParsedRow]) -> list[ParsedRow]:
     return new_rows
 
 
-def _people(rows: list[ParsedRow]) -> dict[str, Person]:
-    """The registry's people of these rows: only what matching and the rules read (the people who get a lead
-    are loaded whole, with their village and township, by :func:`_with_places`)."""
+def _people(rows: list[ParsedRow], townships: list[int]) -> tuple[dict[str, Person], set[str]]:
+    """The registry's people of these rows in the feed's district (``townships``) — only what matching and the
+    rules read (the people who get a lead are loaded whole, with their village and township, by
+    :func:`_with_places`) — and the IDs registered in another district (their rows are transferred, issue 20)."""
     ids = sorted({r.id_number for r in rows})
+    ours = set(townships)
     people: dict[str, Person] = {}
+    elsewhere: set[str] = set()
     for i in range(0, len(ids), CHUNK):
         for person in Person.objects.filter(id_number__in=ids[i:i + CHUNK]).only(
                 "id", "id_number", "name", "assistance_status", "township_id", "village_id"):
-            people[person.id_number] = person
-    return people
+            if person.township_id in ours:
+                people[person.id_number] = person
+            else:
+                elsewhere.add(person.id_number)
+    return people, elsewhere
 
 
 def _with_places(people: dict[str, Person], ids: set[str]) -> None:
@@ -667,7 +724,21 @@ def _with_places(people: dict[str, Person], ids: set[str]) -> None:
             people[person.id_number] = person
 
 
-def _finish(batch: FeedBatch, counts: _Counts, rejected: list[RejectedRow], duplicate_of: FeedBatch | None = None):
+def _unchanged_from(feed: Feed, batch: FeedBatch, parsed: list[ParsedRow]) -> dict[str, int]:
+    """Which earlier deliveries already brought this delivery's unchanged rows: {delivery id: rows}."""
+    from django.db.models import Count
+
+    checksums = sorted({r.checksum for r in parsed})
+    found: dict[str, int] = {}
+    for i in range(0, len(checksums), CHUNK):
+        for row in (FeedRow.objects.filter(feed=feed, checksum__in=checksums[i:i + CHUNK]).exclude(batch=batch)
+                    .values("batch_id").annotate(n=Count("id")).order_by()):
+            found[str(row["batch_id"])] = found.get(str(row["batch_id"]), 0) + row["n"]
+    return dict(sorted(found.items(), key=lambda item: int(item[0])))
+
+
+def _finish(batch: FeedBatch, counts: _Counts, rejected: list[RejectedRow], duplicate_of: FeedBatch | None = None,
+            unchanged_from: dict[str, int] | None = None):
     FeedRejectedRow.objects.bulk_create(
         [FeedRejectedRow(batch=batch, row_number=r.row_number, values=r.values, reason=r.reason)
          for r in sorted(rejected, key=lambda r: r.row_number)], batch_size=2000)
@@ -681,7 +752,9 @@ def _finish(batch: FeedBatch, counts: _Counts, rejected: list[RejectedRow], dupl
     batch.kept_on_file = counts.kept_on_file
     batch.people_created = counts.people_created
     batch.transfer_out = counts.transfer_out
+    batch.unmatched = counts.unmatched
     batch.duplicate_of = duplicate_of
+    batch.unchanged_from = unchanged_from or {}
     batch.status = BatchStatus.DONE
     batch.error = ""
     batch.finished_at = timezone.now()
@@ -700,11 +773,44 @@ def counts_of(batch: FeedBatch) -> dict[str, int]:
         "rows": batch.rows_total, "accepted": batch.rows_accepted, "rejected": batch.rows_rejected,
         "unchanged": batch.rows_unchanged, "matched": batch.matched, "leads_raised": batch.leads_raised,
         "evidence_added": batch.evidence_added, "kept_on_file": batch.kept_on_file,
-        "people_registered": batch.people_created, "transfer_out": batch.transfer_out,
+        "people_registered": batch.people_created, "transfer_out": batch.transfer_out, "unmatched": batch.unmatched,
     }
+
+
+def batch_summary(batch: FeedBatch) -> list[str]:
+    """What a finished delivery brought, in Chinese: what was new, what was already on file and from which
+    earlier delivery (a file delivered again says so)."""
+    if batch.status != BatchStatus.DONE:
+        return []
+    earlier = {b.pk: b for b in FeedBatch.objects.filter(pk__in=[int(k) for k in batch.unchanged_from or {}])}
+
+    def when(b: FeedBatch) -> str:
+        return timezone.localtime(b.finished_at or b.created_at).date().isoformat()
+
+    if batch.duplicate_of_id:
+        original = batch.duplicate_of
+        return [_("The same file as delivery %(number)s (%(date)s): its %(rows)s accepted rows are all already on "
+                  "file from that delivery; nothing changed.") % {"number": original.pk, "date": when(original),
+                                                                   "rows": batch.rows_accepted}]
+    lines = [_("%(new)s rows are new.") % {"new": batch.rows_accepted - batch.rows_unchanged}]
+    from_earlier = 0
+    for key, rows in (batch.unchanged_from or {}).items():
+        other = earlier.get(int(key))
+        if other is None:
+            continue
+        from_earlier += rows
+        lines.append(_("%(rows)s rows were already on file from delivery %(number)s (%(date)s, %(period)s) and "
+                       "were not processed again.") % {"rows": rows, "number": other.pk, "date": when(other),
+                                                        "period": period_label(other.period_start, other.period_end)})
+    rest = batch.rows_unchanged - from_earlier  # lines repeated in the file (or deliveries older than the record)
+    if rest > 0:
+        lines.append(_("%(rows)s rows were already on file (delivered before, or repeated in this file) and were "
+                       "not processed again.") % {"rows": rest})
+    return lines
 
 
 __all__ = [
     "FeedError", "batch_cancel", "batch_commit", "batch_import_now", "batch_preview", "batch_process",
-    "batch_receive", "batch_set_mapping", "can_deliver", "column_specs", "counts_of", "feeds_install_standard",
+    "batch_receive", "batch_set_mapping", "batch_set_period", "batch_summary", "can_deliver", "column_specs",
+    "counts_of", "delivery_check", "feeds_install_standard",
 ]

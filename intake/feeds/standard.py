@@ -1,4 +1,4 @@
-"""The twelve feeds of DESIGN §6 (seed 003, 博政办字〔2021〕27号) and Tongling's warning model, as data.
+"""The feeds of DESIGN §6 (seed 003, 博政办字〔2021〕27号; the 人社 feed of seed 000) and their rules, as data.
 
 A district gets them once, when it has no feed yet (the data migration for districts that exist then;
 :func:`intake.feeds.services.feeds_install_standard` for districts loaded later). From then on they are
@@ -34,8 +34,21 @@ def _text(key: str, label: str, synonyms: str = "", required: bool = False):
 
 EVERY_ROW = "every_row"
 
+# 博山区's notice (seed 003): one stay of 20,000 yuan or more, 40,000 accumulated in the year. Tongling's yearly
+# thresholds by assistance status and the sharp-rise rule are presets (inactive): the administrator switches them
+# on in the admin (预警规则 → 启用), and the lead's report then names the rule and the threshold that applied.
+YEARLY_40K = "年度住院个人负担累计4万元以上"
+TIERED_NAME = "年度医疗个人负担累计超标（铜陵模式，按救助身份分档）"
+TIERED_PRESET = (TIERED_NAME, "yearly_sum", Decimal("15000"),
+                 {"tekun": Decimal("1000"), "dibao": Decimal("5000"), "dibao_edge": Decimal("10000"),
+                  "rigid_expense": Decimal("10000"), "poverty_monitoring": Decimal("10000")},
+                 None, None, ["medical"], ["illness"], False, False)
+RISE_PRESET = ("医疗支出骤增（铜陵模式）", "rise", None, {}, Decimal("3"), Decimal("5000"), ["medical", "temporary"],
+               ["illness"], False, False)
+
 # code, department code, name, cadence, description, columns, rules
-# A rule: (name, kind, default threshold, {status: threshold}, ratio, min amount, relief codes, cause codes, urgent)
+# A rule: (name, kind, default threshold, {status: threshold}, ratio, min amount, relief codes, cause codes, urgent
+#          [, active — False for a preset the administrator switches on])
 STANDARD_FEEDS = [
     ("online_help", "publicity", "网络平台求助线索", "event",
      "网络平台中困难群众求助线索，事件发生3个工作日内反馈。",
@@ -86,19 +99,17 @@ STANDARD_FEEDS = [
      [("单次住院个人负担2万元以上", "row_amount", Decimal("20000"), {}, None, None, ["medical", "temporary"],
        ["illness"], False)]),
     ("medical_inpatient", "medical_insurance", "城乡居民医保住院个人负担", "monthly",
-     "博山区城乡居民基本医疗保险参保人上月住院结算，每月5日前反馈；单次2万元以上预警，"
-     "并按年度累计（铜陵模式）和费用骤增预警。",
+     "博山区城乡居民基本医疗保险参保人上月住院结算，每月5日前反馈；单次住院个人负担合规费用2万元以上、"
+     "当年度累计4万元以上预警。铜陵模式的按救助身份分档年度累计预警和费用骤增预警为预设，默认停用，"
+     "可在管理后台启用。",
      [ID_COLUMN, NAME_COLUMN, _date("结算日期", "出院日期\n结算时间\n出院时间\n日期"),
       _text("hospital", "医疗机构", "就诊机构\n医院\n医院名称\n定点医疗机构"),
       ("total_cost", "住院总费用", "amount", False, "总费用\n医疗总费用\n费用总额"), OOP_COLUMN,
       ADDRESS_COLUMN, PHONE_COLUMN],
      [("单次住院个人负担2万元以上", "row_amount", Decimal("20000"), {}, None, None, ["medical", "temporary"],
        ["illness"], False),
-      ("年度医疗个人负担累计超标（铜陵模式）", "yearly_sum", Decimal("15000"),
-       {"tekun": Decimal("1000"), "dibao": Decimal("5000"), "dibao_edge": Decimal("10000"),
-        "rigid_expense": Decimal("10000"), "poverty_monitoring": Decimal("10000")},
-       None, None, ["medical"], ["illness"], False),
-      ("医疗支出骤增", "rise", None, {}, Decimal("3"), Decimal("5000"), ["medical", "temporary"], ["illness"], False)]),
+      (YEARLY_40K, "yearly_sum", Decimal("40000"), {}, None, None, ["medical", "temporary"], ["illness"], False),
+      TIERED_PRESET, RISE_PRESET]),
     ("poverty_monitoring", "rural_revitalization", "返贫动态监测线索", "monthly",
      "结对帮扶干部走访反馈的返贫动态监测线索，每月5日前反馈。",
      [ID_COLUMN, NAME_COLUMN, _date("发现日期", "走访日期\n反馈日期\n日期"),
@@ -119,17 +130,27 @@ STANDARD_FEEDS = [
       _date("统计截止日期", "截止日期\n统计日期\n日期", required=False), ADDRESS_COLUMN, PHONE_COLUMN],
      [("年度住院个人负担累计4万元以上", "row_amount", Decimal("40000"), {}, None, None, ["medical", "temporary"],
        ["illness"], False)]),
+    # Seed 000 (国家、省级通知): 失业人员、灵活就业人员 that the employment department reports, "要重点关注基本生活
+    # 保障情况". The notice sets no cadence: monthly, as the other departments' lists, due the 5th.
+    ("unemployment", "human_resources", "失业人员、灵活就业人员", "monthly",
+     "区人社局提供上月新登记的失业人员、灵活就业人员信息（重点关注基本生活保障情况），每月5日前反馈。",
+     [ID_COLUMN, NAME_COLUMN, _date("登记日期", "失业登记日期\n就业登记日期\n办理日期\n日期"),
+      _text("category", "人员类别", "类别\n人员类型\n就业状态\n登记类型"),
+      _text("employer", "原工作单位", "原单位\n工作单位\n单位名称"), ADDRESS_COLUMN, PHONE_COLUMN],
+     [("失业、灵活就业人员", EVERY_ROW, None, {}, None, None, ["dibao", "temporary", "employment"],
+       ["unemployment"], False)]),
 ]
 
 
 def install(*, district, Feed, FeedColumn, WarningRule, WarningThreshold, Department, ReliefKind,
-            HardshipCause) -> int:
+            HardshipCause, only: set[str] | None = None) -> int:
     """Create the standard feeds of ``district`` (model classes passed in: this runs in a migration too).
 
-    Does nothing when the district already has a feed (the district's own edits win). Feeds whose
-    department the district lacks are left out. Returns the number of feeds created.
+    Does nothing when the district already has a feed (the district's own edits win), unless ``only`` names
+    the feeds to add (a feed of that code the district has is left alone). Feeds whose department the district
+    lacks are left out. Returns the number of feeds created.
     """
-    if Feed.objects.filter(district=district).exists():
+    if only is None and Feed.objects.filter(district=district).exists():
         return 0
     departments = {d.code: d for d in Department.objects.filter(district=district)}
     relief = {r.code: r for r in ReliefKind.objects.all()}
@@ -137,20 +158,29 @@ def install(*, district, Feed, FeedColumn, WarningRule, WarningThreshold, Depart
     created = 0
     for order, (code, dept_code, name, cadence, description, columns, rules) in enumerate(STANDARD_FEEDS, start=1):
         department = departments.get(dept_code)
-        if department is None:
+        if department is None or (only is not None and (code not in only or Feed.objects.filter(
+                district=district, code=code).exists())):
             continue
         feed = Feed.objects.create(district=district, department=department, code=code, name=name,
                                    description=description, cadence=cadence, order=order)
         for col_order, (key, label, kind, required, synonyms) in enumerate(columns, start=1):
             FeedColumn.objects.create(feed=feed, key=key, label=label, kind=kind, required=required,
                                       synonyms=synonyms, order=col_order)
-        for rule_order, (rname, kind, default, by_status, ratio, minimum, relief_codes, cause_codes,
-                         urgent) in enumerate(rules, start=1):
-            rule = WarningRule.objects.create(feed=feed, name=rname, kind=kind, default_threshold=default,
-                                              ratio=ratio, min_amount=minimum, is_urgent=urgent, order=rule_order)
-            rule.suspected_relief.set([relief[c] for c in relief_codes if c in relief])
-            rule.causes.set([causes[c] for c in cause_codes if c in causes])
-            for status, amount in by_status.items():
-                WarningThreshold.objects.create(rule=rule, assistance_status=status, amount=amount)
+        for rule_order, rule in enumerate(rules, start=1):
+            rule_create(feed, rule, rule_order, WarningRule=WarningRule, WarningThreshold=WarningThreshold,
+                        relief=relief, causes=causes)
         created += 1
+    return created
+
+
+def rule_create(feed, rule: tuple, order: int, *, WarningRule, WarningThreshold, relief: dict, causes: dict):
+    """One rule of :data:`STANDARD_FEEDS` for ``feed``."""
+    rname, kind, default, by_status, ratio, minimum, relief_codes, cause_codes, urgent, *rest = rule
+    active = rest[0] if rest else True
+    created = WarningRule.objects.create(feed=feed, name=rname, kind=kind, default_threshold=default, ratio=ratio,
+                                         min_amount=minimum, is_urgent=urgent, is_active=active, order=order)
+    created.suspected_relief.set([relief[c] for c in relief_codes if c in relief])
+    created.causes.set([causes[c] for c in cause_codes if c in causes])
+    for status, amount in by_status.items():
+        WarningThreshold.objects.create(rule=created, assistance_status=status, amount=amount)
     return created

@@ -172,6 +172,7 @@ class RowValidator:
                      if key not in (KEY_ID_NUMBER, KEY_NAME)]
         self._births: dict[str, bool] = {}
         self._dates: dict[str, dt.date | None] = {}
+        self.outside = 0  # rows whose date lies outside the period (the import stops when they are most rows)
 
     def _get(self, cells: Sequence, index: int):
         return cells[index] if index < len(cells) else ""
@@ -355,6 +356,7 @@ class RowValidator:
         if day > self.today:
             raise ValueProblem(_("%(column)s %(date)s is in the future.") % {"column": label, "date": day.isoformat()})
         if not (self.period_start <= day <= self.period_end):
+            self.outside += 1
             raise ValueProblem(_("%(column)s %(date)s is outside the period of this delivery (%(start)s to %(end)s).")
                                % {"column": label, "date": day.isoformat(), "start": self.period_start.isoformat(),
                                   "end": self.period_end.isoformat()})

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -52,11 +51,7 @@ def feed_upload(request, pk: int):
         messages.error(request, _("You cannot deliver data for %(feed)s: only its department's liaisons and the "
                                   "district centre can.") % {"feed": feed.name})
         return redirect("intake:feed_index")
-    from .deadlines import default_period
-
-    start, end = default_period(feed, timezone.localdate())
-    form = FeedUploadForm(request.POST or None, request.FILES or None,
-                          initial={"period_start": start, "period_end": end})
+    form = FeedUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -92,6 +87,10 @@ def batch_preview(request, pk: int):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
+            if action == "period":
+                start, end = _dates(request.POST.get("period_start"), request.POST.get("period_end"))
+                services.batch_set_period(batch=batch, user=request.user, period_start=start, period_end=end)
+                return redirect("intake:feed_batch_preview", pk=batch.pk)
             if action == "cancel":
                 services.batch_cancel(batch=batch, user=request.user)
                 messages.info(request, _("The delivery was cancelled; nothing was imported."))
@@ -113,7 +112,19 @@ def batch_preview(request, pk: int):
               for i, k in sorted(preview.mapping.items())]
     return render(request, "intake/feeds/preview.html", {
         "batch": batch, "preview": preview, "form": form, "mapped": mapped, "title": _("Check the column mapping"),
-        "mapped_indexes": set(preview.mapping)})
+        "mapped_indexes": set(preview.mapping),
+        # The period shown for correction: the file's own when most rows fall outside the chosen one.
+        "period_start": preview.proposal.start if preview.period_problem else batch.period_start,
+        "period_end": preview.proposal.end if preview.period_problem else batch.period_end})
+
+
+def _dates(start: str | None, end: str | None):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(start or ""), dt.date.fromisoformat(end or "")
+    except ValueError:
+        raise FeedError(_("Please give the period as two dates, like 2026-10-01 and 2026-10-31.")) from None
 
 
 @login_required
@@ -126,22 +137,30 @@ def batch_detail(request, pk: int):
     context = {"batch": batch, "title": _("Delivery %(number)s") % {"number": batch.pk},
                "progress": selectors.batch_progress(batch=batch)}
     if batch.status == BatchStatus.DONE:
+        context["summary"] = services.batch_summary(batch)
+        context["earlier"] = selectors.batches_for_user(
+            user=request.user, pks=[int(k) for k in batch.unchanged_from or {}])
         context["counts"] = [
             (_("Rows"), batch.rows_total, "rows"), (_("Rows accepted"), batch.rows_accepted, "accepted"),
             (_("Rows rejected"), batch.rows_rejected, "rejected"), (_("Unchanged (delivered before)"), batch.rows_unchanged,
                                                                 "unchanged"),
-            (_("Matched in the registry"), batch.matched, "matched"), (_("Leads raised"), batch.leads_raised,
-                                                                      "leads_raised"),
-            (_("Evidence added to open leads"), batch.evidence_added, "evidence_added"),
-            (_("Kept on file (already under the relief)"), batch.kept_on_file, "kept_on_file"),
-            (_("People registered"), batch.people_created, "people_registered"),
-            (_("To transfer out"), batch.transfer_out, "transfer_out"),
         ]
-        context.update(
-            lead_rows=selectors.lead_rows(user=request.user, batch=batch),
-            transfer_rows=selectors.batch_rows(user=request.user, batch=batch, outcomes=[RowOutcome.TRANSFER_OUT]),
-            rejected=selectors.batch_rejected(user=request.user, batch=batch)[:50],
-        )
+        context["rejected"] = selectors.batch_rejected(user=request.user, batch=batch)[:50]
+        if selectors.sees_outcomes(user=request.user):
+            context["counts"] += [
+                (_("Matched in the registry"), batch.matched, "matched"), (_("Leads raised"), batch.leads_raised,
+                                                                          "leads_raised"),
+                (_("Evidence added to open leads"), batch.evidence_added, "evidence_added"),
+                (_("Kept on file (already under the relief)"), batch.kept_on_file, "kept_on_file"),
+                (_("People registered"), batch.people_created, "people_registered"),
+                (_("To transfer out"), batch.transfer_out, "transfer_out"),
+                (_("Cannot be matched (to place)"), batch.unmatched, "unmatched"),
+            ]
+            context.update(
+                lead_rows=selectors.lead_rows(user=request.user, batch=batch),
+                transfer_rows=selectors.batch_rows(user=request.user, batch=batch,
+                                                   outcomes=[RowOutcome.TRANSFER_OUT, RowOutcome.UNMATCHED]),
+            )
     return render(request, "intake/feeds/detail.html", context)
 
 

@@ -23,6 +23,11 @@ def install_feeds(world) -> dict:
     return {f.code: f for f in Feed.objects.filter(district=world.district)}
 
 
+def tongling_on(feed) -> int:
+    """Switch on the Tongling presets of a standard feed (tiered yearly sums, sharp rise), as the admin does."""
+    return feed.rules.filter(is_active=False).update(is_active=True)
+
+
 def id_with_x(*, address: str = "370304") -> str:
     """A valid ID whose check character is X."""
     for seq in range(1000):
@@ -115,7 +120,7 @@ def excel_serial(day: dt.date) -> int:
 
 
 __all__ = ["bad_check_digit", "csv_bytes", "excel_serial", "id_with_x", "install_feeds", "messy", "person",
-           "valid_id", "xlsx_bytes"]
+           "tongling_on", "valid_id", "xlsx_bytes"]
 
 
 @pytest.fixture(params=["sql", "orm"])

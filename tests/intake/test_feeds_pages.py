@@ -62,7 +62,8 @@ def test_a_liaison_uploads_previews_commits_and_reads_the_result(world, feeds, u
     assert_chinese(client.get(reverse("intake:feed_index")))
     page = client.get(reverse("intake:feed_upload", args=[feed.pk]))
     assert_chinese(page)
-    assert 'value="2026-10-01"' in page.content.decode() and 'value="2026-10-31"' in page.content.decode()
+    # No period forced on the file: left empty, the file's own period is taken (and shown before confirming).
+    assert 'value="2026-10-01"' not in page.content.decode() and "留空" in page.content.decode()
 
     upload = SimpleUploadedFile("医保10月.xlsx", _file(world))
     response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
@@ -88,10 +89,14 @@ def test_a_liaison_uploads_previews_commits_and_reads_the_result(world, feeds, u
     result = client.get(batch.get_absolute_url())
     assert_chinese(result)
     html = result.content.decode()
-    assert 'data-count="leads_raised">1<' in html and 'data-count="rejected">2<' in html
+    # The liaison sees its counts and its refused rows; what the rows led to is the district centre's (issue 20).
+    assert 'data-count="accepted">2<' in html and 'data-count="rejected">2<' in html
     assert "第 7 行" in html and "校验" in html
     lead = Lead.objects.get(person=world.people["a1"])
-    assert lead.number in html
+    assert lead.number not in html and 'data-count="leads_raised"' not in html
+    centre = client_for(users[Role.DISTRICT_STAFF]).get(batch.get_absolute_url()).content.decode()
+    assert 'data-count="leads_raised">1<' in centre and lead.number in centre
+    client = client_for(users[Role.DEPARTMENT_LIAISON])
 
     report = client.get(reverse("intake:feed_batch_rejected", args=[batch.pk]))
     assert report.status_code == 200

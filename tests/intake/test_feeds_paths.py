@@ -60,6 +60,8 @@ def income_feed(world, department) -> Feed:
 def scenario(world, ids: dict) -> list[FeedBatch]:
     feeds = install_feeds(world)
     medical, disaster = feeds["medical_inpatient"], feeds["disaster_accidents"]
+    # Tongling's presets (tiered yearly sums, sharp rise) switched on, as an administrator does: every rule kind runs.
+    assert medical.rules.filter(is_active=False).update(is_active=True) == 2
     a1, a2, b1 = world.people["a1"], world.people["a2"], world.people["b1"]
     tekun = Person.objects.get(name="孙特困")
     edge = Person.objects.get(name="钱边缘")
@@ -86,8 +88,10 @@ def scenario(world, ids: dict) -> list[FeedBatch]:
             [8, "新人", newcomer, "区人民医院", "2026-10-14", 40000, "30000", "博山区域城镇南域城社区3号楼"],
             [9, "新人", newcomer, "区人民医院", "2026-10-20", 4000, "3000", ""],
             [10, "外地", outsider, "区人民医院", "2026-10-15", 40000, "26000", "重庆市黔江区"],
+            [14, "钱搬走", ids["moved"], "区人民医院", "2026-10-22", 40000, "30000", "博山区域城镇南域城社区"],
             [11, "王三", b1.id_number, "区人民医院", "2026-10-18", 90000, "25000", ""],
-            [12, "李二", a2.id_number, "区中医院", "2026/10/5", 4000, "3000", ""]]
+            [12, "李二", a2.id_number, "区中医院", "2026/10/5", 4000, "3000", ""],
+            [13, "无处", ids["lost"], "区人民医院", "2026-10-21", 40000, "30000", "不详"]]
     batches.append(deliver(medical, xlsx_bytes(HEADER, octo), when="2026-11-03 10:00 +0800"))
     batches.append(deliver(medical, xlsx_bytes(HEADER, octo), when="2026-11-03 11:00 +0800"))
     batches.append(deliver(disaster, csv_bytes(["姓名", "身份证号码", "事发日期", "受灾情况"],
@@ -157,18 +161,22 @@ def test_the_sql_fast_path_and_the_orm_path_give_the_same_results(world, setting
     person(world, name="钱边缘", assistance_status=AssistanceStatus.DIBAO_EDGE)
     person(world, "village_b1", name="周叉", id_number=id_with_x())
     ids = {"newcomer": valid_id(birth=dt.date(1980, 2, 2)), "outsider": valid_id(address="500114"),
-           "nowhere": valid_id(birth=dt.date(1981, 3, 3))}
+           "nowhere": valid_id(birth=dt.date(1981, 3, 3)), "lost": valid_id(birth=dt.date(1983, 5, 5)),
+           "moved": valid_id(birth=dt.date(1977, 7, 7))}
+    person(world, "other_district_village", name="钱搬走", id_number=ids["moved"])  # 博山区 ID, lives in 黔江区
     sql, orm = run(world, settings, "sql", ids), run(world, settings, "orm", ids)
     for key in orm:
         assert sql[key] == orm[key], key
     # And the scenario exercised what it is meant to: every outcome, every rule kind, registration, rejection.
     outcomes = {row[7] for rows in sql["rows"] for row in rows}
-    assert outcomes == {"lead_raised", "evidence_added", "recorded", "transfer_out"}
+    assert outcomes == {"lead_raised", "evidence_added", "recorded", "transfer_out", "unmatched"}
     warnings = "\n".join(row[10] for rows in sql["rows"] for row in rows)
     for rule in ("单次住院个人负担2万元以上", "年度医疗个人负担累计超标", "医疗支出骤增", "收入骤降", "收入不可持续",
                  "灾害事故致困"):
         assert rule in warnings, rule
     assert sum(c["people_registered"] for c in sql["counts"]) == 2
-    assert sql["counts"][1]["unchanged"] == 1 and sql["counts"][2]["unchanged"] == 10 and sql["status"][2] == BatchStatus.DONE
+    assert sql["counts"][1]["unchanged"] == 1 and sql["counts"][2]["unchanged"] == 12 and sql["status"][2] == BatchStatus.DONE
+    assert sql["counts"][1]["unmatched"] == 1 and sql["counts"][1]["transfer_out"] == 2  # 外地; 钱搬走 (黔江区)
+    assert not any(lead[1] == ids["moved"] for lead in sql["leads"])
     assert any(v == [("+", False, 1), ("~", True, 2)] or ("~", True, 2) in v for v in sql["lead_history"].values())
     assert sql["notices"], "townships are told"

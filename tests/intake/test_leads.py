@@ -88,9 +88,16 @@ def test_assistant_cannot_log_for_another_village(client_for, world):
     # Picking a person outside the village: not a valid choice.
     html = client.post(NEW, form_data(person=a2.pk)).content.decode()
     assert Lead.objects.count() == 0 and "所选人员不在您的辖区" in html
-    # Typing the ID of someone registered elsewhere: refused without saying who.
+    # Typing the ID of someone registered elsewhere: refused without saying who, nor that or where they are
+    # registered (issue 20) — the answer asks the district centre to help.
     html = client.post(NEW, form_data(id_number=b1.id_number, name="x", village=world.village_a1.pk)).content.decode()
-    assert Lead.objects.count() == 0 and "登记在您的辖区以外" in html and b1.name not in html
+    assert Lead.objects.count() == 0 and "无法在本辖区登记" in html and "区社会救助综合服务中心" in html
+    assert b1.name not in html and "辖区以外" not in html and b1.township.name not in html
+    # Without a village it reads exactly as for an ID nobody registered.
+    elsewhere = client.post(NEW, form_data(id_number=b1.id_number, name="x")).content.decode()
+    nobody = client.post(NEW, form_data(id_number=new_id(402), name="x")).content.decode()
+    assert "请选择此人居住的村（社区）" in elsewhere and "请选择此人居住的村（社区）" in nobody
+    assert "辖区以外" not in elsewhere
     # Registering a new person in another village: not a valid choice.
     html = client.post(NEW, form_data(id_number=new_id(401), name="孙七", village=world.village_a2.pk)).content.decode()
     assert not Person.objects.filter(id_number=new_id(401)).exists()

@@ -301,7 +301,7 @@ def test_accept_refuses_a_person_of_another_township_without_naming_them(client_
                                              "accept-village": world.village_a1.pk})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "辖区以外" in html and b1.name not in html
+    assert "无法在本辖区登记" in html and "辖区以外" not in html and b1.name not in html  # no more than a miss
     assert not Lead.objects.exists()
     report.refresh_from_db()
     assert report.status == PublicReportStatus.PENDING

@@ -13,13 +13,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from intake.feeds.choices import BatchSource, BatchStatus
-from intake.feeds.services import FeedError, batch_import_now, batch_receive, counts_of
+from intake.feeds.services import FeedError, batch_import_now, batch_receive, batch_summary, counts_of
 from intake.models import Feed
 
 LABELS = [
     ("rows", "行数"), ("accepted", "通过"), ("rejected", "未通过"), ("unchanged", "无变化"),
     ("matched", "比对成功"), ("leads_raised", "新增线索"), ("evidence_added", "补充到在办线索"),
     ("kept_on_file", "仅存档"), ("people_registered", "新登记人员"), ("transfer_out", "待移交"),
+    ("unmatched", "无法匹配（待区中心核实）"),
 ]
 
 
@@ -31,14 +32,15 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Import a department feed delivery from an xlsx or csv file and print the counts."
+    help = ("Import a department feed delivery from an xlsx or csv file and print the counts. Without --from/--to "
+            "the period is the file's own: the period most of its dates fall in, else the month its title names.")
 
     def add_arguments(self, parser):
         parser.add_argument("feed_code", help="the feed's code, e.g. medical_inpatient")
         parser.add_argument("path", help="the xlsx or csv file")
         parser.add_argument("--district", default=settings.DISTRICT_CODE, help="6-digit district code")
-        parser.add_argument("--from", dest="period_start", type=_date, help="period start (default: the feed's)")
-        parser.add_argument("--to", dest="period_end", type=_date, help="period end (default: the feed's)")
+        parser.add_argument("--from", dest="period_start", type=_date, help="period start (default: the file's own period)")
+        parser.add_argument("--to", dest="period_end", type=_date, help="period end (default: the file's own period)")
         parser.add_argument("--json", action="store_true", help="print the counts as JSON")
 
     def handle(self, *args, feed_code, path, district, period_start, period_end, json: bool = False, **options):
@@ -65,14 +67,22 @@ class Command(BaseCommand):
         counts = counts_of(batch)
         if json:
             self.stdout.write(_dumps({"delivery": batch.pk, "feed": feed.code, "status": batch.status,
-                                      "error": batch.error, "duplicate_of": batch.duplicate_of_id, **counts}))
+                                      "error": batch.error, "duplicate_of": batch.duplicate_of_id,
+                                      "period_start": batch.period_start.isoformat(),
+                                      "period_end": batch.period_end.isoformat(),
+                                      "unchanged_from": batch.unchanged_from, "summary": batch_summary(batch),
+                                      **counts}))
         else:
             self.stdout.write(f"{feed.name}（{feed.department.name}）第 {batch.pk} 次报送："
                               f"{batch.get_status_display()}")
+            how = "" if period_start or period_end else "（按文件自动确定）"
+            self.stdout.write(f"  报送期间：{batch.period_start.isoformat()} 至 {batch.period_end.isoformat()}{how}")
+            if batch.error:
+                self.stdout.write(f"  {batch.error}")
             for key, label in LABELS:
                 self.stdout.write(f"  {label}：{counts[key]}")
-            if batch.duplicate_of_id:
-                self.stdout.write(f"  该文件已在第 {batch.duplicate_of_id} 次报送中导入，本次没有任何变化。")
+            for line in batch_summary(batch):
+                self.stdout.write(f"  {line}")
         if batch.status != BatchStatus.DONE:
             raise CommandError(batch.error or "导入失败。")
 
