@@ -173,7 +173,7 @@ def test_a_visit_to_another_villages_roster_is_refused_and_leaves_nothing(world,
 
 def test_a_lead_for_a_person_or_village_outside_the_assistants_village_is_refused(world, phone, clock):
     elsewhere = phone.send(lead_item(phone, id_number=world.people["b1"].id_number, village=world.village_a1))
-    assert elsewhere.status_code == 400 and "辖区以外" in elsewhere.json()["message"]
+    assert elsewhere.status_code == 400 and "无法在本辖区登记" in elsewhere.json()["message"]
     other_village = phone.send(lead_item(phone, id_number=valid_id(), village=world.village_a2))
     assert other_village.status_code == 400
     assert not Lead.objects.exists() and not OfflineSubmission.objects.exists()
