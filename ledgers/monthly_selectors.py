@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +41,8 @@ from accounts.choices import RegionLevel
 from accounts.models import Region
 from cases.choices import ArchiveClass, Channel, DiscoveryMethod, LeadStatus, OutcomeKind, OutcomeStatus
 from cases.models import Lead, Outcome, ReliefKind
-from intake.models import FeedDeadline, RosterEntry, Visit
+from intake.feeds.choices import BatchStatus, FeedCadence
+from intake.models import FeedBatch, FeedDeadline, RosterEntry, Visit
 from referrals.choices import ReminderLevel
 from referrals.models import Reminder, TransferForm
 from referrals.workdays import WorkCalendar
@@ -291,9 +292,10 @@ def total_of(snapshots: Iterable[dict]) -> dict:
 
 # --- feeds (the district's, not a township's) -----------------------------------------------------
 def feed_punctuality(*, district: Region, month: dt.date) -> list[dict]:
-    """Deliveries due in the month per department: due, on time, late, still missing (seed 003's cadences)."""
+    """Per department: scheduled deliveries due in the month (due, on time, late, still missing; seed 003's
+    cadences), and the rows of event feeds delivered in the month, of which late (seed 003: 3个工作日内)."""
     first, last = month, month_last_day(month)
-    return list(
+    rows = {r["feed__department__name"]: {**r, "event_rows": 0, "event_rows_late": 0} for r in (
         FeedDeadline.objects.filter(feed__district=district, due_on__gte=first, due_on__lte=last)
         .values("feed__department__name")
         .annotate(due=Count("id"),
@@ -301,7 +303,18 @@ def feed_punctuality(*, district: Region, month: dt.date) -> list[dict]:
                                                delivered_at__date__lte=F("due_on"))),
                   late=Count("id", filter=Q(delivered_at__date__gt=F("due_on"))),
                   missing=Count("id", filter=Q(delivered_at__isnull=True)))
-        .order_by("feed__department__name"))
+        .order_by())}
+    events = (FeedBatch.objects.filter(feed__district=district, feed__cadence=FeedCadence.EVENT,
+                                       status=BatchStatus.DONE, created_at__date__gte=first,
+                                       created_at__date__lte=last)
+              .values("feed__department__name")
+              .annotate(event_rows=Sum("rows_accepted"), event_rows_late=Sum("rows_late")).order_by())
+    for row in events:
+        name = row["feed__department__name"]
+        entry = rows.setdefault(name, {"feed__department__name": name, "due": 0, "on_time": 0, "late": 0,
+                                       "missing": 0})
+        entry.update(event_rows=row["event_rows"] or 0, event_rows_late=row["event_rows_late"] or 0)
+    return [rows[name] for name in sorted(rows)]
 
 
 # --- how to show a snapshot -------------------------------------------------------------------------

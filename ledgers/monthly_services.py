@@ -263,10 +263,11 @@ def monthly_workbook_write(target, *, data, district_name: str) -> None:
         for row, values, total in rows:
             summary.write_row([str(row.label)] + [_cell(v) for v in values] + [_cell(total)])
     if data.feeds:
-        summary.write_row([f"【{_('Department data delivered in the month (due, on time, late, missing)')}】"])
+        heading = _("Department data delivered in the month (due, on time, late, missing; event rows, of which late)")
+        summary.write_row([f"【{heading}】"])
         for feed in data.feeds:
             summary.write_row([f"{feed['feed__department__name']}：{feed['due']} / {feed['on_time']} / "
-                               f"{feed['late']} / {feed['missing']}"])
+                               f"{feed['late']} / {feed['missing']}；{feed['event_rows']} / {feed['event_rows_late']}"])
 
     names = _sheet_names(data.townships)
     for index, township in enumerate(data.townships):

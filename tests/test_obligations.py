@@ -222,6 +222,12 @@ def test_event_rows_older_than_3_working_days_are_flagged_late(world):
     assert late == {a1.name: True, a2.name: False}
     batch.refresh_from_db()
     assert batch.rows_late == 1
+    # Counted against the department's punctuality in the district's monthly view.
+    from ledgers.monthly_selectors import feed_punctuality
+
+    row = next(r for r in feed_punctuality(district=world.district, month=D(2025, 10, 1))
+               if r["feed__department__name"] == feed.department.name)
+    assert (row["event_rows"], row["event_rows_late"]) == (2, 1)
 
 
 # --- 8. the monthly report --------------------------------------------------------------------------------
