@@ -28,6 +28,7 @@ from accounts.scoping import scope
 
 from .audit import AuditAction, audit_record
 from .exports import XLSX_CONTENT_TYPE, ExportSpec, export_mode, job_queue, spec_write
+from .tables import export_cell
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -113,7 +114,7 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
         """Header and rows of the current filters, in the table's visible columns."""
         values = table.as_values(exclude_columns=getattr(table, "export_exclude", ()))
         header = next(values)
-        return header, values
+        return header, ([export_cell(v) for v in row] for row in values)
 
     def export_queryset(self):
         filterset = self.get_filterset(self.get_filterset_class())
