@@ -473,6 +473,29 @@ def lead_hint(lead: Lead, investigation: Investigation | None = None):
 
 
 @transaction.atomic
+def investigation_missing(investigation: Investigation) -> dict[str, str]:
+    """What an investigation still lacks before the lead can be assessed: {form field name: label}."""
+    missing = {}
+    if investigation.visited_on is None:
+        missing["visited_on"] = _("date of the home visit")
+    if investigation.met_in_person is None:
+        missing["met_in_person"] = _("met the person")
+    if investigation.income_12m is None:
+        missing["income_12m"] = _("household income over the last 12 months")
+    if not investigation.difficulty_class:
+        missing["difficulty_class"] = _("difficulty class")
+    if not investigation.willing_to_apply:
+        missing["willing_to_apply"] = _("willingness to apply")
+    return missing
+
+
+def investigation_open_checks(investigation: Investigation) -> dict[str, str]:
+    """The checks of 三个不放过 still open without a reason: {form field of the reason: label}."""
+    reason_fields = {"seen": "not_met_reason", "clear": "situation_unclear_reason", "measures": "no_proposal_reason"}
+    return {reason_fields[c["key"]]: str(c["label"]) for c in investigation.checks()
+            if not c["closed"] and not c["reason"]}
+
+
 def lead_assess(*, lead: Lead, user, expected_version: int | None = None) -> Lead:
     """investigating → assessed. Refused while a check of 三个不放过 is open without a recorded reason.
 
@@ -489,20 +512,10 @@ def lead_assess(*, lead: Lead, user, expected_version: int | None = None) -> Lea
     investigation = current_investigation(lead)
     if investigation is None:
         raise LeadError(_("Start the investigation first."))
-    missing = []
-    if investigation.visited_on is None:
-        missing.append(_("date of the home visit"))
-    if investigation.met_in_person is None:
-        missing.append(_("met the person"))
-    if investigation.income_12m is None:
-        missing.append(_("household income over the last 12 months"))
-    if not investigation.difficulty_class:
-        missing.append(_("difficulty class"))
-    if not investigation.willing_to_apply:
-        missing.append(_("willingness to apply"))
+    missing = investigation_missing(investigation)
     if missing:
         raise LeadError(_("The investigation is not complete: please fill in %(fields)s.")
-                        % {"fields": "、".join(str(m) for m in missing)})
+                        % {"fields": "、".join(str(label) for label in missing.values())})
     open_checks = investigation.open_checks_without_reason()
     if open_checks:
         raise LeadError(_("三个不放过: %(checks)s — still open. Close it, or record why it stays open, before "
