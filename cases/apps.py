@@ -47,3 +47,13 @@ class CasesConfig(AppConfig):
         scoping.register(FollowUp, region="lead__village")
         scoping.register(SpotCheck, region="lead__village")
         scoping.register(DistrictSettings, region="district", everyone_in_district=True)
+
+        from referrals.signals import transfer_form_settled
+
+        transfer_form_settled.connect(_referral_settled, dispatch_uid="cases.referral_settled")
+
+
+def _referral_settled(sender, form, how, **kwargs):
+    from .services import outcome_referral_settle
+
+    outcome_referral_settle(transfer_form=form, how=how)

@@ -34,6 +34,7 @@ from .models import (
     DistrictSettings, FollowUp, HardshipCause, Household, Investigation, Lead, LeadCounter, LeadSource, Outcome,
     Person, ReliefKind, SpotCheck,
 )
+from .selectors import lead_close_blockers
 
 
 class RegistryError(Exception):
@@ -720,6 +721,10 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
         cfg=district_settings(lead))
     if outcome.kind == OutcomeKind.REFERRAL:
         _issue_transfer_form(outcome, lead, user)
+        if outcome.transfer_form_id:
+            # The referral is done when the department answers the form (outcome_referral_settle).
+            outcome.status = OutcomeStatus.IN_PROGRESS
+            outcome.done_at = None
     _save(outcome, user, "record")
     if outcome.status == OutcomeStatus.DONE:
         _apply_registry_status(outcome, user)
@@ -736,6 +741,27 @@ def _outcome_for_update(outcome: Outcome) -> tuple[Outcome, Lead]:
 
 
 @transaction.atomic
+def outcome_referral_settle(*, transfer_form, how: str) -> list[Outcome]:
+    """A 转介专项救助 outcome waiting on ``transfer_form`` is done: the department answered it (or the form was
+    closed without an answer). Called through ``referrals.signals.transfer_form_settled``; safe to call twice."""
+    settled = []
+    for outcome in Outcome.objects.select_for_update().select_related("lead").filter(
+            transfer_form_id=transfer_form.pk, kind=OutcomeKind.REFERRAL, status=OutcomeStatus.IN_PROGRESS):
+        outcome.status = OutcomeStatus.DONE
+        outcome.done_at = timezone.now()
+        result = transfer_form.get_result_display() if transfer_form.result else ""
+        note = (_("Answered by %(recipient)s: %(result)s") if how == "answered"
+                else _("Transfer form closed without an answer: %(result)s")) % {
+            "recipient": transfer_form.recipient_name, "result": result or transfer_form.close_note}
+        outcome.approval_note = note[:2000]
+        by = transfer_form.answered_by or transfer_form.closed_by
+        _save(outcome, by, "referral_answered")
+        _apply_registry_status(outcome, by)
+        settled.append(outcome)
+    return settled
+
+
+@transaction.atomic
 def outcome_complete(*, outcome: Outcome, user, included_on: dt.date | None = None, approved: bool = True,
                      reason: str = "", expected_version: int | None = None) -> Outcome:
     """A 低保/特困 application under review ends: included (with the date of inclusion) or not approved."""
@@ -745,6 +771,8 @@ def outcome_complete(*, outcome: Outcome, user, included_on: dt.date | None = No
         return outcome
     if outcome.status != OutcomeStatus.IN_PROGRESS:
         raise LeadError(_("This outcome is %(status)s.") % {"status": outcome.get_status_display()})
+    if outcome.kind == OutcomeKind.REFERRAL:
+        raise LeadError(_("A referral is done when the department answers its transfer form."))
     _check_version(lead, expected_version)
     if approved:
         if included_on is None:
@@ -898,11 +926,9 @@ def lead_close(*, lead: Lead, user, expected_version: int | None = None) -> Lead
     if lead.assessed_at is None:
         raise LeadError(_("Complete and assess the investigation before closing."))
     outcomes = list(lead.outcomes.all())
-    pending = [str(o) for o in outcomes if o.status in OPEN_OUTCOME_STATUSES]
-    if pending:
-        raise LeadError(_("Not every outcome is done yet: %(outcomes)s.") % {"outcomes": "、".join(pending)})
-    if not any(o.status == OutcomeStatus.DONE for o in outcomes):
-        raise LeadError(_("Record at least one outcome before closing."))
+    blockers = lead_close_blockers(lead=lead, outcomes=outcomes)
+    if blockers:
+        raise LeadError(_("The lead cannot be closed yet: %(reasons)s.") % {"reasons": "；".join(blockers)})
     now = timezone.now()
     lead.status = LeadStatus.CLOSED
     lead.closed_at = now

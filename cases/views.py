@@ -230,7 +230,7 @@ def investigation_edit(request, pk):
     if lead.assessed_at is not None:
         messages.info(request, _("This investigation is assessed and can no longer be changed."))
     hint = services.lead_hint(lead, investigation)
-    audit_record(request=request, action=AuditAction.DETAIL, obj=lead, detail="investigation")
+    audit_record(request=request, action=AuditAction.DETAIL, obj=lead, detail=_("Investigation form"))
     return _form_page(request, lead, form, template="cases/investigation_form.html", title=title, hint=hint,
                       relief_settings=services.district_settings(lead), editable=lead.assessed_at is None)
 

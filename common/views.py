@@ -26,7 +26,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts.scoping import scope
 
-from .audit import AuditAction, audit_record
+from .audit import AuditAction, audit_record, export_detail
 from .exports import XLSX_CONTENT_TYPE, ExportSpec, export_mode, job_queue, spec_write
 from .tables import export_cell
 
@@ -179,7 +179,7 @@ def export_response(view):
         job = job_queue(user=request.user, spec=spec, view=f"{cls.__module__}.{cls.__qualname__}",
                         path=request.path, querystring=request.GET.urlencode(), url_kwargs=view.kwargs)
         audit_record(request=request, action=AuditAction.EXPORT, model=spec.model,
-                     detail=f"{spec.audit_detail} job={job.pk} queued rows={spec.count}")
+                     detail=export_detail(filters=spec.audit_detail, rows=spec.count, job=job.pk))
         messages.info(request, _("%(count)s records match: the file is being prepared in the background. "
                                  "You can leave this page; the file stays in “My exports”.")
                       % {"count": f"{spec.count:,}"})
@@ -188,7 +188,7 @@ def export_response(view):
     count = spec_write(tmp, spec)
     tmp.seek(0)
     audit_record(request=request, action=AuditAction.EXPORT, model=spec.model,
-                 detail=f"{spec.audit_detail} rows={count}")
+                 detail=export_detail(filters=spec.audit_detail, rows=count))
     return FileResponse(tmp, as_attachment=True, filename=spec.download_name(), content_type=XLSX_CONTENT_TYPE)
 
 

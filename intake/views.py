@@ -88,7 +88,7 @@ def person_search(request):
     if query.strip():
         from cases.models import Person
 
-        audit_record(request=request, action=AuditAction.LIST, model=Person, detail=f"search={query[:40]}")
+        audit_record(request=request, action=AuditAction.LIST, model=Person, detail=_("Search: %(query)s") % {"query": query[:40]})
     return render(request, "intake/_person_results.html", {"people": people, "query": query})
 
 

@@ -185,7 +185,7 @@ def roster_edit(request, pk: int):
         except roster.RosterError as exc:
             form.add_error(None, str(exc))
         else:
-            audit_record(request=request, action=AuditAction.CHANGE, obj=entry, detail="roster entry corrected")
+            audit_record(request=request, action=AuditAction.CHANGE, obj=entry, detail=_("Roster entry corrected"))
             messages.success(request, _("The roster entry of %(name)s was saved; next visit due %(due)s.") % {
                 "name": entry.person.name, "due": f"{entry.next_due_on:%Y-%m-%d}" if entry.next_due_on else "—"})
             return redirect("intake:roster_detail", pk=entry.pk)
@@ -239,7 +239,7 @@ def visits_due(request):
         entry.days_overdue = (due["day"] - entry.next_due_on).days
         entry.cadence_now = Cadence(roster.effective_cadence(
             entry, severe_weather=entry.township_id in severe)).label
-    audit_record(request=request, action=AuditAction.LIST, model=RosterEntry, detail="visits due")
+    audit_record(request=request, action=AuditAction.LIST, model=RosterEntry, detail=_("Visits due"))
     return render(request, "intake/roster/visits_due.html", {
         "due": due, "can_visit": _can_write(user) and user.has_perm("intake.add_visit"),
         "severe_weather": roster.severe_weather_current(user=user, day=due["day"]),

@@ -84,15 +84,14 @@ def monthly_detail(request, pk: int):
     try:
         if action == "rebuild":
             result = services.monthly_report_rebuild(report=report, user=request.user)
-            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail=f"monthly report rebuild "
-                                                                                        f"{result}")
+            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail=_("Monthly report recomputed"))
             messages.success(request, _("The figures were recomputed from the data.") if result == "updated"
                              else _("The figures are unchanged: the data has not changed since the draft."))
             return redirect(report)
         if action == "send_back":
             report = services.monthly_report_send_back(report=report, user=request.user,
                                                        reason=request.POST.get("reason", ""))
-            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail="monthly report sent back")
+            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail=_("Monthly report sent back"))
             messages.success(request, _("The report was sent back to %(township)s.") % {
                 "township": report.township.name})
             return redirect(report)
@@ -109,7 +108,7 @@ def monthly_detail(request, pk: int):
         else:
             report = services.monthly_report_submit(report=report, user=request.user, remarks=remarks,
                                                     expected_version=version)
-            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail="monthly report submitted")
+            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail=_("Monthly report submitted"))
             messages.success(request, _("The report was submitted to the district. Its figures are now frozen."))
     except services.MonthlyReportError as exc:
         messages.error(request, str(exc))
@@ -163,7 +162,8 @@ def monthly_district_draft(request):
         district = Region.objects.get(code=f"{user.region.district_code}000000")
         counts = services.monthly_reports_draft_district(district=district, month=month)
         audit_record(request=request, action=AuditAction.CHANGE, model=MonthlyReport,
-                     detail=f"monthly reports drafted {month:%Y-%m} {counts}")
+                     detail=_("Monthly reports of %(month)s drafted: %(created)s new, %(updated)s recomputed, "
+                              "%(unchanged)s unchanged") % {"month": f"{month:%Y-%m}", **counts})
         messages.success(request, _("Drafts: %(created)s new, %(updated)s recomputed, %(unchanged)s unchanged; "
                                     "%(skipped)s already submitted (frozen).") % counts)
     return redirect(f"{reverse('ledgers:monthly_district')}?month={month:%Y-%m}")
@@ -180,6 +180,6 @@ def monthly_district_xlsx(request):
     services.monthly_workbook_write(tmp, data=data, district_name=district_name)
     tmp.seek(0)
     audit_record(request=request, action=AuditAction.EXPORT, model=MonthlyReport,
-                 detail=f"monthly workbook {month:%Y-%m}")
+                 detail=_("Monthly workbook %(month)s") % {"month": f"{month:%Y-%m}"})
     name = _("Monthly reports %(month)s") % {"month": f"{month:%Y-%m}"}
     return FileResponse(tmp, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)

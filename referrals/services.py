@@ -26,6 +26,7 @@ from .choices import (
 from .models import (
     Notification, TransferAttachment, TransferForm, TransferFormCounter, TransferKind,
 )
+from .signals import transfer_form_settled
 from .workdays import WorkCalendar
 
 TOWNSHIP_OFFICE_ROLES = (Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD)
@@ -343,6 +344,7 @@ def transfer_form_answer(*, form: TransferForm, by: User | None, answer_text: st
     form.result = result
     form._change_reason = "answer through the API" if api_department is not None else "answer"
     form.save()
+    transfer_form_settled.send(sender=TransferForm, form=form, how="answered")
     title = _("Transfer form %(number)s answered by %(recipient)s") % {
         "number": form.number, "recipient": form.recipient_name}
     told = [form.issued_by] if form.issued_by and form.issued_by.is_active else list(_issuer_office(form))
@@ -382,6 +384,7 @@ def transfer_form_close(*, form: TransferForm, by: User, note: str = "",
     form.close_note = note
     form._change_reason = "close"
     form.save()
+    transfer_form_settled.send(sender=TransferForm, form=form, how="closed")
     return form
 
 

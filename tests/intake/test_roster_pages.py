@@ -170,7 +170,7 @@ def test_roster_export_is_scoped_masked_and_audited(client_for, world, entries):
     assert {r["姓名"] for r in rows} == {"张一", "周七", "李二"}
     assert world.people["a1"].masked_id_number in {r["身份证号"] for r in rows}
     assert world.people["a1"].id_number not in {r["身份证号"] for r in rows}
-    assert AuditEvent.objects.filter(action="export", user=caseworker, detail__contains="rows=3").exists()
+    assert AuditEvent.objects.filter(action="export", user=caseworker, detail__contains="共 3 行").exists()
 
 
 # --- adding to the roster ---------------------------------------------------------------------------
