@@ -127,7 +127,7 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
                 description: str = "", suspected_relief: Iterable[ReliefKind] = (),
                 causes: Iterable[HardshipCause] = (), is_urgent: bool = False,
                 origin: tuple[str, str] | None = None, now: dt.datetime | None = None,
-                notify: bool = True) -> tuple[Lead, bool]:
+                notify: bool = True, late_reason: str = "") -> tuple[Lead, bool]:
     """Report a lead for a person. Returns ``(lead, merged)``.
 
     One open lead per person: when the person already has one, this report is
@@ -156,6 +156,7 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
             person=person, township_id=person.township_id, village_id=person.village_id,
             method=method, channel=channel, discoverer=by, discoverer_name=reporter_name if by is None else "",
             discovered_on=discovered_on, reported_at=now, is_late_report=late,
+            late_reason=(late_reason or "").strip()[:500] if late else "",
             family_situation=description, is_urgent=is_urgent, created_by=by,
         )
         lead.suspected_relief.set(suspected_relief)

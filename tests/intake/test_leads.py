@@ -57,7 +57,8 @@ def test_assistant_logs_a_lead_for_a_new_person(client_for, world):
 def test_late_report_is_flagged(client_for, world):
     client = client_for(world.users[Role.VILLAGE_ASSISTANT])
     a1 = world.people["a1"]
-    client.post(NEW, form_data(person=a1.pk, discovered_on=(timezone.localdate() - dt.timedelta(days=2)).isoformat()))
+    client.post(NEW, form_data(person=a1.pk, discovered_on=(timezone.localdate() - dt.timedelta(days=2)).isoformat(),
+                               late_reason="连日大雨"))
     assert Lead.objects.get(person=a1).is_late_report
 
 
