@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import RegionLevel, Role
+from accounts.choices import TOWNSHIP_ROLES, RegionLevel, Role
 from accounts.models import Department, Region, User
 from accounts.scoping import can_see, scope
 from common import resident_id
 from referrals.choices import NotificationKind
-from referrals.services import notify, notify_township
+from referrals.services import mark_notifications_read, notify, notify_township
 
 from .choices import (
     ASSISTED_OUTCOMES, OPEN_LEAD_STATUSES, OPEN_OUTCOME_STATUSES, REFERRAL_DEPARTMENT, Area, ArchiveClass,
@@ -185,7 +185,10 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
         kind = NotificationKind.NEW_LEAD
     if is_urgent:
         title = _("[Urgent] %(title)s") % {"title": title}
-    if notify:  # False: the caller tells the townships once for many reports (a department feed's delivery)
+    entered_by_township = by is not None and by.region_id == lead.township_id and by.role in TOWNSHIP_ROLES
+    # Not told: a township of a lead its own office entered; and when ``notify`` is False, the caller tells
+    # the townships once for many reports (a department feed's delivery).
+    if notify and not entered_by_township:
         notify_township(township=lead.township, kind=kind, title=title, body=description[:500], url=url,
                         is_urgent=is_urgent, subject=lead)
     return lead, merged
@@ -312,6 +315,7 @@ def lead_accept(*, lead: Lead, user, expected_version: int | None = None) -> Lea
     lead.status = LeadStatus.ACCEPTED
     lead.accepted_by = user
     lead.accepted_at = timezone.now()
+    mark_notifications_read(lead)  # the township's "new lead" notices are dealt with
     return _save_lead(lead, user, "accept")
 
 
@@ -332,6 +336,7 @@ def lead_reject(*, lead: Lead, user, reason: str, expected_version: int | None =
     lead.reject_reason = reason
     lead.closed_at = timezone.now()
     lead.closed_by = user
+    mark_notifications_read(lead)
     return _save_lead(lead, user, "reject")
 
 
@@ -364,6 +369,7 @@ def lead_merge(*, lead: Lead, into: Lead, user, expected_version: int | None = N
     lead.closed_at = timezone.now()
     lead.closed_by = user
     _save_lead(lead, user, "merge")
+    mark_notifications_read(lead)
     return into
 
 
@@ -818,6 +824,7 @@ def outcome_decide(*, outcome: Outcome, user, approve: bool, note: str = "",
     outcome.approval_note = note
     outcome.done_at = timezone.now()
     _save(outcome, user, "approve" if approve else "refuse")
+    mark_notifications_read(outcome)  # the district heads' "approval needed"
     _save_lead(lead, user, "outcome_decide")
     notify_township(township=lead.township, kind=NotificationKind.INFO,
                     title=(_("Approved: temporary relief of %(amount)s yuan for %(name)s") if approve else

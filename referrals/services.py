@@ -79,6 +79,13 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None, now
     return qs.update(read_at=now or timezone.now())
 
 
+def mark_notifications_read(subject: models.Model, *, now: dt.datetime | None = None) -> int:
+    """Everyone's unread notifications about ``subject`` are read: it has been dealt with (a transfer form
+    answered or closed, a lead accepted, a public report handled…). Returns how many."""
+    return Notification.objects.filter(subject_type=subject._meta.label, subject_id=str(subject.pk),
+                                       read_at__isnull=True).update(read_at=now or timezone.now())
+
+
 # --- who is who on a form -------------------------------------------------------------------
 def is_recipient(user: User, form: TransferForm) -> bool:
     """The township office the form is addressed to, or the liaisons of its department."""
@@ -344,6 +351,7 @@ def transfer_form_answer(*, form: TransferForm, by: User | None, answer_text: st
     form.result = result
     form._change_reason = "answer through the API" if api_department is not None else "answer"
     form.save()
+    mark_notifications_read(form, now=now)  # the recipients' notices and reminders about it are done
     transfer_form_settled.send(sender=TransferForm, form=form, how="answered")
     title = _("Transfer form %(number)s answered by %(recipient)s") % {
         "number": form.number, "recipient": form.recipient_name}
@@ -384,6 +392,7 @@ def transfer_form_close(*, form: TransferForm, by: User, note: str = "",
     form.close_note = note
     form._change_reason = "close"
     form.save()
+    mark_notifications_read(form, now=form.closed_at)
     transfer_form_settled.send(sender=TransferForm, form=form, how="closed")
     return form
 
