@@ -180,8 +180,8 @@ def export_response(view):
                         path=request.path, querystring=request.GET.urlencode(), url_kwargs=view.kwargs)
         audit_record(request=request, action=AuditAction.EXPORT, model=spec.model,
                      detail=export_detail(filters=spec.audit_detail, rows=spec.count, job=job.pk))
-        messages.info(request, _("%(count)s records match: the file is being prepared in the background. "
-                                 "You can leave this page; the file stays in “My exports”.")
+        messages.info(request, _("%(count)s records match: the file is written in the background and this page "
+                                 "shows when it is ready. You can leave it; the file stays in “My exports”.")
                       % {"count": f"{spec.count:,}"})
         return redirect("exports:job_detail", pk=job.pk)
     tmp = tempfile.TemporaryFile()

@@ -137,6 +137,9 @@ def monthly_district(request):
     return render(request, "ledgers/monthly_district.html", {
         "form": form, "month": month, "data": data,
         "columns": [(t, data.reports.get(t.pk), data.states[t.pk]) for t in data.townships],
+        # Each value with its township, for the link to the records behind it.
+        "linked": [(section, [(row, list(zip(data.townships, values)), total) for row, values, total in rows])
+                   for section, rows in data.table],
         "can_draft": request.user.has_perm("ledgers.add_monthlyreport"),
         "previous": month - relativedelta(months=1),
         "next": month + relativedelta(months=1) if month < selectors.previous_month(timezone.localdate()) else None,
@@ -183,3 +186,47 @@ def monthly_district_xlsx(request):
                  detail=_("Monthly workbook %(month)s") % {"month": f"{month:%Y-%m}"})
     name = _("Monthly reports %(month)s") % {"month": f"{month:%Y-%m}"}
     return FileResponse(tmp, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+# --- the records behind a figure ---------------------------------------------------------------------
+@login_required
+@permission_required("ledgers.view_monthlyreport", raise_exception=True)
+def monthly_figure(request):
+    """The leads (or transfer forms, roster entries, visits…) behind one figure of a month, for one township
+    or the user's whole area: today's records under the figure's definition, scoped like every list."""
+    from accounts.choices import RegionLevel
+    from accounts.scoping import scope
+    from django.http import Http404
+    from django_tables2 import RequestConfig
+
+    from cases.models import Lead
+    from intake.models import RosterEntry, Visit
+    from intake.tables import LeadTable
+    from intake.tables_roster import RosterEntryTable, VisitTable
+    from referrals.models import Reminder, TransferForm
+    from referrals.tables import ReminderTable, TransferFormTable
+
+    month = selectors.parse_month(request.GET.get("month"))
+    row = selectors.figure_row(request.GET.get("key", ""))
+    if month is None or row is None:
+        raise Http404
+    townships = scope(request.user, Region.objects.filter(level=RegionLevel.TOWNSHIP))
+    township = None
+    if request.GET.get("township", "").isdigit():
+        township = get_object_or_404(townships, pk=int(request.GET["township"]))
+        ids = [township.pk]
+    else:
+        ids = list(townships.values_list("pk", flat=True))
+    records = selectors.figure_records(row.key, township_ids=ids, month=month)
+    tables = {Lead: LeadTable, TransferForm: TransferFormTable, Reminder: ReminderTable,
+              RosterEntry: RosterEntryTable, Visit: VisitTable}
+    records = scope(request.user, records.distinct())
+    table = tables[records.model](records)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    audit_record(request=request, action=AuditAction.LIST, model=records.model,
+                 detail=_("Records behind the monthly figure “%(figure)s” of %(month)s") % {
+                     "figure": row.label, "month": f"{month:%Y-%m}"})
+    return render(request, "ledgers/monthly_figure.html", {
+        "row": row, "month": month, "township": township, "table": table,
+        "district_name": request.user.region.name if request.user.region_id else "",
+    })

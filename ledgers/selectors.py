@@ -71,6 +71,9 @@ def _result_line(outcomes, status: str, reject_reason: str, labels) -> str:
         label = labels.outcome[kind]
         if kind == "not_eligible":
             lines.append(f"{label}：{reason}" if reason else label)
+        elif kind == "declined":
+            # Not "included": the person did not want to apply; the date is when the policy was explained.
+            lines.append(labels.declined % {"outcome": label, "date": included_on} if included_on else label)
         elif outcome_status == OutcomeStatus.DONE and included_on:
             lines.append(labels.included % {"outcome": label, "date": included_on})
         else:
@@ -101,6 +104,7 @@ class _Labels:
         self.included = _("%(outcome)s (included on %(date)s)")
         self.rejected = _("Not accepted: %(reason)s")
         self.urgent, self.late = _("Urgent (急难)"), _("Late report")
+        self.declined = _("%(outcome)s (policy explained on %(date)s)")
 
 
 # Rows per FETCH of the server-side cursor: enough to keep round trips few, small enough to keep memory flat.
