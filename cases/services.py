@@ -480,7 +480,6 @@ def lead_hint(lead: Lead, investigation: Investigation | None = None):
                             household_statuses=household_statuses(lead.person))
 
 
-@transaction.atomic
 def investigation_missing(investigation: Investigation) -> dict[str, str]:
     """What an investigation still lacks before the lead can be assessed: {form field name: label}."""
     missing = {}
@@ -504,6 +503,7 @@ def investigation_open_checks(investigation: Investigation) -> dict[str, str]:
             if not c["closed"] and not c["reason"]}
 
 
+@transaction.atomic
 def lead_assess(*, lead: Lead, user, expected_version: int | None = None) -> Lead:
     """investigating → assessed. Refused while a check of 三个不放过 is open without a recorded reason.
 
