@@ -318,6 +318,12 @@ class FigureSection:
     title: str
     rows: list[FigureRow]
 
+    @property
+    def definition(self) -> str:
+        """The definition all its rows share (shown once under the section's title), else ""."""
+        definitions = {str(row.definition) for row in self.rows}
+        return definitions.pop() if len(definitions) == 1 else ""
+
 
 # By which date each kind of figure counts (the page shows it beside each figure).
 D_REPORTED = _("Counted by the date the lead was reported (duplicates merged into another lead left out).")
