@@ -41,7 +41,8 @@ class AuditLogView(ObjectListView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") != "xlsx":
-            audit_record(request=request, action=AuditAction.LIST, model=AuditEvent, detail=filters_text(request.GET.urlencode()))
+            audit_record(request=request, action=AuditAction.LIST, model=AuditEvent,
+                         detail=filters_text(request.GET.urlencode()))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
