@@ -9,7 +9,8 @@ from .services import user_sync_role_group
 
 @admin.register(Region)
 class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "level", "parent")
+    list_display = ("code", "name", "level", "parent", "phone")
+    list_editable = ("phone",)
     list_filter = ("level",)
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)

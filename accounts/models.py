@@ -44,6 +44,10 @@ class Region(models.Model):
         "self", verbose_name=_("parent region"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
     )
+    phone = models.CharField(
+        _("office phone"), max_length=40, blank=True,
+        help_text=_("The social assistance office's number, printed on the public report page, its thank-you page "
+                    "and the QR-code poster (for a township or street)."))
 
     objects = ScopedQuerySet.as_manager()
 

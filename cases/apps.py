@@ -55,3 +55,13 @@ class CasesConfig(AppConfig):
         obligations.register()
         list_pages.register(ListPage("cases.Outcome", "cases:outcome_list"))
         list_pages.register(ListPage("cases.FollowUp", "cases:follow_up_list"))
+
+        from referrals.signals import transfer_form_settled
+
+        transfer_form_settled.connect(_referral_settled, dispatch_uid="cases.referral_settled")
+
+
+def _referral_settled(sender, form, how, **kwargs):
+    from .services import outcome_referral_settle
+
+    outcome_referral_settle(transfer_form=form, how=how)

@@ -250,6 +250,13 @@ def demo_accounts(*, district: Region) -> list[tuple[str, str, str]]:
     return logins
 
 
+def demo_office_phones(*, district) -> None:
+    """Made-up office numbers for the demo townships that have none (the administrator sets the real ones)."""
+    townships = Region.objects.filter(code__startswith=district.scope_prefix, level=RegionLevel.TOWNSHIP, phone="")
+    for n, township in enumerate(townships.order_by("code"), start=1):
+        Region.objects.filter(pk=township.pk).update(phone=f"0533-41800{n:02d}")
+
+
 def seed_demo(*, district_code: str, people: int, seed: int, today: dt.date | None = None,
               chunk: int = 20000, progress=None, leads: int | None = None) -> SeedResult:
     """The demo district. ``leads`` defaults to one per 200 people (at most 2,000)."""
@@ -265,6 +272,7 @@ def seed_demo(*, district_code: str, people: int, seed: int, today: dt.date | No
         if progress:
             progress(result)
     result.logins = demo_accounts(district=district)
+    demo_office_phones(district=district)
     n_leads = min(people // 200, 2000) if leads is None else leads
     if n_leads:
         from referrals.demo import demo_transfer_forms

@@ -13,6 +13,8 @@ import random
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from accounts.choices import Role
 from accounts.models import Region, User
 
@@ -47,6 +49,7 @@ def demo_leads(*, district: Region, count: int, seed: int, today: dt.date) -> li
     if not ids or staff is None:
         return []
     tz = ZoneInfo("Asia/Shanghai")
+    ceiling = demo_ceiling(today=today, tz=tz)
     chosen = rng.sample(ids, min(count, len(ids)))
     plans = []
     for person_id in sorted(chosen):
@@ -55,6 +58,10 @@ def demo_leads(*, district: Region, count: int, seed: int, today: dt.date) -> li
         late = rng.random() < 0.1
         reported_day = min(discovered + dt.timedelta(days=1 if late else 0), today)
         reported_at = dt.datetime.combine(reported_day, dt.time(rng.randrange(8, 18), rng.randrange(60)), tzinfo=tz)
+        # Never later than now: seeded at 09:00, a lead "reported at 17:00 today" would be in the future.
+        reported_at = min(reported_at, ceiling - dt.timedelta(minutes=rng.randrange(1, 60)))
+        if reported_at.astimezone(tz).date() < discovered:
+            discovered = reported_at.astimezone(tz).date()
         method, channel, source = rng.choices(
             [(DiscoveryMethod.VISIT, Channel.HOME_VISIT, SourceType.MANUAL),
              (DiscoveryMethod.WORK, Channel.HOTLINE, SourceType.HOTLINE),
@@ -119,10 +126,15 @@ def _demo_handle(lead: Lead, *, staff, rng: random.Random, today: dt.date) -> No
         lead_close(lead=Lead.objects.get(pk=lead.pk), user=staff)
 
 
+def demo_ceiling(*, today: dt.date, tz) -> dt.datetime:
+    """The latest moment a demo event may carry: the end of the working day, and never after now."""
+    return min(dt.datetime.combine(today, dt.time(18), tzinfo=tz), timezone.now())
+
+
 def _demo_backdate(pk: int, *, rng: random.Random, today: dt.date, tz) -> None:
     """The services stamp "now"; a demo spread over 90 days gets plausible working times instead."""
     lead = Lead.objects.get(pk=pk)
-    now = dt.datetime.combine(today, dt.time(18), tzinfo=tz)
+    now = demo_ceiling(today=today, tz=tz)
     step = lead.reported_at
     stamps = {}
     for field in ("accepted_at", "investigation_started_at", "assessed_at", "closed_at"):

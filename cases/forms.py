@@ -56,7 +56,8 @@ class CompleteForm(VersionedForm):
 
     approved = forms.TypedChoiceField(label=_("Result of the review"), coerce=lambda v: v == "yes",
                                       choices=[("yes", _("Included")), ("no", _("Not approved"))],
-                                      initial="yes", widget=forms.RadioSelect)
+                                      widget=forms.RadioSelect,
+                                      error_messages={"required": _("Please choose the result of the review.")})
     included_on = forms.DateField(label=_("Date of inclusion"), required=False, widget=_date_widget(),
                                   initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason it was not approved"), required=False, max_length=2000)

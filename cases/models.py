@@ -178,6 +178,9 @@ class Lead(models.Model):
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
     is_late_report = models.BooleanField(_("late report"), default=False,
                                          help_text=_("Logged after the day it was discovered (rule: same day)."))
+    late_reason = models.CharField(_("reason for the late report"), max_length=500, blank=True,
+                                   help_text=_("Asked of the person reporting when the lead is logged after the day "
+                                               "it was discovered."))
     family_situation = models.TextField(_("family situation"), blank=True)
     suspected_relief = models.ManyToManyField(ReliefKind, verbose_name=_("suspected relief"), blank=True,
                                               related_name="leads")

@@ -56,6 +56,33 @@ def can_spot_check(user) -> bool:
     return user.is_superuser or user.role == Role.DISTRICT_STAFF
 
 
+def lead_close_blockers(*, lead: Lead, outcomes=None) -> list[str]:
+    """Why an in-progress lead cannot be closed (办结) yet, in words for the case page; [] when it can.
+
+    A lead is closed when every outcome is done and no transfer form about it still awaits its answer
+    (docs/DECISIONS.md, issue 16: the district expects the department's answer before the file is closed).
+    """
+    from referrals.choices import AWAITING_ANSWER
+    from referrals.models import TransferForm
+
+    outcomes = list(lead.outcomes.all()) if outcomes is None else list(outcomes)
+    reasons = []
+    if lead.assessed_at is None:
+        reasons.append(_("the investigation is not assessed yet"))
+    for outcome in outcomes:
+        if outcome.status in OPEN_OUTCOME_STATUSES:
+            reasons.append(_("%(outcome)s is still %(status)s") % {
+                "outcome": outcome.get_kind_display(), "status": outcome.get_status_display()})
+    waiting = TransferForm.objects.filter(lead_id=lead.pk, status__in=AWAITING_ANSWER) \
+        .select_related("to_department", "to_region").order_by("issued_at")
+    for form in waiting:
+        reasons.append(_("transfer form %(number)s to %(recipient)s has no answer yet") % {
+            "number": form.number, "recipient": form.recipient_name})
+    if not any(o.status == OutcomeStatus.DONE for o in outcomes):
+        reasons.append(_("no outcome is done yet"))
+    return reasons
+
+
 def lead_actions(*, user, lead: Lead, outcomes=()) -> set[str]:
     """What the user may do with the lead now (the buttons of the case page). The services decide for real."""
     actions: set[str] = set()
@@ -75,9 +102,7 @@ def lead_actions(*, user, lead: Lead, outcomes=()) -> set[str]:
         if status in (LeadStatus.ASSESSED, LeadStatus.IN_PROGRESS):
             actions.add("outcome")
         if status == LeadStatus.IN_PROGRESS and lead.assessed_at is not None:
-            outcomes = list(outcomes)
-            if outcomes and not any(o.status in OPEN_OUTCOME_STATUSES for o in outcomes) and any(
-                    o.status == OutcomeStatus.DONE for o in outcomes):
+            if not lead_close_blockers(lead=lead, outcomes=outcomes):
                 actions.add("close")
         actions.add("follow_up")
     if user.is_superuser or user.role == Role.DISTRICT_HEAD:
@@ -279,6 +304,8 @@ def lead_case(*, user, lead: Lead) -> dict:
         "sources": list(lead.sources.select_related("reported_by").prefetch_related("suspected_relief")),
         "timeline": lead_timeline(user=user, lead=lead),
         "actions": lead_actions(user=user, lead=lead, outcomes=outcomes),
+        "close_blockers": (lead_close_blockers(lead=lead, outcomes=outcomes)
+                           if lead.status == LeadStatus.IN_PROGRESS else []),
     }
 
 

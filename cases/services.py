@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import RegionLevel, Role
+from accounts.choices import TOWNSHIP_ROLES, RegionLevel, Role
 from accounts.models import Department, Region, User
 from accounts.scoping import can_see, scope
 from common import resident_id
 from referrals.choices import NotificationKind
-from referrals.services import notify, notify_township
+from referrals.services import mark_notifications_read, notify, notify_township
 
 from .choices import (
     ASSISTED_OUTCOMES, OPEN_LEAD_STATUSES, OPEN_OUTCOME_STATUSES, REFERRAL_DEPARTMENT, Area, ArchiveClass,
@@ -34,6 +34,7 @@ from .models import (
     DistrictSettings, FollowUp, HardshipCause, Household, Investigation, Lead, LeadCounter, LeadSource, Outcome,
     Person, ReliefKind, SpotCheck,
 )
+from .selectors import lead_close_blockers
 
 
 class RegistryError(Exception):
@@ -126,7 +127,8 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
                 description: str = "", suspected_relief: Iterable[ReliefKind] = (),
                 causes: Iterable[HardshipCause] = (), is_urgent: bool = False,
                 origin: tuple[str, str] | None = None, now: dt.datetime | None = None,
-                notify: bool = True, family_situation: str | None = None) -> tuple[Lead, bool]:
+                notify: bool = True, family_situation: str | None = None,
+                late_reason: str = "") -> tuple[Lead, bool]:
     """Report a lead for a person. Returns ``(lead, merged)``.
 
     One open lead per person: when the person already has one, this report is
@@ -156,6 +158,7 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
             person=person, township_id=person.township_id, village_id=person.village_id,
             method=method, channel=channel, discoverer=by, discoverer_name=reporter_name if by is None else "",
             discovered_on=discovered_on, reported_at=now, is_late_report=late,
+            late_reason=(late_reason or "").strip()[:500] if late else "",
             family_situation=description if family_situation is None else family_situation,
             is_urgent=is_urgent, created_by=by,
             due_on=lead_due_on(Lead(status=LeadStatus.REPORTED, reported_at=now, is_urgent=is_urgent)),
@@ -187,7 +190,10 @@ def lead_report(*, person: Person, method: str, channel: str, discovered_on: dt.
         kind = NotificationKind.NEW_LEAD
     if is_urgent:
         title = _("[Urgent] %(title)s") % {"title": title}
-    if notify:  # False: the caller tells the townships once for many reports (a department feed's delivery)
+    entered_by_township = by is not None and by.region_id == lead.township_id and by.role in TOWNSHIP_ROLES
+    # Not told: a township of a lead its own office entered; and when ``notify`` is False, the caller tells
+    # the townships once for many reports (a department feed's delivery).
+    if notify and not entered_by_township:
         notify_township(township=lead.township, kind=kind, title=title, body=description[:500], url=url,
                         is_urgent=is_urgent, subject=lead)
     return lead, merged
@@ -327,6 +333,7 @@ def lead_accept(*, lead: Lead, user, expected_version: int | None = None) -> Lea
     lead.status = LeadStatus.ACCEPTED
     lead.accepted_by = user
     lead.accepted_at = timezone.now()
+    mark_notifications_read(lead)  # the township's "new lead" notices are dealt with
     return _save_lead(lead, user, "accept")
 
 
@@ -347,6 +354,7 @@ def lead_reject(*, lead: Lead, user, reason: str, expected_version: int | None =
     lead.reject_reason = reason
     lead.closed_at = timezone.now()
     lead.closed_by = user
+    mark_notifications_read(lead)
     return _save_lead(lead, user, "reject")
 
 
@@ -379,6 +387,7 @@ def lead_merge(*, lead: Lead, into: Lead, user, expected_version: int | None = N
     lead.closed_at = timezone.now()
     lead.closed_by = user
     _save_lead(lead, user, "merge")
+    mark_notifications_read(lead)
     return into
 
 
@@ -489,6 +498,29 @@ def lead_hint(lead: Lead, investigation: Investigation | None = None):
                             household_statuses=household_statuses(lead.person))
 
 
+def investigation_missing(investigation: Investigation) -> dict[str, str]:
+    """What an investigation still lacks before the lead can be assessed: {form field name: label}."""
+    missing = {}
+    if investigation.visited_on is None:
+        missing["visited_on"] = _("date of the home visit")
+    if investigation.met_in_person is None:
+        missing["met_in_person"] = _("met the person")
+    if investigation.income_12m is None:
+        missing["income_12m"] = _("household income over the last 12 months")
+    if not investigation.difficulty_class:
+        missing["difficulty_class"] = _("difficulty class")
+    if not investigation.willing_to_apply:
+        missing["willing_to_apply"] = _("willingness to apply")
+    return missing
+
+
+def investigation_open_checks(investigation: Investigation) -> dict[str, str]:
+    """The checks of 三个不放过 still open without a reason: {form field of the reason: label}."""
+    reason_fields = {"seen": "not_met_reason", "clear": "situation_unclear_reason", "measures": "no_proposal_reason"}
+    return {reason_fields[c["key"]]: str(c["label"]) for c in investigation.checks()
+            if not c["closed"] and not c["reason"]}
+
+
 @transaction.atomic
 def lead_assess(*, lead: Lead, user, expected_version: int | None = None) -> Lead:
     """investigating → assessed. Refused while a check of 三个不放过 is open without a recorded reason.
@@ -506,20 +538,10 @@ def lead_assess(*, lead: Lead, user, expected_version: int | None = None) -> Lea
     investigation = current_investigation(lead)
     if investigation is None:
         raise LeadError(_("Start the investigation first."))
-    missing = []
-    if investigation.visited_on is None:
-        missing.append(_("date of the home visit"))
-    if investigation.met_in_person is None:
-        missing.append(_("met the person"))
-    if investigation.income_12m is None:
-        missing.append(_("household income over the last 12 months"))
-    if not investigation.difficulty_class:
-        missing.append(_("difficulty class"))
-    if not investigation.willing_to_apply:
-        missing.append(_("willingness to apply"))
+    missing = investigation_missing(investigation)
     if missing:
         raise LeadError(_("The investigation is not complete: please fill in %(fields)s.")
-                        % {"fields": "、".join(str(m) for m in missing)})
+                        % {"fields": "、".join(str(label) for label in missing.values())})
     open_checks = investigation.open_checks_without_reason()
     if open_checks:
         raise LeadError(_("三个不放过: %(checks)s — still open. Close it, or record why it stays open, before "
@@ -729,6 +751,10 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
         cfg=district_settings(lead))
     if outcome.kind == OutcomeKind.REFERRAL:
         _issue_transfer_form(outcome, lead, user)
+        if outcome.transfer_form_id:
+            # The referral is done when the department answers the form (outcome_referral_settle).
+            outcome.status = OutcomeStatus.IN_PROGRESS
+            outcome.done_at = None
     _save(outcome, user, "record")
     if outcome.status == OutcomeStatus.DONE:
         _apply_registry_status(outcome, user)
@@ -745,6 +771,27 @@ def _outcome_for_update(outcome: Outcome) -> tuple[Outcome, Lead]:
 
 
 @transaction.atomic
+def outcome_referral_settle(*, transfer_form, how: str) -> list[Outcome]:
+    """A 转介专项救助 outcome waiting on ``transfer_form`` is done: the department answered it (or the form was
+    closed without an answer). Called through ``referrals.signals.transfer_form_settled``; safe to call twice."""
+    settled = []
+    for outcome in Outcome.objects.select_for_update().select_related("lead").filter(
+            transfer_form_id=transfer_form.pk, kind=OutcomeKind.REFERRAL, status=OutcomeStatus.IN_PROGRESS):
+        outcome.status = OutcomeStatus.DONE
+        outcome.done_at = timezone.now()
+        result = transfer_form.get_result_display() if transfer_form.result else ""
+        note = (_("Answered by %(recipient)s: %(result)s") if how == "answered"
+                else _("Transfer form closed without an answer: %(result)s")) % {
+            "recipient": transfer_form.recipient_name, "result": result or transfer_form.close_note}
+        outcome.approval_note = note[:2000]
+        by = transfer_form.answered_by or transfer_form.closed_by
+        _save(outcome, by, "referral_answered")
+        _apply_registry_status(outcome, by)
+        settled.append(outcome)
+    return settled
+
+
+@transaction.atomic
 def outcome_complete(*, outcome: Outcome, user, included_on: dt.date | None = None, approved: bool = True,
                      reason: str = "", expected_version: int | None = None) -> Outcome:
     """A 低保/特困 application under review ends: included (with the date of inclusion) or not approved."""
@@ -754,6 +801,8 @@ def outcome_complete(*, outcome: Outcome, user, included_on: dt.date | None = No
         return outcome
     if outcome.status != OutcomeStatus.IN_PROGRESS:
         raise LeadError(_("This outcome is %(status)s.") % {"status": outcome.get_status_display()})
+    if outcome.kind == OutcomeKind.REFERRAL:
+        raise LeadError(_("A referral is done when the department answers its transfer form."))
     _check_version(lead, expected_version)
     if approved:
         if included_on is None:
@@ -798,6 +847,7 @@ def outcome_decide(*, outcome: Outcome, user, approve: bool, note: str = "",
     outcome.approval_note = note
     outcome.done_at = timezone.now()
     _save(outcome, user, "approve" if approve else "refuse")
+    mark_notifications_read(outcome)  # the district heads' "approval needed"
     _save_lead(lead, user, "outcome_decide")
     notify_township(township=lead.township, kind=NotificationKind.INFO,
                     title=(_("Approved: temporary relief of %(amount)s yuan for %(name)s") if approve else
@@ -907,11 +957,9 @@ def lead_close(*, lead: Lead, user, expected_version: int | None = None) -> Lead
     if lead.assessed_at is None:
         raise LeadError(_("Complete and assess the investigation before closing."))
     outcomes = list(lead.outcomes.all())
-    pending = [str(o) for o in outcomes if o.status in OPEN_OUTCOME_STATUSES]
-    if pending:
-        raise LeadError(_("Not every outcome is done yet: %(outcomes)s.") % {"outcomes": "、".join(pending)})
-    if not any(o.status == OutcomeStatus.DONE for o in outcomes):
-        raise LeadError(_("Record at least one outcome before closing."))
+    blockers = lead_close_blockers(lead=lead, outcomes=outcomes)
+    if blockers:
+        raise LeadError(_("The lead cannot be closed yet: %(reasons)s.") % {"reasons": "；".join(blockers)})
     now = timezone.now()
     lead.status = LeadStatus.CLOSED
     lead.closed_at = now

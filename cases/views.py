@@ -189,17 +189,37 @@ def investigation_edit(request, pk):
             except LeadError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _("The investigation of lead %(number)s is saved.") % {
-                    "number": lead.number})
-                if request.POST.get("then") == "assess":
-                    lead.refresh_from_db()
+                if request.POST.get("then") != "assess":
+                    messages.success(request, _("The investigation of lead %(number)s is saved.") % {
+                        "number": lead.number})
+                    return redirect(lead)
+                lead.refresh_from_db()
+                investigation.refresh_from_db()
+                missing = services.investigation_missing(investigation)
+                open_checks = services.investigation_open_checks(investigation)
+                if not missing and not open_checks:
                     try:
                         services.lead_assess(lead=lead, user=request.user, expected_version=lead.version)
                     except LeadError as exc:
                         messages.error(request, str(exc))
                     else:
-                        messages.success(request, _("Lead %(number)s assessed.") % {"number": lead.number})
-                return redirect(lead)
+                        messages.success(request, _("The investigation of lead %(number)s is saved and assessed.")
+                                         % {"number": lead.number})
+                    return redirect(lead)
+                # Not complete: the form stays open, what is missing is marked (what was typed is saved).
+                data = request.POST.copy()
+                data["version"] = str(lead.version)
+                form = InvestigationForm(data, instance=investigation, lead=lead)
+                form.is_valid()
+                for name in missing:
+                    form.add_error(name, _("Required to finish the assessment."))
+                for name in open_checks:
+                    form.add_error(name, _("This check is still open: close it above, or write down why it stays "
+                                           "open."))
+                labels = [str(v) for v in missing.values()] + [str(v) for v in open_checks.values()]
+                messages.warning(request, _("Your entries are saved, but the assessment cannot be finished yet: "
+                                            "please complete the fields marked in red (%(fields)s).")
+                                 % {"fields": "、".join(labels)})
         else:
             messages.error(request, _("Please correct the fields marked in red."))
     else:
@@ -210,7 +230,7 @@ def investigation_edit(request, pk):
     if lead.assessed_at is not None:
         messages.info(request, _("This investigation is assessed and can no longer be changed."))
     hint = services.lead_hint(lead, investigation)
-    audit_record(request=request, action=AuditAction.DETAIL, obj=lead, detail="investigation")
+    audit_record(request=request, action=AuditAction.DETAIL, obj=lead, detail=_("Investigation form"))
     return _form_page(request, lead, form, template="cases/investigation_form.html", title=title, hint=hint,
                       relief_settings=services.district_settings(lead), editable=lead.assessed_at is None)
 

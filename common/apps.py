@@ -19,6 +19,12 @@ class CommonConfig(AppConfig):
 
         protect.connect()
 
+        # Logins and failed logins are in the audit log (操作 = 登录).
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        user_logged_in.connect(_logged_in, dispatch_uid="common.audit_logged_in")
+        user_login_failed.connect(_login_failed, dispatch_uid="common.audit_login_failed")
+
     @property
     def menu_items(self):
         from accounts.choices import Role
@@ -31,3 +37,15 @@ class CommonConfig(AppConfig):
                      roles=frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR}),
                      icon="shield-check", order=95, group=_("Reports")),
         )
+
+
+def _logged_in(sender, request, user, **kwargs):
+    from .audit import audit_login
+
+    audit_login(request=request, user=user, ok=True)
+
+
+def _login_failed(sender, credentials, request=None, **kwargs):
+    from .audit import audit_login
+
+    audit_login(request=request, username=str(credentials.get("username", "")), ok=False)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,8 +106,28 @@ def job_queue(*, user, spec: ExportSpec, view: str, path: str, querystring: str,
         parameters={"view": view, "querystring": querystring, "url_kwargs": url_kwargs or {}},
         rows_total=spec.count,
     )
-    transaction.on_commit(lambda: export_job_run.delay(job.pk))
+    transaction.on_commit(lambda: job_start(job.pk))
     return job
+
+
+def job_start(job_id: int):
+    """Send the job to the Celery worker; in the embedded default (no Redis, tasks run eagerly, no worker) a
+    thread of this process writes it instead, so the page answers at once and its progress is true: a large
+    export would otherwise hold the request until the file is written, and then be called "being prepared"."""
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        thread = threading.Thread(target=_job_run_in_thread, args=(job_id,), daemon=True, name=f"export-{job_id}")
+        thread.start()
+        return thread
+    return export_job_run.delay(job_id)
+
+
+def _job_run_in_thread(job_id: int) -> None:
+    from django.db import connection
+
+    try:
+        export_job_run(job_id)
+    finally:
+        connection.close()
 
 
 def _request_for(job: ExportJob) -> HttpRequest:

@@ -15,7 +15,13 @@ AUDITED_APPS = ("accounts", "cases", "intake", "referrals", "ledgers", "common")
 
 
 def object_type_choices():
-    models = [m for m in apps.get_models() if m._meta.app_label in AUDITED_APPS]
+    """The kinds of record, by their Chinese names: history tables and many-to-many links are not offered."""
+    from django.utils.functional import Promise
+
+    # A model named only by Django's default (its class name, not a translated verbose_name) is internal:
+    # many-to-many links, simple_history's Historical… tables, counters.
+    models = [m for m in apps.get_models() if m._meta.app_label in AUDITED_APPS and not m._meta.auto_created
+              and not hasattr(m, "instance_type") and isinstance(m._meta.verbose_name, Promise)]
     return sorted(((m._meta.label, str(m._meta.verbose_name)) for m in models), key=lambda c: c[1])
 
 

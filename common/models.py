@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Role
+
 
 class AuditAction(models.TextChoices):
     LIST = "list", _("Viewed a list")
@@ -36,7 +38,7 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     username = models.CharField(_("username"), max_length=150)
-    role = models.CharField(_("role"), max_length=32, blank=True)
+    role = models.CharField(_("role"), max_length=32, blank=True, choices=Role.choices)
     region_code = models.CharField(_("user's region"), max_length=15, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)

@@ -82,5 +82,5 @@ def reveal_value(*, request, model_label: str, pk: int, field: str) -> tuple[mod
     value = getattr(obj, field) or ""
     if value:
         audit_record(request=request, action=AuditAction.REVEAL, obj=obj,
-                     detail=f"{model._meta.get_field(field).verbose_name} ({field})")
+                     detail=str(model._meta.get_field(field).verbose_name))
     return obj, kind, value

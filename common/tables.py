@@ -14,6 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template import Context, Template
 from django.template.loader import get_template
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import utils as tables_utils
 
@@ -47,6 +48,21 @@ def _raw_value(value):
     return value
 
 
+def _bool_value(value):
+    return None if value is None else bool(value)
+
+
+def export_cell(value):
+    """A cell of an export as a plain value: never markup (a render method's badge or link is reduced to its text)."""
+    if isinstance(value, SafeData):
+        from html import unescape
+
+        from django.utils.html import strip_tags
+
+        return " ".join(unescape(strip_tags(value)).split())
+    return value
+
+
 class BaseTable(tables.Table):
     # Extra relations a column's render method reads that its accessor does not name.
     extra_select_related: tuple[str, ...] = ()
@@ -61,7 +77,10 @@ class BaseTable(tables.Table):
         super().__init__(*args, **kwargs)
         for bound in self.columns.columns.values():
             dated = isinstance(bound.column, (tables.DateColumn, tables.DateTimeColumn))
-            if dated and bound.value == bound.column.value:
+            if isinstance(bound.column, tables.BooleanColumn) and bound.value == bound.column.value:
+                # django-tables2 exports "True"/"False"; the Excel writer writes a bool as 是/否.
+                bound.value = _bool_value
+            elif dated and bound.value == bound.column.value:
                 # django-tables2 exports these as ISO text (a datetime in UTC, "2026-11-23 01:54:00+00:00");
                 # the Excel writer wants the date itself, to write a real date in Asia/Shanghai.
                 bound.value = _raw_value
@@ -141,6 +160,10 @@ class ManyNamesColumn(tables.ManyToManyColumn):
         return format_html_join(
             " ", '<span class="badge text-bg-light border">{}</span>', ((str(v),) for v in value.all())
         )
+
+    def value(self, value):
+        """In an export: the names joined with 、."""
+        return "、".join(str(v) for v in value.all())
 
 
 # --- django-tables2, per cell ----------------------------------------------------------------------

@@ -48,3 +48,11 @@ class AuditEventTable(BaseTable):
 
     def value_action(self, record):
         return record.get_action_display()
+
+    def render_detail(self, value):
+        from urllib.parse import unquote_plus
+
+        return unquote_plus(value) if "%" in value else value
+
+    def value_detail(self, value):
+        return self.render_detail(value)

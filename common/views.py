@@ -26,8 +26,9 @@ from django_tables2 import SingleTableMixin
 
 from accounts.scoping import scope
 
-from .audit import AuditAction, audit_record
+from .audit import AuditAction, audit_record, export_detail
 from .exports import XLSX_CONTENT_TYPE, ExportSpec, export_mode, job_queue, spec_write
+from .tables import export_cell
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -113,7 +114,7 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
         """Header and rows of the current filters, in the table's visible columns."""
         values = table.as_values(exclude_columns=getattr(table, "export_exclude", ()))
         header = next(values)
-        return header, values
+        return header, ([export_cell(v) for v in row] for row in values)
 
     def export_queryset(self):
         filterset = self.get_filterset(self.get_filterset_class())
@@ -178,16 +179,16 @@ def export_response(view):
         job = job_queue(user=request.user, spec=spec, view=f"{cls.__module__}.{cls.__qualname__}",
                         path=request.path, querystring=request.GET.urlencode(), url_kwargs=view.kwargs)
         audit_record(request=request, action=AuditAction.EXPORT, model=spec.model,
-                     detail=f"{spec.audit_detail} job={job.pk} queued rows={spec.count}")
-        messages.info(request, _("%(count)s records match: the file is being prepared in the background. "
-                                 "You can leave this page; the file stays in “My exports”.")
+                     detail=export_detail(filters=spec.audit_detail, rows=spec.count, job=job.pk))
+        messages.info(request, _("%(count)s records match: the file is written in the background and this page "
+                                 "shows when it is ready. You can leave it; the file stays in “My exports”.")
                       % {"count": f"{spec.count:,}"})
         return redirect("exports:job_detail", pk=job.pk)
     tmp = tempfile.TemporaryFile()
     count = spec_write(tmp, spec)
     tmp.seek(0)
     audit_record(request=request, action=AuditAction.EXPORT, model=spec.model,
-                 detail=f"{spec.audit_detail} rows={count}")
+                 detail=export_detail(filters=spec.audit_detail, rows=count))
     return FileResponse(tmp, as_attachment=True, filename=spec.download_name(), content_type=XLSX_CONTENT_TYPE)
 
 

@@ -5,10 +5,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from accounts.scoping import scope
 
-from .audit import AuditAction, audit_record
+from .audit import AuditAction, audit_record, export_detail
 from .exports import XLSX_CONTENT_TYPE, job_file_path
 from .models import ExportJob
 
@@ -47,6 +48,7 @@ def job_download(request, pk: int):
     if path is None:
         raise Http404("expired")
     audit_record(request=request, action=AuditAction.EXPORT, obj=job,
-                 detail=f"download job={job.pk} {job.parameters.get('querystring', '')} rows={job.rows_done}")
+                 detail=_("Downloaded background export %(job)s") % {"job": job.pk} + "；" + export_detail(
+                     filters=job.parameters.get("querystring", ""), rows=job.rows_done))
     return FileResponse(open(path, "rb"), as_attachment=True, filename=job.file_name,
                         content_type=XLSX_CONTENT_TYPE)

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .audit import AuditAction, audit_record
+from .audit import AuditAction, audit_record, filters_text
 from .filters_audit import AuditEventFilterSet
 from .models import AuditEvent
 from .reveal import reveal_value
@@ -41,7 +41,8 @@ class AuditLogView(ObjectListView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") != "xlsx":
-            audit_record(request=request, action=AuditAction.LIST, model=AuditEvent, detail=request.GET.urlencode())
+            audit_record(request=request, action=AuditAction.LIST, model=AuditEvent,
+                         detail=filters_text(request.GET.urlencode()))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -38,8 +38,11 @@ class LeadFilterSet(BaseFilterSet):
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
     suspected_relief = django_filters.ModelChoiceFilter(label=_("Suspected relief"),
                                                         queryset=ReliefKind.objects.all())
-    is_urgent = django_filters.BooleanFilter(label=_("Urgent (急难)"))
-    is_late_report = django_filters.BooleanFilter(label=_("Late report"))
+    # "全部" first, never Django's "未知" (unknown): an empty choice means the filter is not applied.
+    is_urgent = django_filters.BooleanFilter(label=_("Urgent (急难)"), widget=django_filters.widgets.forms.Select(
+        choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
+    is_late_report = django_filters.BooleanFilter(label=_("Late report"), widget=django_filters.widgets.forms.Select(
+        choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
     discovered_after = django_filters.DateFilter(label=_("Discovered from"), field_name="discovered_on",
                                                  lookup_expr="gte", widget=django_filters.widgets.forms.DateInput(
                                                      attrs={"type": "date"}))

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import RegionLevel
 from accounts.models import Region
-from accounts.scoping import scope
+from accounts.scoping import can_see, scope
 from cases.choices import Channel, DiscoveryMethod
 from cases.models import HardshipCause, Person, ReliefKind
 from common import resident_id
@@ -36,6 +36,12 @@ class LeadForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     family_situation = forms.CharField(label=_("Family situation"), widget=forms.Textarea(attrs={"rows": 4}),
                                        help_text=_("Who lives there, what happened, what they need now."))
+    name_check = forms.ChoiceField(
+        label=_("Which name is right?"), required=False, widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        choices=[("registered", _("The registered name is right")),
+                 ("reported", _("The name I typed is right (the township will check and correct the registry)"))])
+    late_reason = forms.CharField(label=_("Why was it not reported on the day it was found?"), required=False,
+                                  max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,15 +75,50 @@ class LeadForm(forms.Form):
             raise forms.ValidationError(_("The date discovered cannot be in the future."))
         return day
 
+    # Set by clean(): (registered name, typed name) when they differ; the template asks which is right.
+    name_mismatch: tuple[str, str] | None = None
+
+    @property
+    def is_late(self) -> bool:
+        day = self.cleaned_data.get("discovered_on") if hasattr(self, "cleaned_data") else None
+        return day is not None and day < timezone.localdate()
+
+    def _check_name(self, data) -> None:
+        """A name that differs from the one registered under the ID is filed only once the reporter says which
+        is right (a typo in the name, or in the ID number)."""
+        existing = Person.objects.filter(id_number=data["id_number"]).only("name", "village_id").first()
+        typed = (data.get("name") or "").strip()
+        if existing is None or not typed or typed == existing.name:
+            return
+        if not can_see(self.user, existing):
+            return  # refused later without saying who it is
+        self.name_mismatch = (existing.name, typed)
+        if not data.get("name_check"):
+            self.add_error("name", _("The ID number %(id)s is registered as “%(registered)s”, not “%(typed)s”. "
+                                     "Please check the ID number, or say which name is right.") % {
+                "id": resident_id.mask(data["id_number"]), "registered": existing.name, "typed": typed})
+
+    def _check_late(self, data) -> None:
+        day = data.get("discovered_on")
+        if day is None or day >= timezone.localdate() or (data.get("late_reason") or "").strip():
+            return
+        days = (timezone.localdate() - day).days
+        self.add_error("late_reason", _("This was found on %(day)s, %(days)s day(s) ago: leads are to be reported "
+                                        "on the day they are found. Please give the reason for the delay.")
+                       % {"day": f"{day:%Y-%m-%d}", "days": days})
+
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
+        self._check_late(data)
         if not data.get("person") and not data.get("id_number"):
             self.add_error("id_number", _("Find the person above, or enter their ID number to register them."))
         elif not data.get("person"):
             exists = Person.objects.filter(id_number=data["id_number"]).exists()
-            if not exists:
+            if exists:
+                self._check_name(data)
+            else:
                 if not data.get("name", "").strip():
                     self.add_error("name", _("Please enter the person's name."))
                 if not data.get("village"):

@@ -167,6 +167,11 @@ class RosterEntryChangeForm(forms.Form):
 class RosterEndForm(forms.Form):
     until = NotInFutureDateField(label=_("Off the roster from"), initial=timezone.localdate,
                                  future_message=_("The end date cannot be in the future."))
+    reason = forms.CharField(label=_("Reason for taking off the roster"), max_length=500,
+                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+                             help_text=_("For example: moved away, died, circumstances improved (checked on a visit)."),
+                             error_messages={"required": _("Please give the reason for taking this person off the "
+                                                           "roster.")})
 
 
 class SevereWeatherForm(forms.Form):

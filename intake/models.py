@@ -26,6 +26,9 @@ class RosterEntry(models.Model):
                                   blank=True, on_delete=models.SET_NULL, related_name="roster_entries")
     since = models.DateField(_("on the roster since"), default=timezone.localdate)
     until = models.DateField(_("on the roster until"), null=True, blank=True)
+    end_reason = models.TextField(_("reason for taking off the roster"), blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("taken off by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
     last_visited_on = models.DateField(_("last visited"), null=True, blank=True)
     next_due_on = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,

@@ -24,7 +24,7 @@ from cases.models import Person
 from cases.services import LeadError, RegistryError, lead_accept, lead_report, person_register
 from common import resident_id
 from referrals.choices import NotificationKind
-from referrals.services import notify_township
+from referrals.services import mark_notifications_read, notify_township
 
 from .choices import PublicReportStatus
 from .models import PublicReport
@@ -232,6 +232,7 @@ def public_report_accept(*, report: PublicReport, user, person: Person | None = 
             reporter_name=report.reporter_name or _("Member of the public"),
             reporter_phone=report.reporter_phone, description=_description_for_lead(report),
             is_urgent=report.is_urgent, origin=("intake.PublicReport", report.pk),
+            notify=False,  # the township office is accepting it right now
         )
         # The township staff accepting the report have accepted the lead too: it skips the inbox.
         if not merged:
@@ -243,6 +244,7 @@ def public_report_accept(*, report: PublicReport, user, person: Person | None = 
     report.handled_by = user
     report.handled_at = timezone.now()
     report.save(update_fields=["lead", "status", "handled_by", "handled_at"])
+    mark_notifications_read(report)
     return report, merged
 
 
@@ -272,6 +274,7 @@ def public_report_reject(*, report: PublicReport, user, reason: str) -> PublicRe
     report.handled_by = user
     report.handled_at = timezone.now()
     report.save(update_fields=["status", "reject_reason", "handled_by", "handled_at"])
+    mark_notifications_read(report)
     return report
 
 

@@ -228,9 +228,14 @@ def _already_on_roster(current: RosterEntry | None) -> RosterError:
 
 
 @transaction.atomic
-def roster_entry_end(*, user, entry: RosterEntry, until: dt.date) -> RosterEntry:
-    """Take a person off the roster from ``until``. Ending an ended entry on the same day changes nothing."""
+def roster_entry_end(*, user, entry: RosterEntry, until: dt.date, reason: str) -> RosterEntry:
+    """Take a person off the roster from ``until``, for ``reason`` (required). Ending an ended entry on the same
+    day changes nothing. Nothing is deleted: the entry keeps its dates and visits, and can be restored
+    (:func:`roster_entry_restore`)."""
     _check_writer(user, "intake.change_rosterentry")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RosterError(_("Please give the reason for taking this person off the roster."))
     if not can_see(user, entry):
         raise RosterError(_("This roster entry is outside your area."))
     entry = RosterEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
@@ -244,10 +249,35 @@ def roster_entry_end(*, user, entry: RosterEntry, until: dt.date) -> RosterEntry
         raise RosterError(_("The end date cannot be before the date the person was put on the roster (%(since)s).")
                           % {"since": f"{entry.since:%Y-%m-%d}"})
     entry.until = until
+    entry.end_reason = reason
+    entry.ended_by = user
     entry.next_due_on = None
     entry._change_reason = "end"
-    entry.save(update_fields=["until", "next_due_on"])
+    entry.save(update_fields=["until", "end_reason", "ended_by", "next_due_on"])
     return entry
+
+
+@transaction.atomic
+def roster_entry_restore(*, user, entry: RosterEntry) -> RosterEntry:
+    """Undo a removal: the person is back on the roster as before, visits due from the last one.
+
+    Restoring an active entry changes nothing; a person put on the roster again meanwhile cannot be restored twice.
+    """
+    _check_writer(user, "intake.change_rosterentry")
+    if not can_see(user, entry):
+        raise RosterError(_("This roster entry is outside your area."))
+    entry = RosterEntry.objects.select_for_update().select_related("person", "person__village").get(pk=entry.pk)
+    if entry.until is None:
+        return entry
+    current = RosterEntry.objects.filter(person_id=entry.person_id, until__isnull=True).first()
+    if current is not None:
+        raise _already_on_roster(current)
+    entry.until = None
+    entry.end_reason = ""
+    entry.ended_by = None
+    entry._change_reason = "restore"
+    entry.save(update_fields=["until", "end_reason", "ended_by"])
+    return roster_entry_recompute(entry=entry)
 
 
 @transaction.atomic
@@ -516,6 +546,7 @@ def assistants_in_scope(*, user) -> QuerySet:
 
 __all__ = [
     "RosterError", "default_cadence", "effective_cadence", "next_due_for", "overdue_by_village",
-    "roster_entry_add", "roster_entry_change", "roster_entry_end", "roster_entry_recompute", "roster_recompute_township",
+    "roster_entry_add", "roster_entry_change", "roster_entry_end", "roster_entry_recompute", "roster_entry_restore",
+    "roster_recompute_township",
     "severe_weather_declare", "severe_weather_end", "severe_weather_townships", "visit_log", "visits_due",
 ]

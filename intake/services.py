@@ -55,19 +55,28 @@ def lead_log(*, user, person: Person | None, id_number: str = "", name: str = ""
              suspected_relief: Iterable[ReliefKind] = (), causes: Iterable[HardshipCause] = (),
              is_urgent: bool = False, family_situation: str = "", source_type: str = SourceType.MANUAL,
              reporter_name: str = "", reporter_phone: str = "", now: dt.datetime | None = None,
-             origin: tuple[str, str] | None = None) -> tuple[Lead, bool]:
+             origin: tuple[str, str] | None = None, late_reason: str = "",
+             name_is_registered: bool | None = None) -> tuple[Lead, bool]:
     """Find or register the person and report the lead, all or nothing. Returns ``(lead, merged)``.
 
     ``now``: when the report was made (a phone's queue sends it later; the late flag compares the
     discovery date with it). ``origin``: a report with the same origin is taken once.
+    ``late_reason``: why the lead is logged after the day it was discovered. ``name_is_registered``: the
+    reporter's answer when the typed name differs from the name registered under the ID (None: no
+    difference); when the typed name is said to be right, the lead says so for the township to check.
     """
     person = person_find_or_register(user=user, person=person, id_number=id_number, name=name, village=village,
                                      phone=phone)
+    typed = (name or "").strip()
+    if typed and typed != person.name and name_is_registered is False:
+        family_situation = _("[Name to check] Reported as “%(typed)s”; registered under this ID as “%(name)s”.") % {
+            "typed": typed, "name": person.name} + "\n" + (family_situation or "")
     try:
         return lead_report(
             person=person, method=method, channel=channel, discovered_on=discovered_on, source_type=source_type,
             by=user, reporter_name=reporter_name, reporter_phone=reporter_phone, description=family_situation,
             suspected_relief=suspected_relief, causes=causes, is_urgent=is_urgent, now=now, origin=origin,
+            late_reason=late_reason,
         )
     except LeadError as exc:
         raise IntakeError(str(exc)) from exc

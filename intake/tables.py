@@ -33,4 +33,4 @@ class LeadTable(BaseTable):
         return format_html('<span class="badge text-bg-danger">{}</span>', "急难") if value else "—"
 
     def value_is_urgent(self, value):
-        return "急难" if value else ""
+        return bool(value)  # 是/否 in the export

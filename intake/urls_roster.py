@@ -12,6 +12,7 @@ urlpatterns = [
     path("roster/<int:pk>/", views.RosterEntryDetailView.as_view(), name="roster_detail"),
     path("roster/<int:pk>/edit/", views.roster_edit, name="roster_edit"),
     path("roster/<int:pk>/end/", views.roster_end, name="roster_end"),
+    path("roster/<int:pk>/restore/", views.roster_restore, name="roster_restore"),
     path("roster/<int:pk>/visit/", views.visit_create, name="visit_create"),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),
     path("severe-weather/", views.severe_weather, name="severe_weather"),

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -42,10 +43,15 @@ def _log_lead(request, form_class, *, template, source_type, title):
                 suspected_relief=data["suspected_relief"], causes=data["causes"], is_urgent=data["is_urgent"],
                 family_situation=data["family_situation"], source_type=source_type,
                 reporter_name=data.get("reporter_name", ""), reporter_phone=data.get("reporter_phone", ""),
+                late_reason=data.get("late_reason", ""),
+                name_is_registered={"registered": True, "reported": False}.get(data.get("name_check", "")),
             )
         except (IntakeError, ResidentIDError) as exc:
             messages.error(request, str(exc))
         else:
+            if data["discovered_on"] < timezone.localdate():
+                messages.info(request, _("Reported late (found on %(day)s); your reason is kept with the lead.")
+                              % {"day": f"{data['discovered_on']:%Y-%m-%d}"})
             if merged:
                 messages.warning(request, _("%(name)s already has an open lead, %(number)s: this report was added "
                                             "to it as another source and the township was told.")
@@ -88,7 +94,7 @@ def person_search(request):
     if query.strip():
         from cases.models import Person
 
-        audit_record(request=request, action=AuditAction.LIST, model=Person, detail=f"search={query[:40]}")
+        audit_record(request=request, action=AuditAction.LIST, model=Person, detail=_("Search: %(query)s") % {"query": query[:40]})
     return render(request, "intake/_person_results.html", {"people": people, "query": query})
 
 

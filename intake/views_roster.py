@@ -117,7 +117,6 @@ class RosterEntryDetailView(ObjectDetailView):
         cadence = roster.effective_cadence(entry, severe_weather=severe)
         context.update(
             visits=roster.entry_visits(user=user, entry=entry),
-            end_form=RosterEndForm(),
             can_write=_can_write(user) and user.has_perm("intake.change_rosterentry"),
             can_visit=_can_write(user) and user.has_perm("intake.add_visit"),
             effective_cadence=Cadence(cadence).label,
@@ -128,23 +127,42 @@ class RosterEntryDetailView(ObjectDetailView):
         return context
 
 
-@require_POST
 @login_required
 @permission_required("intake.change_rosterentry", raise_exception=True)
 def roster_end(request, pk: int):
-    entry = get_object_or_404(scope(request.user, RosterEntry.objects.select_related("person")), pk=pk)
-    form = RosterEndForm(request.POST)
-    if form.is_valid():
+    """Take a person off the roster: a page of its own that asks for the date and the reason (never one tap)."""
+    entry = get_object_or_404(scope(request.user, RosterEntry.objects.select_related("person", "village")), pk=pk)
+    if not _can_write(request.user):
+        messages.error(request, _("Your role cannot change the roster."))
+        return redirect("intake:roster_detail", pk=entry.pk)
+    if entry.until is not None:
+        return redirect("intake:roster_detail", pk=entry.pk)
+    form = RosterEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            roster.roster_entry_end(user=request.user, entry=entry, until=form.cleaned_data["until"])
+            roster.roster_entry_end(user=request.user, entry=entry, until=form.cleaned_data["until"],
+                                    reason=form.cleaned_data["reason"])
         except roster.RosterError as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))
         else:
-            messages.success(request, _("%(name)s has been taken off the roster.") % {"name": entry.person.name})
+            messages.success(request, _("%(name)s has been taken off the roster. If this was a mistake, use "
+                                        "“Undo” on this page.") % {"name": entry.person.name})
+            return redirect("intake:roster_detail", pk=entry.pk)
+    return render(request, "intake/roster/entry_end.html", {"form": form, "object": entry})
+
+
+@require_POST
+@login_required
+@permission_required("intake.change_rosterentry", raise_exception=True)
+def roster_restore(request, pk: int):
+    """Undo a removal: the person is back on the roster."""
+    entry = get_object_or_404(scope(request.user, RosterEntry.objects.select_related("person")), pk=pk)
+    try:
+        roster.roster_entry_restore(user=request.user, entry=entry)
+    except roster.RosterError as exc:
+        messages.error(request, str(exc))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        messages.success(request, _("%(name)s is back on the roster.") % {"name": entry.person.name})
     return redirect("intake:roster_detail", pk=entry.pk)
 
 
@@ -167,7 +185,7 @@ def roster_edit(request, pk: int):
         except roster.RosterError as exc:
             form.add_error(None, str(exc))
         else:
-            audit_record(request=request, action=AuditAction.CHANGE, obj=entry, detail="roster entry corrected")
+            audit_record(request=request, action=AuditAction.CHANGE, obj=entry, detail=_("Roster entry corrected"))
             messages.success(request, _("The roster entry of %(name)s was saved; next visit due %(due)s.") % {
                 "name": entry.person.name, "due": f"{entry.next_due_on:%Y-%m-%d}" if entry.next_due_on else "—"})
             return redirect("intake:roster_detail", pk=entry.pk)
@@ -221,7 +239,7 @@ def visits_due(request):
         entry.days_overdue = (due["day"] - entry.next_due_on).days
         entry.cadence_now = Cadence(roster.effective_cadence(
             entry, severe_weather=entry.township_id in severe)).label
-    audit_record(request=request, action=AuditAction.LIST, model=RosterEntry, detail="visits due")
+    audit_record(request=request, action=AuditAction.LIST, model=RosterEntry, detail=_("Visits due"))
     return render(request, "intake/roster/visits_due.html", {
         "due": due, "can_visit": _can_write(user) and user.has_perm("intake.add_visit"),
         "severe_weather": roster.severe_weather_current(user=user, day=due["day"]),

@@ -91,6 +91,6 @@ def assessment_xlsx(request):
     wb.close()
     tmp.seek(0)
     audit_record(request=request, action=AuditAction.EXPORT, model=AssessmentWeights,
-                 detail=f"assessment {first:%Y-%m}..{last:%Y-%m}")
+                 detail=_("Assessment %(first)s to %(last)s") % {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"})
     name = _("Assessment %(first)s to %(last)s") % {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"}
     return FileResponse(tmp, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)

@@ -87,12 +87,13 @@ def period_choices(*, today: dt.date) -> list[tuple[str, str]]:
 
 
 def period_parse(value: str | None, *, today: dt.date) -> Period:
-    """``"2025"`` is that calendar year; anything else the last 12 months (this month and the 11 before)."""
+    """``"2025"`` is that calendar year; anything else the last 12 months: from the day after the same date a
+    year ago to today (in December, not 1 January to today)."""
     if value and value.isdigit() and today.year - YEARS_OFFERED < int(value) <= today.year:
         year = int(value)
         return Period(key=value, label=_("Year %(year)s") % {"year": year},
                       start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
-    start = today.replace(day=1) - relativedelta(months=11)
+    start = today - relativedelta(years=1) + dt.timedelta(days=1)
     return Period(key=LAST_12_MONTHS, label=str(gettext_lazy("The last 12 months")), start=start, end=today)
 
 
@@ -149,7 +150,8 @@ def leads_by_month(*, user, period: Period) -> Chart:
             last = min(month + relativedelta(months=1) - dt.timedelta(days=1), period.end)
             value = counts.get((month, method), 0)
             values.append(value)
-            queries.append({"stage": "counted", "method": method, "discovered_after": month.isoformat(),
+            queries.append({"stage": "counted", "method": method,
+                            "discovered_after": max(month, period.start).isoformat(),
                             "discovered_before": last.isoformat()})
         series.append(Series(name=str(label), values=values, queries=queries))
     return Chart(key="leads_by_month", title=_("Leads per month by discovery method"), kind="stacked",
@@ -366,7 +368,8 @@ def response_times(*, user, period: Period, today: dt.date, by_month: bool = Fal
 
         def query(stage, month):
             last = min(month + relativedelta(months=1) - dt.timedelta(days=1), period.end)
-            return {"stage": stage, "discovered_after": month.isoformat(), "discovered_before": last.isoformat()}
+            return {"stage": stage, "discovered_after": max(month, period.start).isoformat(),
+                    "discovered_before": last.isoformat()}
     else:
         keys = list(groups)
         categories = [groups[key][1] for key in keys]

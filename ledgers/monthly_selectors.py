@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -323,6 +323,7 @@ class FigureRow:
     key: str
     label: str
     is_median: bool = False
+    definition: str = ""  # what is counted and by which date (shown beside the figure)
 
 
 @dataclass(frozen=True)
@@ -330,51 +331,169 @@ class FigureSection:
     title: str
     rows: list[FigureRow]
 
+    @property
+    def definition(self) -> str:
+        """The definition all its rows share (shown once under the section's title), else ""."""
+        definitions = {str(row.definition) for row in self.rows}
+        return definitions.pop() if len(definitions) == 1 else ""
+
+
+# By which date each kind of figure counts (the page shows it beside each figure).
+D_REPORTED = _("Counted by the date the lead was reported (duplicates merged into another lead left out).")
+D_ACCEPTED = _("Leads accepted in the month (by the date of acceptance), whenever they were reported.")
+D_REJECTED = _("Leads rejected in the month (by the date of rejection).")
+D_ASSESSED = _("Leads whose home investigation was completed and assessed in the month (by the date of the "
+               "assessment).")
+D_MEDIAN = _("For the leads assessed in the month: working days from the report to the assessment, the middle "
+             "value.")
+D_CLOSED = _("Leads closed (办结) in the month, by the closing date. Their outcomes may have been done in an "
+             "earlier month, so this need not match the outcomes below.")
+D_OUTCOME = _("Outcomes done in the month, by the date each was done (included, answered, decided), whenever the "
+              "lead was reported or closed.")
+D_ARCHIVE = _("Leads closed in the month (by the closing date), by the archive class set at closing.")
+D_TRANSFER = {
+    "transfers_received": _("Transfer forms addressed to the township and issued in the month (by the date of "
+                            "issue)."),
+    "transfers_answered": _("Transfer forms addressed to the township and answered in the month (by the date of "
+                            "the answer)."),
+    "transfers_answered_late": _("Of the forms answered in the month, those answered after their due date."),
+    "transfers_overdue": _("Forms addressed to the township still without an answer at the end of the month and "
+                           "past their due date."),
+    "transfers_sent": _("Forms the township sent to departments in the month (by the date of issue)."),
+    "transfers_sent_overdue": _("Forms the township sent to departments still without an answer at the end of "
+                                "the month and past their due date."),
+    "written_reminders": _("Written reminders the township received in the month (by the date sent)."),
+    "escalations": _("Escalations to the district about the township in the month (by the date sent)."),
+}
+D_ROSTER = {
+    "roster_due": _("People on the key roster at any time in the month: each is owed at least one visit."),
+    "roster_visited": _("People on the roster with at least one visit dated in the month (by the visit date)."),
+    "visits": _("Visits dated in the month (by the visit date, not the date they were logged)."),
+}
+
 
 def figure_sections() -> list[FigureSection]:
     """Sections and rows of the report, labelled in the user's language (the snapshot stores only keys)."""
     reliefs = list(ReliefKind.objects.order_by("order").values_list("code", "name"))
+
+    def rows(pairs, definition):
+        return [FigureRow(key, label, definition=definition) for key, label in pairs]
+
     return [
-        FigureSection(_("Leads found in the month"), [
-            FigureRow("leads", _("Leads reported")),
-            FigureRow("leads_urgent", _("of which urgent (急难)")),
-            FigureRow("leads_late", _("of which reported late")),
-        ]),
-        FigureSection(_("By discovery method"), [FigureRow(f"method.{v}", label)
-                                                  for v, label in DiscoveryMethod.choices]),
-        FigureSection(_("By channel"), [FigureRow(f"channel.{v}", label) for v, label in Channel.choices]),
-        FigureSection(_("By suspected relief"), [FigureRow(f"relief.{code}", name) for code, name in reliefs]),
+        FigureSection(_("Leads found in the month"), rows([
+            ("leads", _("Leads reported")),
+            ("leads_urgent", _("of which urgent (急难)")),
+            ("leads_late", _("of which reported late")),
+        ], D_REPORTED)),
+        FigureSection(_("By discovery method"), rows([(f"method.{v}", label) for v, label in DiscoveryMethod.choices],
+                                                     D_REPORTED)),
+        FigureSection(_("By channel"), rows([(f"channel.{v}", label) for v, label in Channel.choices], D_REPORTED)),
+        FigureSection(_("By suspected relief"), rows([(f"relief.{code}", name) for code, name in reliefs],
+                                                     D_REPORTED)),
         FigureSection(_("Handling in the month"), [
-            FigureRow("accepted", _("Leads accepted")),
-            FigureRow("rejected", _("Leads rejected")),
-            FigureRow("assessed", _("Investigations completed (assessed)")),
+            FigureRow("accepted", _("Leads accepted"), definition=D_ACCEPTED),
+            FigureRow("rejected", _("Leads rejected"), definition=D_REJECTED),
+            FigureRow("assessed", _("Investigations completed (assessed)"), definition=D_ASSESSED),
             FigureRow("median_workdays", _("Median working days from report to investigation result"),
-                      is_median=True),
-            FigureRow("closed", _("Leads handled and closed")),
+                      is_median=True, definition=D_MEDIAN),
+            FigureRow("closed", _("Leads handled and closed"), definition=D_CLOSED),
         ]),
-        FigureSection(_("Outcomes done in the month"), [FigureRow(f"outcome.{v}", label)
-                                                         for v, label in OutcomeKind.choices]),
-        FigureSection(_("Closed leads by archive class"), [
-            FigureRow(f"archive.{ArchiveClass.NEWLY_ASSISTED}", _("Newly assisted (新增救助群众)")),
-            FigureRow(f"archive.{ArchiveClass.OBSERVATION}", _("Under observation (救助观察群众)")),
-            FigureRow(f"archive.{ArchiveClass.NOT_ASSISTED}", _("Not assisted")),
-        ]),
-        FigureSection(_("Transfer forms"), [
-            FigureRow("transfers_received", _("Received in the month")),
-            FigureRow("transfers_answered", _("Answered in the month")),
-            FigureRow("transfers_answered_late", _("of which answered after the due date")),
-            FigureRow("transfers_overdue", _("Unanswered and overdue at the end of the month")),
-            FigureRow("transfers_sent", _("Sent to departments in the month")),
-            FigureRow("transfers_sent_overdue", _("Sent to departments, overdue at the end of the month")),
-            FigureRow("written_reminders", _("Written reminders received")),
-            FigureRow("escalations", _("Escalations to the district")),
-        ]),
-        FigureSection(_("Key roster visits"), [
-            FigureRow("roster_due", _("People on the roster (a visit due each month)")),
-            FigureRow("roster_visited", _("People visited at least once")),
-            FigureRow("visits", _("Visits logged")),
-        ]),
+        FigureSection(_("Outcomes done in the month"), rows([(f"outcome.{v}", label)
+                                                             for v, label in OutcomeKind.choices], D_OUTCOME)),
+        FigureSection(_("Closed leads by archive class"), rows([
+            (f"archive.{ArchiveClass.NEWLY_ASSISTED}", _("Newly assisted (新增救助群众)")),
+            (f"archive.{ArchiveClass.OBSERVATION}", _("Under observation (救助观察群众)")),
+            (f"archive.{ArchiveClass.NOT_ASSISTED}", _("Not assisted")),
+        ], D_ARCHIVE)),
+        FigureSection(_("Transfer forms"), [FigureRow(key, label, definition=D_TRANSFER[key]) for key, label in [
+            ("transfers_received", _("Received in the month")),
+            ("transfers_answered", _("Answered in the month")),
+            ("transfers_answered_late", _("of which answered after the due date")),
+            ("transfers_overdue", _("Unanswered and overdue at the end of the month")),
+            ("transfers_sent", _("Sent to departments in the month")),
+            ("transfers_sent_overdue", _("Sent to departments, overdue at the end of the month")),
+            ("written_reminders", _("Written reminders received")),
+            ("escalations", _("Escalations to the district")),
+        ]]),
+        FigureSection(_("Key roster visits"), [FigureRow(key, label, definition=D_ROSTER[key]) for key, label in [
+            ("roster_due", _("People on the roster (a visit due each month)")),
+            ("roster_visited", _("People visited at least once")),
+            ("visits", _("Visits logged")),
+        ]]),
     ]
+
+
+def figure_row(key: str) -> FigureRow | None:
+    for section in figure_sections():
+        for row in section.rows:
+            if row.key == key:
+                return row
+    return None
+
+
+def figure_records(key: str, *, township_ids: list[int], month: dt.date) -> QuerySet | None:
+    """The records behind figure ``key`` of ``month`` for the townships (not scoped: the caller scopes).
+
+    The same conditions as :func:`compute_figures`, as a queryset of leads, transfer forms, reminders, roster
+    entries or visits; None for a key that has no records (unknown).
+    """
+    start, end = month_bounds(month)
+    first, last = month, month_last_day(month)
+    reported = Lead.objects.filter(township_id__in=township_ids, reported_at__gte=start, reported_at__lt=end) \
+        .exclude(status=LeadStatus.MERGED)
+    leads = Lead.objects.filter(township_id__in=township_ids)
+    closed = leads.filter(status=LeadStatus.CLOSED, closed_at__gte=start, closed_at__lt=end)
+    simple = {
+        "leads": reported, "leads_urgent": reported.filter(is_urgent=True),
+        "leads_late": reported.filter(is_late_report=True),
+        "accepted": leads.filter(accepted_at__gte=start, accepted_at__lt=end),
+        "rejected": leads.filter(status=LeadStatus.REJECTED, closed_at__gte=start, closed_at__lt=end),
+        "assessed": leads.filter(assessed_at__gte=start, assessed_at__lt=end),
+        "median_workdays": leads.filter(assessed_at__gte=start, assessed_at__lt=end),
+        "closed": closed,
+    }
+    if key in simple:
+        return simple[key]
+    group, _dot, value = key.partition(".")
+    if group == "method":
+        return reported.filter(method=value)
+    if group == "channel":
+        return reported.filter(channel=value)
+    if group == "relief":
+        return reported.filter(suspected_relief__code=value)
+    if group == "archive":
+        return closed.filter(archive_class=value)
+    if group == "outcome":
+        return leads.filter(pk__in=Outcome.objects.filter(kind=value, status=OutcomeStatus.DONE, done_at__gte=start,
+                                                          done_at__lt=end).values("lead_id"))
+    open_at_end = (Q(issued_at__lt=end) & (Q(answered_at__isnull=True) | Q(answered_at__gte=end))
+                   & (Q(closed_at__isnull=True) | Q(closed_at__gte=end)) & Q(due_on__lt=last))
+    received = TransferForm.objects.filter(to_region_id__in=township_ids)
+    sent = TransferForm.objects.filter(from_region_id__in=township_ids, to_department__isnull=False)
+    transfers = {
+        "transfers_received": received.filter(issued_at__gte=start, issued_at__lt=end),
+        "transfers_answered": received.filter(answered_at__gte=start, answered_at__lt=end),
+        "transfers_answered_late": received.filter(answered_at__gte=start, answered_at__lt=end,
+                                                   answered_at__date__gt=F("due_on")),
+        "transfers_overdue": received.filter(open_at_end),
+        "transfers_sent": sent.filter(issued_at__gte=start, issued_at__lt=end),
+        "transfers_sent_overdue": sent.filter(open_at_end),
+    }
+    if key in transfers:
+        return transfers[key]
+    if key in ("written_reminders", "escalations"):
+        level = ReminderLevel.WRITTEN_REMINDER if key == "written_reminders" else ReminderLevel.ESCALATION
+        return Reminder.objects.filter(region_id__in=township_ids, sent_on__gte=first, sent_on__lte=last, level=level)
+    on_roster = RosterEntry.objects.filter(township_id__in=township_ids, since__lte=last) \
+        .filter(Q(until__isnull=True) | Q(until__gte=first))
+    visits = Visit.objects.filter(township_id__in=township_ids, visited_on__gte=first, visited_on__lte=last)
+    if key == "roster_due":
+        return on_roster
+    if key == "roster_visited":
+        return RosterEntry.objects.filter(pk__in=visits.values("roster_entry_id"))
+    if key == "visits":
+        return visits
+    return None
 
 
 def figure_value(snapshot: dict | None, key: str):
@@ -385,8 +504,8 @@ def figure_value(snapshot: dict | None, key: str):
 
 __all__ = [
     "SCHEMA_VERSION", "FigureRow", "FigureSection", "compute_figures", "district_townships", "feed_punctuality",
-    "figure_sections", "figure_value", "histogram_median", "month_bounds", "month_last_day", "month_start",
-    "parse_month", "previous_month", "total_of",
+    "figure_records", "figure_row", "figure_sections", "figure_value", "histogram_median", "month_bounds",
+    "month_last_day", "month_start", "parse_month", "previous_month", "total_of",
 ]
 
 

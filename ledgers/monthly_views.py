@@ -84,15 +84,14 @@ def monthly_detail(request, pk: int):
     try:
         if action == "rebuild":
             result = services.monthly_report_rebuild(report=report, user=request.user)
-            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail=f"monthly report rebuild "
-                                                                                        f"{result}")
+            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail=_("Monthly report recomputed"))
             messages.success(request, _("The figures were recomputed from the data.") if result == "updated"
                              else _("The figures are unchanged: the data has not changed since the draft."))
             return redirect(report)
         if action == "send_back":
             report = services.monthly_report_send_back(report=report, user=request.user,
                                                        reason=request.POST.get("reason", ""))
-            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail="monthly report sent back")
+            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail=_("Monthly report sent back"))
             messages.success(request, _("The report was sent back to %(township)s.") % {
                 "township": report.township.name})
             return redirect(report)
@@ -109,7 +108,7 @@ def monthly_detail(request, pk: int):
         else:
             report = services.monthly_report_submit(report=report, user=request.user, remarks=remarks,
                                                     expected_version=version)
-            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail="monthly report submitted")
+            audit_record(request=request, action=AuditAction.CHANGE, obj=report, detail=_("Monthly report submitted"))
             messages.success(request, _("The report was submitted to the district. Its figures are now frozen."))
     except services.MonthlyReportError as exc:
         messages.error(request, str(exc))
@@ -138,6 +137,9 @@ def monthly_district(request):
     return render(request, "ledgers/monthly_district.html", {
         "form": form, "month": month, "data": data,
         "columns": [(t, data.reports.get(t.pk), data.states[t.pk]) for t in data.townships],
+        # Each value with its township, for the link to the records behind it.
+        "linked": [(section, [(row, list(zip(data.townships, values)), total) for row, values, total in rows])
+                   for section, rows in data.table],
         "can_draft": request.user.has_perm("ledgers.add_monthlyreport"),
         "previous": month - relativedelta(months=1),
         "next": month + relativedelta(months=1) if month < selectors.previous_month(timezone.localdate()) else None,
@@ -163,7 +165,8 @@ def monthly_district_draft(request):
         district = Region.objects.get(code=f"{user.region.district_code}000000")
         counts = services.monthly_reports_draft_district(district=district, month=month)
         audit_record(request=request, action=AuditAction.CHANGE, model=MonthlyReport,
-                     detail=f"monthly reports drafted {month:%Y-%m} {counts}")
+                     detail=_("Monthly reports of %(month)s drafted: %(created)s new, %(updated)s recomputed, "
+                              "%(unchanged)s unchanged") % {"month": f"{month:%Y-%m}", **counts})
         messages.success(request, _("Drafts: %(created)s new, %(updated)s recomputed, %(unchanged)s unchanged; "
                                     "%(skipped)s already submitted (frozen).") % counts)
     return redirect(f"{reverse('ledgers:monthly_district')}?month={month:%Y-%m}")
@@ -180,6 +183,50 @@ def monthly_district_xlsx(request):
     services.monthly_workbook_write(tmp, data=data, district_name=district_name)
     tmp.seek(0)
     audit_record(request=request, action=AuditAction.EXPORT, model=MonthlyReport,
-                 detail=f"monthly workbook {month:%Y-%m}")
+                 detail=_("Monthly workbook %(month)s") % {"month": f"{month:%Y-%m}"})
     name = _("Monthly reports %(month)s") % {"month": f"{month:%Y-%m}"}
     return FileResponse(tmp, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+# --- the records behind a figure ---------------------------------------------------------------------
+@login_required
+@permission_required("ledgers.view_monthlyreport", raise_exception=True)
+def monthly_figure(request):
+    """The leads (or transfer forms, roster entries, visits…) behind one figure of a month, for one township
+    or the user's whole area: today's records under the figure's definition, scoped like every list."""
+    from accounts.choices import RegionLevel
+    from accounts.scoping import scope
+    from django.http import Http404
+    from django_tables2 import RequestConfig
+
+    from cases.models import Lead
+    from intake.models import RosterEntry, Visit
+    from intake.tables import LeadTable
+    from intake.tables_roster import RosterEntryTable, VisitTable
+    from referrals.models import Reminder, TransferForm
+    from referrals.tables import ReminderTable, TransferFormTable
+
+    month = selectors.parse_month(request.GET.get("month"))
+    row = selectors.figure_row(request.GET.get("key", ""))
+    if month is None or row is None:
+        raise Http404
+    townships = scope(request.user, Region.objects.filter(level=RegionLevel.TOWNSHIP))
+    township = None
+    if request.GET.get("township", "").isdigit():
+        township = get_object_or_404(townships, pk=int(request.GET["township"]))
+        ids = [township.pk]
+    else:
+        ids = list(townships.values_list("pk", flat=True))
+    records = selectors.figure_records(row.key, township_ids=ids, month=month)
+    tables = {Lead: LeadTable, TransferForm: TransferFormTable, Reminder: ReminderTable,
+              RosterEntry: RosterEntryTable, Visit: VisitTable}
+    records = scope(request.user, records.distinct())
+    table = tables[records.model](records)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    audit_record(request=request, action=AuditAction.LIST, model=records.model,
+                 detail=_("Records behind the monthly figure “%(figure)s” of %(month)s") % {
+                     "figure": row.label, "month": f"{month:%Y-%m}"})
+    return render(request, "ledgers/monthly_figure.html", {
+        "row": row, "month": month, "township": township, "table": table,
+        "district_name": request.user.region.name if request.user.region_id else "",
+    })

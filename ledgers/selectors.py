@@ -71,6 +71,9 @@ def _result_line(outcomes, status: str, reject_reason: str, labels) -> str:
         label = labels.outcome[kind]
         if kind == "not_eligible":
             lines.append(f"{label}：{reason}" if reason else label)
+        elif kind == "declined":
+            # Not "included": the person did not want to apply; the date is when the policy was explained.
+            lines.append(labels.declined % {"outcome": label, "date": included_on} if included_on else label)
         elif outcome_status == OutcomeStatus.DONE and included_on:
             lines.append(labels.included % {"outcome": label, "date": included_on})
         else:
@@ -101,6 +104,7 @@ class _Labels:
         self.included = _("%(outcome)s (included on %(date)s)")
         self.rejected = _("Not accepted: %(reason)s")
         self.urgent, self.late = _("Urgent (急难)"), _("Late report")
+        self.declined = _("%(outcome)s (policy explained on %(date)s)")
 
 
 # Rows per FETCH of the server-side cursor: enough to keep round trips few, small enough to keep memory flat.
@@ -141,12 +145,12 @@ def discovery_detail_values(leads: QuerySet) -> QuerySet:
             .values_list("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
                          "township__name", "person__name", "family_situation", "relief_names",
                          "latest_investigation", "outcome_list", "status", "reject_reason", "is_urgent",
-                         "is_late_report"))
+                         "is_late_report", "late_reason"))
 
 
 DETAIL_FIELDS = ("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
                  "township__name", "person__name", "family_situation", "status", "reject_reason", "is_urgent",
-                 "is_late_report")
+                 "is_late_report", "late_reason")
 
 
 def _discovery_detail_values_portable(leads: QuerySet) -> Iterator[tuple]:
@@ -180,7 +184,7 @@ def _discovery_detail_values_portable(leads: QuerySet) -> Iterator[tuple]:
             yield (row["number"], row["method"], row["discoverer__full_name"], row["discoverer__username"],
                    row["discoverer_name"], row["township__name"], row["person__name"], row["family_situation"],
                    "、".join(relief.get(pk, [])), latest.get(pk), outcomes.get(pk, []), row["status"],
-                   row["reject_reason"], row["is_urgent"], row["is_late_report"])
+                   row["reject_reason"], row["is_urgent"], row["is_late_report"], row["late_reason"])
 
     for row in leads.prefetch_related(None).values("pk", *DETAIL_FIELDS).iterator(chunk_size=DETAIL_CHUNK):
         chunk.append(row)
@@ -198,12 +202,13 @@ def discovery_detail_rows(*, leads: QuerySet) -> Iterator[list]:
     rows = (discovery_detail_values(leads).iterator(chunk_size=DETAIL_CHUNK) if connection.vendor == "postgresql"
             else _discovery_detail_values_portable(leads))
     for n, (number, method, full_name, username, discoverer_name, township, person, family, relief, inv,
-            outcomes, status, reject_reason, is_urgent, is_late) in enumerate(_without_jit(rows), start=1):
+            outcomes, status, reject_reason, is_urgent, is_late, late_reason) in enumerate(_without_jit(rows),
+                                                                                          start=1):
         remarks = number
         if is_urgent:
             remarks = f"{remarks}；{labels.urgent}"
         if is_late:
-            remarks = f"{remarks}；{labels.late}"
+            remarks = f"{remarks}；{labels.late}" + (f"（{late_reason}）" if late_reason else "")
         yield [
             n,
             method_label[method],

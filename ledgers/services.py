@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from common.audit import filters_text
 from common.exports import ExportSpec, spec_write
 from common.xlsx import Column
 
@@ -27,7 +28,7 @@ def ledger_spec(kind: str, *, user, queryset: QuerySet, region_name: str, period
         columns=[Column(header, width) for header, width in ledger.columns],
         rows=lambda: ledger.iter_rows(queryset=prepared, user=user),
         count=prepared.count(), model=ledger.model,
-        audit_detail=f"ledger={kind} {audit_detail}".strip())
+        audit_detail=f"{ledger.title} {filters_text(audit_detail)}".strip())
 
 
 def ledger_write(target, kind: str, *, user, queryset: QuerySet, region_name: str, period: str = "") -> int:

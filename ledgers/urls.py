@@ -18,6 +18,7 @@ urlpatterns = [
     path("monthly/", monthly_views.MonthlyReportListView.as_view(), name="monthly_list"),
     path("monthly/<int:pk>/", monthly_views.monthly_detail, name="monthly_detail"),
     path("monthly/district/", monthly_views.monthly_district, name="monthly_district"),
+    path("monthly/figure/", monthly_views.monthly_figure, name="monthly_figure"),
     path("monthly/district/draft/", monthly_views.monthly_district_draft, name="monthly_district_draft"),
     path("monthly/district.xlsx", monthly_views.monthly_district_xlsx, name="monthly_district_xlsx"),
     path("assessment/", assessment_views.assessment, name="assessment"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.models import Region
 from accounts.scoping import scope
 from cases.models import Lead, Outcome
 from common.views import ObjectListView, export_response
@@ -179,8 +180,8 @@ def ledger_index(request):
     user = request.user
     entries = [
         (selectors.DISCOVERY_DETAIL_TITLE, "intake:lead_list", "cases.view_lead",
-         gettext_lazy("Every lead with seed 001's ten columns: filter the lead list, then “Official ledger "
-                      "(明细表)”.")),
+         gettext_lazy("One row per lead in the ten columns of the %(district)s 明细表 (seed 001): filter the "
+                      "lead list, then “Official ledger (明细表)”.")),
         (selectors.NEWLY_ASSISTED_TITLE, "ledgers:newly_assisted", "cases.view_outcome", NewlyAssistedListView.description),
         (selectors.OBSERVATION_TITLE, "ledgers:observation", "cases.view_outcome", ObservationListView.description),
         (selectors.URGENT_TITLE, "ledgers:urgent", "cases.view_lead", UrgentListView.description),
@@ -188,6 +189,12 @@ def ledger_index(request):
          gettext_lazy("Every transfer form with its recipient, deadline, answer, overdue working days and reminders: "
                       "filter the transfer-form list, then “Tracking ledger”.")),
     ]
-    ledgers = [{"title": title, "url": reverse(url_name), "description": description}
+    # The district's own name (博山区, not the seed notice's 黔江区), for a township user their township's.
+    region_name = user.region.name if user.region_id else ""
+    district = Region.objects.filter(code=f"{user.region.district_code}000000").first() if user.region_id else None
+    district_name = district.name if district is not None else region_name
+    ledgers = [{"title": f"{region_name}{title}", "url": reverse(url_name),
+                "description": str(description) % {"district": district_name} if "%(district)s" in str(description)
+                else description}
                for title, url_name, permission, description in entries if user.has_perm(permission)]
     return render(request, "ledgers/index.html", {"ledgers": ledgers})

@@ -163,7 +163,8 @@ class TransferFormListView(DepartmentAPIView):
         paginator = Pages()
         page = paginator.paginate_queryset(forms, request, view=self)
         audit_record(request=request, action=AuditAction.LIST, model=TransferForm,
-                     detail=f"API status={wanted} rows={len(page)}")
+                     detail=_("Through the API: status %(status)s, %(rows)s rows") % {
+                         "status": wanted or "—", "rows": len(page)})
         return paginator.get_paginated_response(TransferFormSerializer(page, many=True).data)
 
 
@@ -172,7 +173,7 @@ class TransferFormDetailView(DepartmentAPIView):
                    responses={200: TransferFormSerializer, 404: ErrorSerializer, **ERRORS})
     def get(self, request, number: str):
         form = self.form(number)
-        audit_record(request=request, action=AuditAction.DETAIL, obj=form, detail="API")
+        audit_record(request=request, action=AuditAction.DETAIL, obj=form, detail=_("Through the API"))
         return Response(TransferFormSerializer(form).data)
 
 
@@ -199,6 +200,7 @@ class TransferFormAnswerView(DepartmentAPIView):
         except services.TransferFormError as exc:
             raise PermissionDenied(str(exc)) from None
         audit_record(request=request, action=AuditAction.CHANGE, obj=form,
-                     detail=f"answered through the API by {answer.validated_data['answerer_name']}")
+                     detail=_("Answered through the API by %(name)s") % {
+                         "name": answer.validated_data["answerer_name"]})
         form = self.form(number)
         return Response(TransferFormSerializer(form).data)

@@ -56,7 +56,8 @@ def demo_transfer_forms(*, leads, today: dt.date | None = None, seed: int = 1) -
         issued_on = calendar.add_working_days(today - dt.timedelta(days=back + 3), 1)
         if issued_on > today:
             issued_on = today
-        now = dt.datetime.combine(issued_on, dt.time(9, rng.randint(0, 59)), tzinfo=tz)
+        now = min(dt.datetime.combine(issued_on, dt.time(9, rng.randint(0, 59)), tzinfo=tz),
+                  timezone.now() - dt.timedelta(hours=4))  # never in the future (receipt comes 3 hours later)
         to_department = departments[i % len(departments)] if departments and i % 3 == 0 else None
         township = Region.objects.get(pk=lead.township_id)
         form = services.transfer_form_issue(

@@ -16,6 +16,15 @@ from .workdays import WorkCalendar, package_years
 
 
 # --- notifications -------------------------------------------------------------------------
+def may_open_lead(user) -> bool:
+    """Whether ``user`` may open the case page of a form's lead: liaisons see a form, not the case behind it.
+
+    The permission is read from the lead model itself (``TransferForm.lead``), so this app names no higher one.
+    """
+    lead_model = TransferForm._meta.get_field("lead").related_model
+    return user.has_perm(f"{lead_model._meta.app_label}.view_{lead_model._meta.model_name}")
+
+
 def notifications_for(*, user) -> QuerySet:
     """The user's own inbox (scope first, then the recipient: an inbox is one person's)."""
     return scope(user, Notification.objects.all()).filter(recipient=user)

@@ -26,6 +26,7 @@ from .choices import (
 from .models import (
     Notification, TransferAttachment, TransferForm, TransferFormCounter, TransferKind,
 )
+from .signals import transfer_form_settled
 from .workdays import WorkCalendar
 
 TOWNSHIP_OFFICE_ROLES = (Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD)
@@ -76,6 +77,13 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None, now
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=now or timezone.now())
+
+
+def mark_notifications_read(subject: models.Model, *, now: dt.datetime | None = None) -> int:
+    """Everyone's unread notifications about ``subject`` are read: it has been dealt with (a transfer form
+    answered or closed, a lead accepted, a public report handled…). Returns how many."""
+    return Notification.objects.filter(subject_type=subject._meta.label, subject_id=str(subject.pk),
+                                       read_at__isnull=True).update(read_at=now or timezone.now())
 
 
 # --- who is who on a form -------------------------------------------------------------------
@@ -343,6 +351,8 @@ def transfer_form_answer(*, form: TransferForm, by: User | None, answer_text: st
     form.result = result
     form._change_reason = "answer through the API" if api_department is not None else "answer"
     form.save()
+    mark_notifications_read(form, now=now)  # the recipients' notices and reminders about it are done
+    transfer_form_settled.send(sender=TransferForm, form=form, how="answered")
     title = _("Transfer form %(number)s answered by %(recipient)s") % {
         "number": form.number, "recipient": form.recipient_name}
     told = [form.issued_by] if form.issued_by and form.issued_by.is_active else list(_issuer_office(form))
@@ -382,6 +392,8 @@ def transfer_form_close(*, form: TransferForm, by: User, note: str = "",
     form.close_note = note
     form._change_reason = "close"
     form.save()
+    mark_notifications_read(form, now=form.closed_at)
+    transfer_form_settled.send(sender=TransferForm, form=form, how="closed")
     return form
 
 

@@ -74,6 +74,13 @@ class TransferFormTable(_CalendarMixin, BaseTable):
                   "chase_level", "lead")
         order_by = ("-issued_at",)
 
+    def __init__(self, *args, lead_links: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not lead_links and "lead" in self.columns.names():
+            # A liaison may not open the case page: the lead number is shown as text, not a link.
+            self.columns["lead"].link = None
+            self.columns["lead"].column.link = None
+
     def render_recipient(self, record):
         return record.recipient_name
 

@@ -33,6 +33,13 @@ from .models import Notification, Reminder, TransferAttachment, TransferForm, Tr
 from .qr import qr_svg
 from .tables import NotificationTable, ReminderTable, TransferFormTable, TransferTrackingTable
 
+# What the audit log says a transfer-form action did.
+FORM_ACTIONS = {
+    "receive": gettext_lazy("Signed for the transfer form"),
+    "answer": gettext_lazy("Answered the transfer form"),
+    "close": gettext_lazy("Closed the transfer form (销案)"),
+}
+
 
 # --- lists ---------------------------------------------------------------------------------
 class TransferFormListView(ObjectListView):
@@ -43,6 +50,12 @@ class TransferFormListView(ObjectListView):
     title = gettext_lazy("Transfer forms")
     export_title = gettext_lazy("Transfer forms")
     extra_exports = ((gettext_lazy("Tracking ledger (转办单跟踪台账)"), "ledgers:transfer_tracking"),)
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if not selectors.may_open_lead(self.request.user):
+            kwargs["lead_links"] = False
+        return kwargs
 
 
 class DistrictOnlyMixin:
@@ -219,7 +232,8 @@ class TransferFormDetailView(ObjectDetailView):
             messages.error(request, str(exc))
             self.object = self.get_object()
             return self.render_to_response(self.get_context_data(**bound), status=200)
-        audit_record(request=request, action=AuditAction.CHANGE, obj=form, detail=action)
+        audit_record(request=request, action=AuditAction.CHANGE, obj=form,
+                     detail=str(FORM_ACTIONS.get(action, action)))
         return redirect(form)
 
     def _paper_answer(self, form) -> bool:
@@ -242,6 +256,7 @@ class TransferFormDetailView(ObjectDetailView):
             can_close=can_change and issuer and form.status != TransferStatus.CLOSED,
             is_issuer=issuer,
             is_recipient=recipient,
+            lead_link=selectors.may_open_lead(user),
             overdue_days=overdue_working_days(form.due_on) if awaiting else 0,
             is_overdue=awaiting and timezone.localdate() > form.due_on,
         )
@@ -273,7 +288,7 @@ class TransferFormPrintView(ObjectDetailView):
 def attachment_download(request, pk: int):
     attachment = get_object_or_404(scope(request.user, TransferAttachment.objects.select_related("form")), pk=pk)
     audit_record(request=request, action=AuditAction.EXPORT, obj=attachment.form,
-                 detail=f"attachment {attachment.pk} {attachment.original_name}")
+                 detail=_("Attachment downloaded: %(name)s") % {"name": attachment.original_name})
     return _file_response(attachment)
 
 
@@ -320,12 +335,13 @@ def answer_link(request, token: str):
                 messages.error(request, str(exc))
             else:
                 audit_record(request=request, action=AuditAction.CHANGE, obj=form,
-                             detail=f"answered through the answer link by {answer.cleaned_data['answerer_name']}")
+                             detail=_("Answered through the answer link by %(name)s") % {
+                                 "name": answer.cleaned_data["answerer_name"]})
                 messages.success(request, _("Thank you: your answer has been sent to %(office)s.") % {
                     "office": form.from_region.name})
                 return redirect(request.path)
     else:
-        audit_record(request=request, action=AuditAction.DETAIL, obj=form, detail="answer link")
+        audit_record(request=request, action=AuditAction.DETAIL, obj=form, detail=_("Opened through the answer link"))
     return render(request, "referrals/answer_link.html", {
         "object": form, "form": answer, "token": token,
         "attachments": form.attachments.all(),
@@ -340,5 +356,6 @@ def answer_link_attachment(request, token: str, pk: int):
         raise Http404 from None
     attachment = get_object_or_404(form.attachments, pk=pk)
     audit_record(request=request, action=AuditAction.EXPORT, obj=form,
-                 detail=f"attachment {attachment.pk} through the answer link")
+                 detail=_("Attachment downloaded through the answer link: %(name)s") % {
+                     "name": attachment.original_name})
     return _file_response(attachment)

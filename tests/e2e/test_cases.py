@@ -84,6 +84,18 @@ def test_caseworker_investigates_records_outcomes_closes_and_sees_the_follow_up_
     expect(outcomes).to_contain_text("医疗救助")
     expect(outcomes).to_contain_text("区医疗保障分局")
 
+    # While the medical insurance office has not answered the transfer form, 办结 is not offered, and the
+    # page says why (issue 16.4).
+    expect(page.get_by_role("button", name="办结")).to_have_count(0)
+    expect(page.get_by_test_id("close-blockers")).to_contain_text("尚未答复")
+    from referrals.models import TransferForm
+    from referrals.services import transfer_form_answer
+
+    form = TransferForm.objects.filter(to_department=world.medical).order_by("-pk").first()
+    transfer_form_answer(form=form, by=world.users[Role.DEPARTMENT_LIAISON], answer_text="已纳入医疗救助",
+                         result="relief_given")
+    page.reload()
+
     page.get_by_role("button", name="办结").click()
     expect(page.get_by_test_id("lead-status")).to_have_text("已办结")
     expect(page.get_by_test_id("archive-class")).to_have_text("新增救助群众")

@@ -93,7 +93,7 @@ def test_roster_filters(client_for, world, entries, params, shown, hidden):
 def test_ended_entries_leave_the_default_list(client_for, world, entries):
     from intake import roster
 
-    roster.roster_entry_end(user=world.users[Role.TOWNSHIP_CASEWORKER], entry=entries["a2"], until=TODAY)
+    roster.roster_entry_end(user=world.users[Role.TOWNSHIP_CASEWORKER], entry=entries["a2"], until=TODAY, reason="已迁出")
     client = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
     assert ">李二<" not in client.get(ROSTER).content.decode()
     assert ">李二<" in client.get(ROSTER, {"state": "ended"}).content.decode()
@@ -170,7 +170,7 @@ def test_roster_export_is_scoped_masked_and_audited(client_for, world, entries):
     assert {r["姓名"] for r in rows} == {"张一", "周七", "李二"}
     assert world.people["a1"].masked_id_number in {r["身份证号"] for r in rows}
     assert world.people["a1"].id_number not in {r["身份证号"] for r in rows}
-    assert AuditEvent.objects.filter(action="export", user=caseworker, detail__contains="rows=3").exists()
+    assert AuditEvent.objects.filter(action="export", user=caseworker, detail__contains="共 3 行").exists()
 
 
 # --- adding to the roster ---------------------------------------------------------------------------
@@ -304,10 +304,11 @@ def test_an_assistant_cannot_open_or_post_a_visit_outside_their_village(client_f
 def test_ending_an_entry_from_its_page(client_for, world, entries):
     client = client_for(world.users[Role.VILLAGE_ASSISTANT])
     entry = entries["a1"]
-    bad = client.post(reverse("intake:roster_end", args=[entry.pk]), {"until": (TODAY + D(days=2)).isoformat()},
-                      follow=True)
+    bad = client.post(reverse("intake:roster_end", args=[entry.pk]), {"until": (TODAY + D(days=2)).isoformat(),
+                                                                     "reason": "已迁出"}, follow=True)
     assert "移出日期不能晚于今天" in bad.content.decode()
-    good = client.post(reverse("intake:roster_end", args=[entry.pk]), {"until": TODAY.isoformat()}, follow=True)
+    good = client.post(reverse("intake:roster_end", args=[entry.pk]), {"until": TODAY.isoformat(), "reason": "已迁出"},
+                       follow=True)
     assert "已将 张一 移出花名册" in good.content.decode()
     assert_chinese(good)
     entry.refresh_from_db()

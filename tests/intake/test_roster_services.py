@@ -193,10 +193,10 @@ def test_a_person_has_one_active_entry_and_can_come_back_after_it_ended(world, c
     entry = add_entry(assistant, person, since=TODAY - D(days=10))
     with pytest.raises(roster.RosterError, match="已在重点人群花名册"):
         add_entry(world.users[Role.TOWNSHIP_CASEWORKER], person, category=RosterCategory.OTHER)
-    ended = roster.roster_entry_end(user=assistant, entry=entry, until=TODAY)
+    ended = roster.roster_entry_end(user=assistant, entry=entry, until=TODAY, reason="已迁出")
     assert ended.until == TODAY and ended.next_due_on is None
     # Ending it again the same day is harmless; the person can be put back on the roster.
-    assert roster.roster_entry_end(user=assistant, entry=entry, until=TODAY).until == TODAY
+    assert roster.roster_entry_end(user=assistant, entry=entry, until=TODAY, reason="已迁出").until == TODAY
     again = add_entry(assistant, person, category=RosterCategory.OTHER)
     assert again.pk != entry.pk and RosterEntry.objects.filter(person=person).count() == 2
 
@@ -209,13 +209,13 @@ def test_bad_end_dates_are_refused(world, clock, until, message):
     assistant = world.users[Role.VILLAGE_ASSISTANT]
     entry = add_entry(assistant, world.people["a1"], since=TODAY - D(days=10))
     with pytest.raises(roster.RosterError, match=message):
-        roster.roster_entry_end(user=assistant, entry=entry, until=until)
+        roster.roster_entry_end(user=assistant, entry=entry, until=until, reason="已迁出")
 
 
 def test_visits_to_an_ended_entry_are_refused(world, clock):
     assistant = world.users[Role.VILLAGE_ASSISTANT]
     entry = add_entry(assistant, world.people["a1"], since=TODAY - D(days=10))
-    roster.roster_entry_end(user=assistant, entry=entry, until=TODAY)
+    roster.roster_entry_end(user=assistant, entry=entry, until=TODAY, reason="已迁出")
     with pytest.raises(roster.RosterError, match="移出"):
         _visit(assistant, entry)
 
@@ -367,7 +367,7 @@ def test_an_assistant_cannot_put_on_the_roster_or_visit_outside_their_village(wo
     with pytest.raises(roster.RosterError, match="不在您的辖区"):
         _visit(assistant, other_entry)
     with pytest.raises(roster.RosterError, match="不在您的辖区|辖区"):
-        roster.roster_entry_end(user=assistant, entry=other_entry, until=TODAY)
+        roster.roster_entry_end(user=assistant, entry=other_entry, until=TODAY, reason="已迁出")
     assert not Visit.objects.exists()
 
 

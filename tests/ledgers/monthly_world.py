@@ -118,7 +118,7 @@ def build_march(world) -> March:
     with _on(D(2026, 1, 10)):
         e1 = roster.roster_entry_add(user=caseworker, person=a1, category="tekun", reason="特困", since=D(2026, 1, 10))
     with _on(D(2026, 2, 20)):
-        roster.roster_entry_end(user=caseworker, entry=e3, until=D(2026, 2, 20))
+        roster.roster_entry_end(user=caseworker, entry=e3, until=D(2026, 2, 20), reason="迁出本村")
     with _on(D(2026, 3, 15)):
         roster.roster_entry_add(user=caseworker, person=a2, category="other", reason="重病", since=D(2026, 3, 15))
     for day in (D(2026, 3, 5), D(2026, 3, 25)):

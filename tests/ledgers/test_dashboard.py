@@ -1,7 +1,7 @@
 """The dashboard's figures against a hand-counted fixture, its scoping, the lists behind its charts, and its
 fixed number of queries.
 
-Today is Wednesday 17 June 2026; "the last 12 months" are 1 July 2025 to 17 June 2026. Working days follow
+Today is Wednesday 17 June 2026; "the last 12 months" are 18 June 2025 to 17 June 2026. Working days follow
 the product's calendar (2026: 清明 4–6 April, 劳动节 1–5 May, 端午 19–21 June; none falls between the dates
 used below).
 
@@ -11,7 +11,7 @@ Township A (域城镇):
   L3 data, found 11 May, accepted 13 May (2 wd), assessed 20 May (7 wd), not eligible, closed
   L4 work, found 12 May, not accepted yet
   L5 visit, found 12 May, merged into another lead (never counted)
-  L6 visit, found 20 June 2025 (before the period; counted in the year 2025)
+  L6 visit, found 10 June 2025 (before the period; counted in the year 2025)
   L7 visit, urgent, found 1 June, accepted the same day (0 wd), temporary relief paid (green channel)
   L8 visit, found 2 June, accepted 3 June (1 wd), assessed 5 June (3 wd), temporary relief still in progress
 Township B (城东街道):
@@ -57,7 +57,7 @@ def data(world, today):
                    assessed=at(d(5, 20)), status=LeadStatus.CLOSED, outcomes=[(OutcomeKind.NOT_ELIGIBLE, done)]),
         "L4": lead(a1, method=DiscoveryMethod.WORK, found=d(5, 12)),
         "L5": lead(a1, found=d(5, 12), status=LeadStatus.MERGED),
-        "L6": lead(a1, found=d(6, 20, 2025), accepted=at(d(6, 23, 2025))),
+        "L6": lead(a1, found=d(6, 10, 2025), accepted=at(d(6, 11, 2025))),
         "L7": lead(a2, found=d(6, 1), accepted=at(d(6, 1)), status=LeadStatus.IN_PROGRESS, urgent=True,
                    outcomes=[(OutcomeKind.TEMPORARY, done)]),
         "L8": lead(a1, found=d(6, 2), accepted=at(d(6, 3)), assessed=at(d(6, 5)), status=LeadStatus.IN_PROGRESS,
@@ -118,7 +118,7 @@ def test_the_district_head_sees_the_hand_counted_figures(world, data):
     charts = charts_for(world.users[Role.DISTRICT_HEAD])
 
     months = charts["leads_by_month"]
-    assert months.categories[0] == "2025-07" and months.categories[-1] == "2026-06"
+    assert months.categories[0] == "2025-06" and months.categories[-1] == "2026-06"  # 18 June 2025 on
     by_method = {s.name: dict(zip(months.categories, s.values, strict=True)) for s in months.series}
     visit, data_push, work = (str(label) for _code, label in DiscoveryMethod.choices)
     assert {m: n for m, n in by_method[visit].items() if n} == {"2026-03": 2, "2026-04": 1, "2026-06": 2}

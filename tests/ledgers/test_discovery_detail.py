@@ -47,7 +47,7 @@ def test_columns_rows_and_scope(client_for, world):
     assert first[5] == '=HYPERLINK("x")独居老人' and ws.cell(3, 6).data_type == "s"  # text, not a formula
     assert first[6] == "城乡低保" and first[7] == "尚未入户调查" and "急难" in first[9]
     assert second[8] == "不予受理：收入高于低保标准"
-    assert AuditEvent.objects.filter(action="export", detail__contains="ledger=discovery_detail").exists()
+    assert AuditEvent.objects.filter(action="export", detail__contains="主动发现救助对象明细表").exists()
 
 
 def test_follows_the_lead_list_filters(client_for, world):

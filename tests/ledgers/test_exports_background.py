@@ -69,7 +69,7 @@ def test_a_large_ledger_export_runs_in_a_real_worker(world, worker, small_thresh
     names = sorted(r[3].value for r in ws.iter_rows(min_row=3))
     assert names == ["张一", "李二"]  # the worker kept the caseworker's scope: no 王三 of township B
     details = list(AuditEvent.objects.filter(action="export").values_list("detail", flat=True))
-    assert any("queued" in d for d in details) and any("download" in d for d in details)
+    assert any("后台导出任务" in d for d in details) and any("下载后台导出文件" in d for d in details)
 
     # "My exports" lists it; another user cannot see or download it.
     assert reverse("exports:job_download", args=[job.pk]) in client.get(reverse("exports:job_list")).content.decode()

@@ -73,7 +73,7 @@ def test_newly_assisted_ledger_columns_types_scope_and_audit(client_for, world, 
     assert row[4] == world.people["a1"].id_number and ws.cell(3, 5).data_type == "s"
     assert row[10] == ledgers_world["a1"].number and "急难" in row[11]
     event = AuditEvent.objects.get(action="export")
-    assert "ledger=newly_assisted" in event.detail and event.object_type == "cases.Outcome"
+    assert "新增救助群众台账" in event.detail and event.object_type == "cases.Outcome"
 
 
 def test_ids_are_masked_for_roles_that_do_not_need_them(client_for, world, ledgers_world):
@@ -163,7 +163,7 @@ def test_transfer_tracking_ledger_from_the_transfer_list(client_for, world, ledg
     assert isinstance(row["转办时间"], dt.datetime) and isinstance(row["办理期限"], dt.datetime)
     assert row["逾期工作日"] == 0 and row["催办次数"] == 0
     assert row["转办事项"] == "@SUM(A1) 请核查" and ws.cell(3, TRANSFER.index("转办事项") + 1).data_type == "s"
-    assert AuditEvent.objects.filter(action="export", detail__contains="ledger=transfer_tracking").exists()
+    assert AuditEvent.objects.filter(action="export", detail__contains="转办单跟踪台账").exists()
 
 
 def test_overdue_working_days_count_until_the_answer(world, ledgers_world):
@@ -197,8 +197,14 @@ def test_operator_command_for_every_kind(world, ledgers_world, tmp_path, kind, h
 
 def test_referral_outcome_is_a_newly_assisted_row_with_its_department(client_for, world):
     lead = assessed(world, "a1")
-    services.outcome_record(lead=lead, user=caseworker(world), kind=OutcomeKind.REFERRAL,
-                            referral_kind=ReferralKind.MEDICAL, department=world.medical, amount=Decimal("0"))
+    outcome = services.outcome_record(lead=lead, user=caseworker(world), kind=OutcomeKind.REFERRAL,
+                                      referral_kind=ReferralKind.MEDICAL, department=world.medical,
+                                      amount=Decimal("0"))
+    from referrals.models import TransferForm
+    from referrals.services import transfer_form_answer
+
+    transfer_form_answer(form=TransferForm.objects.get(pk=outcome.transfer_form_id),
+                         by=world.users[Role.DEPARTMENT_LIAISON], answer_text="已纳入医疗救助", result="relief_given")
     ws = workbook(client_for(world.users[Role.TOWNSHIP_CASEWORKER]).get(reverse("ledgers:newly_assisted"),
                                                                         {"export": "xlsx"}))
     row = rows_of(ws)[0]

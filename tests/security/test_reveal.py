@@ -40,10 +40,10 @@ def test_revealing_returns_the_number_and_records_who_what_which_field_and_where
     event = AuditEvent.objects.get(action="reveal")
     assert (event.user, event.role, event.object_type, event.object_id) == (
         caseworker, Role.TOWNSHIP_CASEWORKER, "cases.Person", str(person.pk))
-    assert "id_number" in event.detail and event.ip_address == "10.3.4.5"
+    assert "身份证号" in event.detail and event.ip_address == "10.3.4.5"
     phone = client.post(reveal_url(person, "phone"))
     assert "13912345678" in phone.content.decode()
-    assert AuditEvent.objects.filter(action="reveal", detail__contains="phone").count() == 1
+    assert AuditEvent.objects.filter(action="reveal", detail__contains="联系电话").count() == 1
 
 
 @pytest.mark.parametrize("role, field, allowed", [
