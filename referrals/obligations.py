@@ -280,6 +280,30 @@ def overdue_by_township(user, today: dt.date) -> list[dict]:
     return sorted(result, key=lambda r: (-r["total"], r["township"]))
 
 
+def overdue_by_department(user, today: dt.date) -> list[dict]:
+    """The district's view of departments: overdue things per department and kind (transfer forms addressed to a
+    department, missing deliveries)."""
+    from django.db.models import Count
+
+    from accounts.models import Department
+    from accounts.scoping import scope
+
+    table: dict[int, dict] = {}
+    for kind in visible_kinds(user):
+        if not kind.department_field:
+            continue
+        rows = (scope(user, kind.open_items()).filter(**{f"{kind.due_field}__lt": today,
+                                                         f"{kind.department_field}__isnull": False})
+                .values(kind.department_field).annotate(n=Count("pk")))
+        for row in rows:
+            entry = table.setdefault(row[kind.department_field], {"total": 0, "kinds": []})
+            entry["total"] += row["n"]
+            entry["kinds"].append((kind.label, row["n"]))
+    names = dict(Department.objects.filter(pk__in=list(table)).values_list("pk", "name"))
+    result = [{"department": names.get(pk, ""), **entry} for pk, entry in table.items()]
+    return sorted(result, key=lambda r: (-r["total"], r["department"]))
+
+
 def recent_escalations(user, today: dt.date, days: int = 30, limit: int = 8) -> list:
     """Escalations of the last ``days`` days the user may see, newest first."""
     from accounts.scoping import scope

@@ -53,7 +53,7 @@ def todays_work(request):
     """Today's work, first on every home page: each kind of duty open, overdue and due today, every figure a
     link to the list behind it; 急难 leads waiting in red; the district's overdue work by township and its
     latest escalations (referrals.obligations)."""
-    from .obligations import overdue_by_township, recent_escalations, work_counts
+    from .obligations import overdue_by_department, overdue_by_township, recent_escalations, work_counts
 
     user = request.user
     today = timezone.localdate()
@@ -70,6 +70,7 @@ def todays_work(request):
         "urgent": urgent,
         "overdue_total": sum(r["overdue"] for r in rows),
         "by_township": overdue_by_township(user, today) if district else [],
+        "by_department": overdue_by_department(user, today) if district else [],
         "escalations": recent_escalations(user, today) if district or user.has_perm("referrals.view_reminder")
         else [],
         "district": district,

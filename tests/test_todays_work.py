@@ -52,12 +52,15 @@ def test_the_township_sees_its_own_work_and_each_figure_opens_its_list(world, cl
     assert urgent.due_on == D(2026, 11, 11)
 
 
-def test_the_district_sees_overdue_work_by_township(world, client_for):
+def test_the_district_sees_overdue_work_by_township_and_department(world, client_for):
     with time_machine.travel(at(D(2026, 11, 9), 10), tick=False):
         f.reported(world, "a1")
         f.reported(world, "b1")
+    issue(world, to="department", lead=f.accepted(world, "a2"), now=at(D(2026, 11, 2)))
     with time_machine.travel(at(D(2026, 11, 12), 10), tick=False):
         page = client_for(world.users[Role.DISTRICT_STAFF]).get("/").content.decode()
+    by_department = page.split('data-testid="overdue-by-department"')[1].split("</ul>")[0]
+    assert world.medical.name in by_department
     block = page.split('data-testid="overdue-by-township"')[1].split("</ul>")[0]
     assert world.township_a.name in block and world.township_b.name in block
 
