@@ -26,8 +26,24 @@ if DJANGO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'")
 PRODUCTION = DJANGO_ENV == "production"
 
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
+def _strong_secret_key(value: str) -> str:
+    """The secret signs sessions, reveal answers and the signed answer links: an empty, short, repetitive or
+    Django-generated-insecure one would let anyone forge them, so production refuses to start (Django itself
+    only warns, then answers 500 everywhere with an empty one)."""
+    if (len(value) < SECRET_KEY_MIN_LENGTH or len(set(value)) < SECRET_KEY_MIN_UNIQUE
+            or value.startswith("django-insecure-") or value.startswith("dev-only-")):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is missing or weak: production needs at least {SECRET_KEY_MIN_LENGTH} random characters "
+            f"(e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))').")
+    return value
+
+
 if PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without it
+    SECRET_KEY = _strong_secret_key(env.str("SECRET_KEY", default=""))  # refuse to start without a strong one
     DEBUG = env.bool("DJANGO_DEBUG", default=False)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
