@@ -112,3 +112,10 @@ def _fast(widget: forms.Select) -> FastSelect:
     fast.is_required = widget.is_required
     fast.is_localized = widget.is_localized
     return fast
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number between ``min_value`` and ``max_value`` (pass them): ``?max_age=1e20`` or ``-100000`` is a
+    form error in Chinese and an empty list, never a date or integer overflow (a 500)."""
+
+    field_class = forms.IntegerField
