@@ -143,7 +143,12 @@ if REDIS_URL:
                           "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
     # …and a task the broker refuses is kept in PostgreSQL and sent later (common/outbox.py), after a
     # short try: a page never waits long on a dead broker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+    # A message taken by a worker that then died whole (kill -9, power) is given to another after
+    # visibility_timeout (kombu's default is an hour); a killed pool child's message is requeued at once
+    # (task_reject_on_worker_lost). Tasks are idempotent, so a message delivered twice does no harm.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
+                                       "visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=600),
+                                       "unacked_restore_interval": 10}
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
     CELERY_REDIS_SOCKET_TIMEOUT = 5
     CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
@@ -157,6 +162,12 @@ else:
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker's task goes back to the queue, not to the bin
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with late acks a worker holds one message it has not started, not four
+# Long jobs (imports, exports) beat every JOB_HEARTBEAT_SECONDS; silent for JOB_STALE_SECONDS = their worker died:
+# the job is taken over and redone (common/heartbeat.py).
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_SECONDS = env.float("JOB_STALE_SECONDS", default=90)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic jobs: each app adds its own entry here as it gains one (DESIGN §5).
@@ -188,6 +199,9 @@ CELERY_BEAT_SCHEDULE: dict = {
                                       "schedule": crontab(hour=3, minute=15)},
     # Tasks the broker refused during an outage (kept in PostgreSQL by common/outbox.py) are sent again.
     "common-send-pending-tasks": {"task": "common.tasks.send_pending_tasks", "schedule": 60.0},
+    # Imports and exports whose worker died (their heartbeat went stale) are queued again and redone.
+    "intake-rescue-stuck-deliveries": {"task": "intake.feeds.tasks.rescue_stuck_deliveries", "schedule": 60.0},
+    "common-rescue-stuck-exports": {"task": "common.exports.rescue_stuck_exports", "schedule": 60.0},
     # Background exports whose download time is over: their files go (common/exports.py).
     "common-delete-expired-exports": {"task": "common.exports.delete_expired_exports",
                                       "schedule": crontab(minute=20)},
