@@ -134,25 +134,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, results, cache ----------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds a Redis call may take before Redis is taken for hung, and the pause after a failure during which
+# pages and publishers leave it alone (common/circuit.py): a hung Redis costs one timeout, then nothing.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_PAUSE_SECONDS = env.float("REDIS_PAUSE_SECONDS", default=30)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
     # A Redis outage must not break a page: reads miss, writes are dropped (common/cache.py).
+    # Short timeouts: Redis is on the intranet and answers in a millisecond; one that does not is hung.
     CACHES = {"default": {"BACKEND": "common.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
-                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
+                          "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                                      "socket_timeout": REDIS_SOCKET_TIMEOUT}}}
     # …and a task the broker refuses is kept in PostgreSQL and sent later (common/outbox.py), after a
     # short try: a page never waits long on a dead broker.
     # A message taken by a worker that then died whole (kill -9, power) is given to another after
     # visibility_timeout (kombu's default is an hour); a killed pool child's message is requeued at once
     # (task_reject_on_worker_lost). Tasks are idempotent, so a message delivered twice does no harm.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2,
                                        "visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=600),
                                        "unacked_restore_interval": 10}
-    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
-    CELERY_REDIS_SOCKET_TIMEOUT = 5
-    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
-                                        "interval_max": 0.5}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+    CELERY_REDIS_SOCKET_TIMEOUT = 2
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                        "interval_max": 0.2}
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 else:
     CELERY_BROKER_URL = "memory://"
