@@ -1,10 +1,23 @@
 from django.contrib import admin
 
+from accounts.admin import UserAdmin
+from accounts.models import User
+
+from .admin_audit import AuditedAdminMixin
 from .models import AuditEvent
+
+# Staff accounts carry names and phone numbers: their admin is audited too. accounts sits beside common and does
+# not import it, so common wraps accounts' admin here (admin modules load in INSTALLED_APPS order).
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
+    pass
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only and searchable: the audit trail is append-only for everyone."""
 
     list_display = ("at", "username", "role", "action", "object_type", "object_repr", "ip_address")
