@@ -36,7 +36,8 @@ def import_delivery(self, batch_id: int) -> dict:
         raise self.retry(exc=exc, countdown=30 * (self.request.retries + 1)) from exc
     if batch.status == BatchStatus.PROCESSING:
         # Busy elsewhere, or its worker was just killed (this message came back at once): look again later.
-        raise self.retry(countdown=settings.JOB_STALE_SECONDS + settings.JOB_HEARTBEAT_SECONDS, max_retries=None)
+        # (Celery reads max_retries=None as "the task's own", so the patience is spelled out: about 80 minutes.)
+        raise self.retry(countdown=settings.JOB_STALE_SECONDS + settings.JOB_HEARTBEAT_SECONDS, max_retries=50)
     return {"batch": batch.pk, "status": batch.status, **counts_of(batch)}
 
 
