@@ -8,9 +8,12 @@ its result through a pipe, or the exception it raised.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
 import resource
+import select
+import signal
+import time
 import traceback
 
 
@@ -30,43 +33,61 @@ def _virtual_size() -> int:
     return 0
 
 
-def _child(conn, func, args, memory_mb: int) -> None:
+def _child(write_fd: int, func, args, memory_mb: int) -> None:
     try:
-        limit = _virtual_size() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         try:
-            conn.send(("ok", func(*args)))
+            limit = _virtual_size() + memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            outcome = ("ok", func(*args))
         except MemoryError:
-            conn.send(("memory", None))
+            outcome = ("memory", None)
         except BaseException as exc:  # noqa: BLE001 - handed back to the parent as it is
-            try:
-                conn.send(("error", exc))
-            except Exception:  # noqa: BLE001 - an exception that does not pickle
-                conn.send(("error", RuntimeError(traceback.format_exc(limit=3))))
+            outcome = ("error", exc)
+        try:
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            payload = pickle.dumps(("memory", None))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            payload = pickle.dumps(("error", RuntimeError(traceback.format_exc(limit=3))))
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
     finally:
-        conn.close()
-        os._exit(0)  # no atexit handlers: the database connections belong to the parent
+        os._exit(0)  # no atexit handlers, no cleanup: the database connections belong to the parent
 
 
 def run_capped(func, *args, memory_mb: int, seconds: float):
-    """``func(*args)`` in a child process; raises what it raised, or CappedError("memory"|"time"|"died")."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, func, args, memory_mb), daemon=True)
-    child.start()
-    sender.close()
+    """``func(*args)`` in a child process; raises what it raised, or CappedError("memory"|"time"|"died").
+
+    A plain ``os.fork`` (not multiprocessing): Celery's prefork pool children are daemonic, and
+    multiprocessing refuses to start children from those."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        _child(write_fd, func, args, memory_mb)
+    os.close(write_fd)
+    chunks, deadline, finished = [], time.monotonic() + seconds, False
     try:
-        if not receiver.poll(seconds):
-            raise CappedError("time")
-        try:
-            status, value = receiver.recv()
-        except (EOFError, MemoryError):
-            raise CappedError("died") from None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise CappedError("time")
+            ready, _, _ = select.select([read_fd], [], [], remaining)
+            if not ready:
+                raise CappedError("time")
+            chunk = os.read(read_fd, 1 << 20)
+            if not chunk:
+                finished = True
+                break
+            chunks.append(chunk)
     finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()  # this call's own child, by its pid
-        child.join(timeout=5)
+        os.close(read_fd)
+        if not finished:
+            os.kill(pid, signal.SIGKILL)  # this call's own child, by its pid
+        os.waitpid(pid, 0)
+    if not chunks:
+        raise CappedError("died")
+    status, value = pickle.loads(b"".join(chunks))
     if status == "ok":
         return value
     if status == "memory":

@@ -142,6 +142,8 @@ def _count_cells(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int
 def _read_excel(data: bytes, ext: str) -> Table:
     """Measured first, then read in a child process with a memory cap and a time limit (common/capped.py): the
     web or Celery worker never holds an unpacked workbook itself."""
+    import python_calamine  # noqa: F401 - imported here, before the fork, not in the child
+
     from common.capped import CappedError, run_capped
 
     if ext in (".xlsx", ".xlsm", ".ods"):
