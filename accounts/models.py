@@ -163,3 +163,16 @@ class User(AbstractUser):
             errors["department"] = _("The department must be in the user's district.")
         if errors:
             raise ValidationError(errors)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's earlier passwords (never the passwords): a new one may not repeat them."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
+        ordering = ["-created_at", "-id"]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin
+from common.admin_audit import AuditedAdminMixin
 
 from .models import DistrictSettings, Household, Person, VulnerabilityTag
 
@@ -13,7 +14,7 @@ class VulnerabilityTagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class HouseholdAdmin(AuditedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("number", "township", "village", "head")
     search_fields = ("number",)
     raw_id_fields = ("township", "village", "group", "head")
@@ -21,7 +22,7 @@ class HouseholdAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(AuditedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "masked_id", "sex", "birth_date", "township", "village", "assistance_status")
     list_filter = ("assistance_status", "sex", "tags")
     search_fields = ("=id_number", "name")

@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import RegionLevel
 from accounts.models import Region
 from common import resident_id
-from common.filters import BaseFilterSet, DueFilter
+from common.filters import BaseFilterSet, DueFilter, WholeNumberFilter
 
 from .choices import (
     AssistanceStatus, FollowUpKind, FollowUpStatus, OutcomeKind, OutcomeStatus, Paperwork, ReferralKind, Sex,
     SpotCheckFinding,
 )
 from .models import FollowUp, Outcome, Person, SpotCheck, VulnerabilityTag
+
+
+MAX_AGE = 150  # ages the filters accept (the registry's births start 1900: common.resident_id)
 
 
 class PersonFilterSet(BaseFilterSet):
@@ -27,8 +30,8 @@ class PersonFilterSet(BaseFilterSet):
     tags = django_filters.ModelChoiceFilter(
         label=_("Vulnerability tag"), queryset=VulnerabilityTag.objects.all())
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
-    min_age = django_filters.NumberFilter(label=_("Age from"), method="filter_min_age")
-    max_age = django_filters.NumberFilter(label=_("Age to"), method="filter_max_age")
+    min_age = WholeNumberFilter(label=_("Age from"), method="filter_min_age", min_value=0, max_value=MAX_AGE)
+    max_age = WholeNumberFilter(label=_("Age to"), method="filter_max_age", min_value=0, max_value=MAX_AGE)
 
     class Meta:
         model = Person

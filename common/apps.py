@@ -25,6 +25,14 @@ class CommonConfig(AppConfig):
         user_logged_in.connect(_logged_in, dispatch_uid="common.audit_logged_in")
         user_login_failed.connect(_login_failed, dispatch_uid="common.audit_login_failed")
 
+        # Every date a form takes is plausible (1900–2100): no 0001-01-01 from a slipped keyboard or a script.
+        # Django's DateField has no validators of its own; this covers model forms, filters and the admin too.
+        from django import forms
+
+        from .validators import validate_plausible_date
+
+        forms.DateField.default_validators = [validate_plausible_date]
+
     @property
     def menu_items(self):
         from accounts.choices import Role

@@ -3,7 +3,8 @@
 The cache holds nothing that must survive: import progress, rate-limit counters. When Redis
 does not answer, reads miss, writes are dropped, ``add`` reports "not added" and ``incr``
 raises ``ValueError`` (what callers expect of a missing key); the page goes on and a
-warning is logged once a minute at most.
+warning is logged once a minute at most. Short socket timeouts (settings) and a circuit breaker
+(common/circuit.py) make a hung Redis cost one timeout, then nothing for a pause.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .circuit import breaker_for
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -30,73 +33,62 @@ def _warn(operation: str, exc: Exception) -> None:
 
 
 class ForgivingRedisCache(RedisCache):
-    def get(self, key, default=None, version=None):
+    """Every call is tried only while the breaker is closed; a failure opens it (common/circuit.py)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self.breaker = breaker_for(self._servers[0])
+
+    def _forgiving(self, operation: str, call, fallback):
+        if not self.breaker.allows():
+            return fallback()
         try:
-            return super().get(key, default, version)
+            return call()
         except UNAVAILABLE as exc:
-            _warn("get", exc)
-            return default
+            self.breaker.failed()
+            _warn(operation, exc)
+            return fallback()
+
+    def get(self, key, default=None, version=None):
+        return self._forgiving("get", lambda: super(ForgivingRedisCache, self).get(key, default, version),
+                               lambda: default)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNAVAILABLE as exc:
-            _warn("get_many", exc)
-            return {}
+        return self._forgiving("get_many", lambda: super(ForgivingRedisCache, self).get_many(keys, version), dict)
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNAVAILABLE as exc:
-            _warn("has_key", exc)
-            return False
+        return self._forgiving("has_key", lambda: super(ForgivingRedisCache, self).has_key(key, version),
+                               lambda: False)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except UNAVAILABLE as exc:
-            _warn("set", exc)
+        self._forgiving("set", lambda: super(ForgivingRedisCache, self).set(key, value, timeout, version),
+                        lambda: None)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNAVAILABLE as exc:
-            _warn("set_many", exc)
-            return list(data)
+        return self._forgiving("set_many", lambda: super(ForgivingRedisCache, self).set_many(data, timeout, version),
+                               lambda: list(data))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNAVAILABLE as exc:
-            _warn("add", exc)
-            return False
+        return self._forgiving("add", lambda: super(ForgivingRedisCache, self).add(key, value, timeout, version),
+                               lambda: False)
 
     def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNAVAILABLE as exc:
-            _warn("incr", exc)
-            raise ValueError(f"cache unavailable: {key}") from exc
+        def missing():
+            raise ValueError(f"cache unavailable: {key}")
+
+        return self._forgiving("incr", lambda: super(ForgivingRedisCache, self).incr(key, delta, version), missing)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNAVAILABLE as exc:
-            _warn("touch", exc)
-            return False
+        return self._forgiving("touch", lambda: super(ForgivingRedisCache, self).touch(key, timeout, version),
+                               lambda: False)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNAVAILABLE as exc:
-            _warn("delete", exc)
-            return False
+        return self._forgiving("delete", lambda: super(ForgivingRedisCache, self).delete(key, version),
+                               lambda: False)
 
     def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except UNAVAILABLE as exc:
-            _warn("delete_many", exc)
+        self._forgiving("delete_many", lambda: super(ForgivingRedisCache, self).delete_many(keys, version),
+                        lambda: None)
 
 
 # --- short-lived page figures ---------------------------------------------------------------------

@@ -30,11 +30,13 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from .heartbeat import beating, stale_before
 from .models import ExportJob, ExportStatus
 from .xlsx import Column, SheetWriter, new_workbook
 
@@ -170,13 +172,38 @@ def job_file_path(job: ExportJob) -> Path | None:
     return path
 
 
-@shared_task(acks_late=True)
+def _dead_job_q() -> Q:
+    stale = stale_before()
+    return Q(status=ExportStatus.RUNNING) & (Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True,
+                                                                          started_at__lt=stale))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def export_job_run(job_id: int) -> str:
-    """Write one queued export. Safe to run twice: a job already running, done or failed is left alone."""
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, started_at=timezone.now())
+    """Write one queued export. Safe to run twice: a job running (its heartbeat fresh), done or failed is left
+    alone; one whose worker died (heartbeat stale) is written anew."""
+    claimed = ExportJob.objects.filter(pk=job_id).filter(Q(status=ExportStatus.QUEUED) | _dead_job_q()).update(
+        status=ExportStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
     if not claimed:
         return "skipped"
+    with beating(ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING)):
+        return _job_write(job_id)
+
+
+@shared_task
+def rescue_stuck_exports() -> list[int]:
+    """Beat, every minute: exports whose worker died are queued again (their half-written file is replaced)."""
+    rescued = []
+    for job_id in ExportJob.objects.filter(_dead_job_q()).values_list("pk", flat=True):
+        if ExportJob.objects.filter(pk=job_id).filter(_dead_job_q()).update(status=ExportStatus.QUEUED,
+                                                                            heartbeat_at=None):
+            log.warning("export job %s: its worker stopped; queued again", job_id)
+            export_job_run.delay(job_id)
+            rescued.append(job_id)
+    return rescued
+
+
+def _job_write(job_id: int) -> str:
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
     path = _job_file(job)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

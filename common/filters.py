@@ -138,3 +138,10 @@ class DueFilter(django_filters.ChoiceFilter):
         today = timezone.localdate()
         lookup = {"overdue": "lt", "today": "exact", "later": "gt"}.get(value)
         return qs.filter(**{f"{self.field_name}__{lookup}": today}) if lookup else qs
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number between ``min_value`` and ``max_value`` (pass them): ``?max_age=1e20`` or ``-100000`` is a
+    form error in Chinese and an empty list, never a date or integer overflow (a 500)."""
+
+    field_class = forms.IntegerField

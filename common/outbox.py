@@ -21,6 +21,8 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from .circuit import breaker_for
+
 logger = logging.getLogger(__name__)
 
 # What a publish raises when the broker (or the Redis result backend) cannot be reached.
@@ -57,6 +59,13 @@ class OutboxTask(Task):
 
     def apply_async(self, args=None, kwargs=None, task_id=None, **options):
         task_id = task_id or uuid()
+        breaker = breaker_for(str(self.app.conf.broker_url or ""))
+        if not self.app.conf.task_always_eager and not breaker.allows():
+            # Redis failed moments ago (refused or hung): keep the task without waiting on it again.
+            pending_task_store(name=self.name, task_id=task_id, args=args, kwargs=kwargs,
+                               options={k: options[k] for k in KEPT_OPTIONS if k in options},
+                               error=RedisConnectionError("paused after a failure (common/circuit.py)"))
+            return AsyncResult(task_id, app=self.app)
         try:
             return super().apply_async(args, kwargs, task_id=task_id, **options)
         except (*BROKER_UNAVAILABLE, RuntimeError) as exc:
@@ -64,6 +73,7 @@ class OutboxTask(Task):
             if self.app.conf.task_always_eager or (isinstance(exc, RuntimeError)
                                                    and str(exc) != E_RETRY_LIMIT_EXCEEDED):
                 raise
+            breaker.failed()
             pending_task_store(name=self.name, task_id=task_id, args=args, kwargs=kwargs,
                                options={k: options[k] for k in KEPT_OPTIONS if k in options}, error=exc)
             return AsyncResult(task_id, app=self.app)

@@ -53,6 +53,9 @@ class ResidentID:
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
+MAX_AGE_YEARS = 130  # the oldest person on record lived 122 years
+
+
 def normalize(raw: str) -> str:
     """Full-width to half-width, spaces removed, ``x`` upper-cased. Does not validate."""
     text = unicodedata.normalize("NFKC", raw or "")
@@ -96,10 +99,12 @@ def parse(raw: str, *, today: dt.date | None = None) -> ResidentID:
         raise ResidentIDError(
             _("The birth date in the ID number, %(date)s, is in the future.") % {"date": birth_date.isoformat()}
         )
-    if birth_date.year < 1800:
+    if birth_date.year < today.year - MAX_AGE_YEARS:
+        # Nobody living was born then: a typing error in the year (18xx for 19xx) or a made-up number.
         raise ResidentIDError(
-            _("The birth date in the ID number, %(date)s, is too early to be real.") % {"date": birth_date.isoformat()}
-        )
+            _("The birth year in the ID number, %(year)d, is not plausible: nobody living was born before "
+              "%(earliest)d. Please check the number.") % {"year": birth_date.year,
+                                                           "earliest": today.year - MAX_AGE_YEARS})
     expected = check_char(number[:17])
     if last != expected:
         raise ResidentIDError(

@@ -8,7 +8,7 @@ def ping() -> str:
 
 
 # Background Excel exports and the hourly clean-up of expired files live with the rest of the export code.
-from .exports import delete_expired_exports, export_job_run  # noqa: E402,F401
+from .exports import delete_expired_exports, export_job_run, rescue_stuck_exports  # noqa: E402,F401
 
 
 @shared_task(name="common.tasks.send_pending_tasks")

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+EXCEL_CELL_MAX = 32767  # characters a cell holds
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class SheetWriter:
                  columns: Sequence[Column | str]):
         self.wb = workbook
         self.ws = workbook.add_worksheet(name[:31])
+        self.cut_cells = 0
         self.columns = [c if isinstance(c, Column) else Column(c) for c in columns]
         f = workbook.add_format
         self.fmt_title = f({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
@@ -68,6 +72,8 @@ class SheetWriter:
         ws, r = self.ws, self.row
         for c, value in enumerate(values):
             if type(value) is str and value:  # the common case first (a ledger is mostly text)
+                if len(value) > EXCEL_CELL_MAX:
+                    value = self._cut(value)
                 ws.write_string(r, c, value, self.fmt_text)
             elif value is None or value == "":
                 ws.write_blank(r, c, None, self.fmt_text)
@@ -85,8 +91,16 @@ class SheetWriter:
                 ws.write_number(r, c, value, self.fmt_number)
             else:
                 # Always text: no formulas, no numbers-from-strings, IDs stay whole.
-                ws.write_string(r, c, str(value), self.fmt_text)
+                text = str(value)
+                ws.write_string(r, c, self._cut(text) if len(text) > EXCEL_CELL_MAX else text, self.fmt_text)
         self.row += 1
+
+    def _cut(self, value: str) -> str:
+        """Excel holds 32,767 characters a cell (xlsxwriter cut the rest silently): the cut says so."""
+        self.cut_cells += 1
+        note = _("…[cut: a cell holds at most %(max)s characters; the full text of %(length)s characters is in "
+                 "the system]") % {"max": f"{EXCEL_CELL_MAX:,}", "length": f"{len(value):,}"}
+        return value[:EXCEL_CELL_MAX - len(note)] + note
 
     def write_rows(self, rows: Iterable[Sequence]) -> int:
         n = 0

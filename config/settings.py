@@ -26,8 +26,24 @@ if DJANGO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'")
 PRODUCTION = DJANGO_ENV == "production"
 
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
+def _strong_secret_key(value: str) -> str:
+    """The secret signs sessions, reveal answers and the signed answer links: an empty, short, repetitive or
+    Django-generated-insecure one would let anyone forge them, so production refuses to start (Django itself
+    only warns, then answers 500 everywhere with an empty one)."""
+    if (len(value) < SECRET_KEY_MIN_LENGTH or len(set(value)) < SECRET_KEY_MIN_UNIQUE
+            or value.startswith("django-insecure-") or value.startswith("dev-only-")):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is missing or weak: production needs at least {SECRET_KEY_MIN_LENGTH} random characters "
+            f"(e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))').")
+    return value
+
+
 if PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without it
+    SECRET_KEY = _strong_secret_key(env.str("SECRET_KEY", default=""))  # refuse to start without a strong one
     DEBUG = env.bool("DJANGO_DEBUG", default=False)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
@@ -118,20 +134,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, results, cache ----------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds a Redis call may take before Redis is taken for hung, and the pause after a failure during which
+# pages and publishers leave it alone (common/circuit.py): a hung Redis costs one timeout, then nothing.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_PAUSE_SECONDS = env.float("REDIS_PAUSE_SECONDS", default=30)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
     # A Redis outage must not break a page: reads miss, writes are dropped (common/cache.py).
+    # Short timeouts: Redis is on the intranet and answers in a millisecond; one that does not is hung.
     CACHES = {"default": {"BACKEND": "common.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
-                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
+                          "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                                      "socket_timeout": REDIS_SOCKET_TIMEOUT}}}
     # …and a task the broker refuses is kept in PostgreSQL and sent later (common/outbox.py), after a
     # short try: a page never waits long on a dead broker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
-    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
-    CELERY_REDIS_SOCKET_TIMEOUT = 5
-    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
-                                        "interval_max": 0.5}
+    # A message taken by a worker that then died whole (kill -9, power) is given to another after
+    # visibility_timeout (kombu's default is an hour); a killed pool child's message is requeued at once
+    # (task_reject_on_worker_lost). Tasks are idempotent, so a message delivered twice does no harm.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2,
+                                       "visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=600),
+                                       "unacked_restore_interval": 10}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+    CELERY_REDIS_SOCKET_TIMEOUT = 2
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                        "interval_max": 0.2}
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 else:
     CELERY_BROKER_URL = "memory://"
@@ -141,6 +168,12 @@ else:
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker's task goes back to the queue, not to the bin
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with late acks a worker holds one message it has not started, not four
+# Long jobs (imports, exports) beat every JOB_HEARTBEAT_SECONDS; silent for JOB_STALE_SECONDS = their worker died:
+# the job is taken over and redone (common/heartbeat.py).
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_SECONDS = env.float("JOB_STALE_SECONDS", default=90)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic jobs: each app adds its own entry here as it gains one (DESIGN §5).
@@ -162,6 +195,9 @@ CELERY_BEAT_SCHEDULE: dict = {
                                       "schedule": crontab(hour=3, minute=15)},
     # Tasks the broker refused during an outage (kept in PostgreSQL by common/outbox.py) are sent again.
     "common-send-pending-tasks": {"task": "common.tasks.send_pending_tasks", "schedule": 60.0},
+    # Imports and exports whose worker died (their heartbeat went stale) are queued again and redone.
+    "intake-rescue-stuck-deliveries": {"task": "intake.feeds.tasks.rescue_stuck_deliveries", "schedule": 60.0},
+    "common-rescue-stuck-exports": {"task": "common.exports.rescue_stuck_exports", "schedule": 60.0},
     # Background exports whose download time is over: their files go (common/exports.py).
     "common-delete-expired-exports": {"task": "common.exports.delete_expired_exports",
                                       "schedule": crontab(minute=20)},
@@ -196,10 +232,11 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.validators.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator"},
+    {"NAME": "accounts.validators.PasswordReuseValidator", "OPTIONS": {"count": 5}},
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
@@ -288,6 +325,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 LIST_PAGE_SIZES = (25, 50, 100)
+LIST_PAGE_MAX = max(LIST_PAGE_SIZES)  # whatever ?per_page= asks (common.tables.BaseTable.paginate)
 # Excel exports (common/exports.py): up to EXPORT_BACKGROUND_ROWS rows the file is written in the request;
 # above it a background job writes it into EXPORT_ROOT (private, never served statically) and the user downloads
 # it from "My exports" for EXPORT_KEEP_HOURS. Above LIST_EXPORT_MAX_ROWS (a safety limit below Excel's 1,048,576
@@ -303,7 +341,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.api.JSONParser"],  # Chinese errors, depth and size limits
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "intake.feeds.api.exception_handler",
     "UNAUTHENTICATED_USER": None,

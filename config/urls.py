@@ -25,3 +25,4 @@ urlpatterns = [
 
 # Under /api/ an unknown address answers in the API's JSON error format (department systems read it).
 handler404 = "common.views_security.page_not_found"
+handler400 = "common.api.bad_request"

@@ -8,6 +8,7 @@ from accounts.scoping import can_see, scope
 from cases.choices import Channel, DiscoveryMethod
 from cases.models import HardshipCause, Person, ReliefKind
 from common import resident_id
+from common.validators import TEXT_MAX_LENGTH, phone_normalize
 
 
 class LeadForm(forms.Form):
@@ -35,6 +36,7 @@ class LeadForm(forms.Form):
     causes = forms.ModelMultipleChoiceField(label=_("Causes"), queryset=HardshipCause.objects.all(), required=False,
                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     family_situation = forms.CharField(label=_("Family situation"), widget=forms.Textarea(attrs={"rows": 4}),
+                                       max_length=TEXT_MAX_LENGTH,
                                        help_text=_("Who lives there, what happened, what they need now."))
     name_check = forms.ChoiceField(
         label=_("Which name is right?"), required=False, widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
@@ -68,6 +70,9 @@ class LeadForm(forms.Form):
         if value.strip():
             return resident_id.parse(value).number
         return ""
+
+    def clean_phone(self):
+        return phone_normalize(self.cleaned_data.get("phone", ""))
 
     def clean_discovered_on(self):
         day = self.cleaned_data["discovered_on"]
@@ -132,6 +137,9 @@ class HotlineForm(LeadForm):
     reporter_name = forms.CharField(label=_("Caller"), required=False, max_length=64)
     reporter_phone = forms.CharField(label=_("Caller's phone"), required=False, max_length=20,
                                      widget=forms.TextInput(attrs={"inputmode": "tel"}))
+
+    def clean_reporter_phone(self):
+        return phone_normalize(self.cleaned_data.get("reporter_phone", ""))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -330,6 +330,8 @@ class FeedBatch(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Set every few seconds by the importing worker (common/heartbeat.py): stale means the worker died.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

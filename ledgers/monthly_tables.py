@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import RegionLevel
 from accounts.models import Region
-from common.filters import BaseFilterSet, DueFilter
+from common.filters import BaseFilterSet, DueFilter, WholeNumberFilter
 from common.tables import PHONE_HIDDEN, BaseTable
 
 from .models import MonthlyReport, ReportStatus
@@ -22,8 +22,7 @@ class MonthlyReportFilterSet(BaseFilterSet):
                                                 queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReportStatus.choices)
     due = DueFilter(label=_("Due"))
-    year = django_filters.NumberFilter(label=_("Year"), field_name="month", lookup_expr="year",
-                                       widget=forms.NumberInput(attrs={"min": 2000, "max": 2100}))
+    year = WholeNumberFilter(label=_("Year"), field_name="month", lookup_expr="year", min_value=2000, max_value=2100)
 
     class Meta:
         model = MonthlyReport

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ScopedAdminMixin
+from common.admin_audit import AuditedAdminMixin
 
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -61,7 +62,7 @@ class TransferKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(TransferForm)
-class TransferFormAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TransferFormAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read mostly: the answer deadline and the link's validity are the only things changed here."""
 
     list_display = ("number", "kind", "from_region", "recipient", "issued_at", "due_on", "status", "chase_level")

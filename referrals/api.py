@@ -109,8 +109,19 @@ def _authentication_classes():
 
 
 class Pages(LimitOffsetPagination):
+    """limit 1–500 and offset ≥ 0 as whole numbers, or a Chinese 422: DRF's own pagination quietly took
+    ``offset=null`` or ``limit=false`` for its default, which the document does not allow."""
+
     default_limit = 100
     max_limit = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        limit, offset = request.query_params.get("limit"), request.query_params.get("offset")
+        if limit is not None and not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= self.max_limit):
+            raise Unprocessable(_("limit must be a whole number from 1 to %(max)d.") % {"max": self.max_limit})
+        if offset is not None and not (offset.isascii() and offset.isdigit()):
+            raise Unprocessable(_("offset must be a whole number, 0 or more."))
+        return super().paginate_queryset(queryset, request, view)
 
 
 class DepartmentAPIView(APIView):
@@ -148,7 +159,8 @@ class TransferFormListView(DepartmentAPIView):
         operation_id="transfer_forms_list", summary=gettext_lazy("Transfer forms addressed to the department"),
         parameters=[OpenApiParameter("status", str, enum=list(STATUS_FILTERS), description=gettext_lazy(
             "open (default): waiting for an answer; answered; all")),
-                    OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+                    OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": Pages.max_limit}),
+                    OpenApiParameter("offset", {"type": "integer", "minimum": 0})],
         responses={200: TransferFormPageSerializer, 422: ErrorSerializer, **ERRORS})
     def get(self, request):
         wanted = request.query_params.get("status", "open")

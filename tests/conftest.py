@@ -106,7 +106,9 @@ def _fresh_figures():
     """Figures kept in the cache for a minute (home-page counts, filter choices: common.cache.remember)
     were computed from another test's rows: every test starts without them."""
     from common.cache import forget_figures
+    from common.circuit import reset_all
 
+    reset_all()  # a test that made a Redis fail leaves no pause behind (common/circuit.py)
     forget_figures()
 
 

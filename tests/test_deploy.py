@@ -24,3 +24,10 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="jiuzhu.example.gov.cn")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_with_an_empty_or_weak_secret_key():
+    for weak in ("", "short", "a" * 80, "django-insecure-" + "x1y2z3w4v5" * 6):
+        result = run_manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="jiuzhu.example.gov.cn", SECRET_KEY=weak)
+        assert result.returncode != 0, weak
+        assert "SECRET_KEY" in result.stderr, weak

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
@@ -36,6 +37,9 @@ from .choices import BatchSource
 from .services import FeedError, batch_import_now, batch_receive, batch_summary, counts_of
 
 MAX_ROWS = 10000
+# Printable ASCII without spaces, 1–128 characters (a UUID, a batch number…): the document says exactly this.
+IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,128}")
+IDEMPOTENCY_KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[!-~]{1,128}$"}
 MAX_REJECTED_LISTED = 1000
 
 
@@ -143,7 +147,8 @@ class DeliveryRequestSerializer(serializers.Serializer):
         "First day of the period the rows belong to (default: the period most of the rows' dates fall in, else "
         "the feed's usual period)."))
     period_end = serializers.DateField(required=False, help_text=gettext_lazy("Last day of the period."))
-    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, help_text=gettext_lazy(
+    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, min_length=1, max_length=MAX_ROWS,
+                                 help_text=gettext_lazy(
         "One object per row; keys are the feed's column keys or header names."))
 
 
@@ -246,7 +251,7 @@ class FeedListView(FeedAPIView):
 class DeliveryCreateView(FeedAPIView):
     @extend_schema(
         operation_id="feeds_deliveries_create", summary=gettext_lazy("Deliver rows of a feed"),
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
+        parameters=[OpenApiParameter("Idempotency-Key", IDEMPOTENCY_KEY_SCHEMA, OpenApiParameter.HEADER, required=True,
                                      description=gettext_lazy("Unique per delivery; a retry with the same key and "
                                                               "body returns the first answer."))],
         request=DeliveryRequestSerializer,
@@ -255,10 +260,11 @@ class DeliveryCreateView(FeedAPIView):
                    422: ErrorSerializer})
     def post(self, request, feed_code: str):
         feed = self.feed(request, feed_code)
-        key = (request.headers.get("Idempotency-Key") or "").strip()
-        if not key or len(key) > 128:
+        key = request.headers.get("Idempotency-Key") or ""
+        if not IDEMPOTENCY_KEY.fullmatch(key):
             raise serializers.ValidationError({"Idempotency-Key": [
-                _("Send a unique Idempotency-Key header (at most 128 characters) with every delivery.")]})
+                _("Send a unique Idempotency-Key header with every delivery: 1 to 128 characters, letters, digits "
+                  "and punctuation, no spaces.")]})
         raw_rows = request.data.get("rows") if isinstance(request.data, dict) else None
         if isinstance(raw_rows, list) and len(raw_rows) > MAX_ROWS:
             raise PayloadTooLarge(_("At most %(max)d rows per request; split the delivery.") % {"max": MAX_ROWS})
@@ -281,7 +287,9 @@ class DeliveryCreateView(FeedAPIView):
             else:
                 batch = batch_import_now(batch=batch)
                 return Response(result_of(batch), status=status.HTTP_201_CREATED)
-        if existing.checksum != digest or (data.get("period_start") not in (None, existing.period_start)):
+        # The same key answers the same request only: other rows or another period (either end) is a conflict.
+        if existing.checksum != digest or any(data.get(end) not in (None, getattr(existing, end))
+                                              for end in ("period_start", "period_end")):
             raise Conflict(_("This Idempotency-Key was already used for a different delivery (%(number)s).")
                            % {"number": existing.pk})
         if existing.status == "queued":

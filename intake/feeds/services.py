@@ -31,6 +31,7 @@ from cases.choices import Channel, DiscoveryMethod, SourceType
 from cases.models import HardshipCause, Person, ReliefKind
 from cases.services import LeadError, RegistryError, lead_report, person_register
 from common import resident_id
+from common.heartbeat import beating
 
 from ..models import (
     Feed, FeedBatch, FeedColumn, FeedRejectedRow, FeedRow, WarningRule, WarningThreshold,
@@ -316,14 +317,24 @@ def batch_enqueue(batch: FeedBatch) -> None:
 @transaction.atomic
 def batch_cancel(*, batch: FeedBatch, user) -> FeedBatch:
     _check_can_deliver(user, batch.feed)
+    from django.db.models import Q
+
+    from .rescue import stuck_q
+
     batch = FeedBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == BatchStatus.PREVIEW:
-        batch.status = BatchStatus.CANCELLED
-        batch.finished_at = timezone.now()
-        batch.save(update_fields=["status", "finished_at"])
-        batch.file.delete(save=True)
-    elif batch.status != BatchStatus.CANCELLED:
-        raise FeedError(_("Only a delivery not yet confirmed can be cancelled."))
+    if batch.status == BatchStatus.CANCELLED:
+        return batch
+    # Not confirmed yet, or stuck (queued long, or its import's worker died): the owner may give up on it.
+    # Conditional, so an import that a worker claims meanwhile is not cancelled under it.
+    cancelled = (FeedBatch.objects.filter(pk=batch.pk).filter(Q(status=BatchStatus.PREVIEW) | stuck_q())
+                 .update(status=BatchStatus.CANCELLED, finished_at=timezone.now(), heartbeat_at=None))
+    if not cancelled:
+        if batch.status in (BatchStatus.QUEUED, BatchStatus.PROCESSING):
+            raise FeedError(_("This delivery is being imported right now; wait for it to finish. If it stops "
+                              "moving for a few minutes it can be cancelled."))
+        raise FeedError(_("Only a delivery not yet confirmed, or one whose import is stuck, can be cancelled."))
+    batch.refresh_from_db()
+    batch.file.delete(save=True)
     return batch
 
 
@@ -343,14 +354,19 @@ def batch_process(*, batch_id: int, task_id: str = "") -> FeedBatch:
     conditional update), and a rerun of a finished one returns it unchanged."""
     from django.db.models import Q
 
+    # Queued, or "importing" with a heartbeat gone stale: its worker died (rescue.py, common/heartbeat.py).
+    from .rescue import dead_import_q
+
     claimed = (FeedBatch.objects.filter(pk=batch_id)
-               .filter(Q(status=BatchStatus.QUEUED) | Q(status=BatchStatus.PROCESSING, task_id=task_id or "-"))
-               .update(status=BatchStatus.PROCESSING, started_at=timezone.now(), task_id=task_id[:64]))
+               .filter(Q(status=BatchStatus.QUEUED) | dead_import_q())
+               .update(status=BatchStatus.PROCESSING, started_at=timezone.now(), heartbeat_at=timezone.now(),
+                       task_id=task_id[:64]))
     batch = FeedBatch.objects.select_related("feed", "feed__district", "feed__department").get(pk=batch_id)
     if not claimed:
         return batch
     try:
-        _import(batch)
+        with beating(FeedBatch.objects.filter(pk=batch_id, status=BatchStatus.PROCESSING)):
+            _import(batch)
     except FeedError as exc:
         _fail(batch, str(exc))
     except Exception as exc:

@@ -2,11 +2,15 @@
 
 ``import_delivery`` takes the delivery's id (queued after commit by ``batch_commit``), claims it with a
 conditional update and imports it in one transaction; a transient database or Redis error puts it
-back in the queue and retries. Missing deliveries are chased by the obligation engine (intake/obligations.py).
+back in the queue and retries. A worker killed mid-import loses nothing: the import's transaction is rolled
+back, the message comes back (late acknowledgement), and the delivery, whose heartbeat goes stale, is taken
+over by the next attempt or by ``rescue_stuck_deliveries`` (intake/feeds/rescue.py). Missing deliveries are
+chased by the obligation engine (intake/obligations.py).
 """
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from .choices import BatchStatus
@@ -14,8 +18,11 @@ from .choices import BatchStatus
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(bind=True, name="intake.feeds.tasks.import_delivery", acks_late=True, max_retries=3)
+@shared_task(bind=True, name="intake.feeds.tasks.import_delivery", acks_late=True, reject_on_worker_lost=True,
+             max_retries=3)
 def import_delivery(self, batch_id: int) -> dict:
+    """Import a delivery. A delivery another worker is importing (its heartbeat is fresh) is looked at again
+    once a heartbeat could have gone stale: if that worker died, this one takes the import over."""
     from ..models import FeedBatch
     from .services import batch_process, counts_of
 
@@ -25,4 +32,19 @@ def import_delivery(self, batch_id: int) -> dict:
         FeedBatch.objects.filter(pk=batch_id, status__in=[BatchStatus.PROCESSING, BatchStatus.FAILED]) \
             .update(status=BatchStatus.QUEUED, error="")
         raise self.retry(exc=exc, countdown=30 * (self.request.retries + 1)) from exc
+    if batch.status == BatchStatus.PROCESSING:
+        # Busy elsewhere, or its worker was just killed (this message came back at once): look again later.
+        # (Celery reads max_retries=None as "the task's own", so the patience is spelled out: about 80 minutes.)
+        raise self.retry(countdown=settings.JOB_STALE_SECONDS + settings.JOB_HEARTBEAT_SECONDS, max_retries=50)
     return {"batch": batch.pk, "status": batch.status, **counts_of(batch)}
+
+
+@shared_task(name="intake.feeds.tasks.rescue_stuck_deliveries")
+def rescue_stuck_deliveries() -> list[int]:
+    """Beat, every minute: deliveries "importing" whose worker stopped beating are queued again and imported
+    anew. Nothing of the dead import was stored (all or nothing), and the claim is a conditional update, so a
+    redelivered message racing this one imports the delivery once."""
+    from .rescue import deliveries_rescue
+
+    return deliveries_rescue()
+

@@ -22,6 +22,7 @@ from .choices import BatchStatus, RowOutcome
 from .filters import FeedBatchFilterSet
 from .forms import FeedUploadForm, MappingForm
 from .services import FeedError
+from .rescue import is_stuck
 from .tables import FeedBatchTable
 
 
@@ -135,7 +136,9 @@ def batch_detail(request, pk: int):
         return redirect("intake:feed_batch_preview", pk=batch.pk)
     audit_record(request=request, action=AuditAction.DETAIL, obj=batch)
     context = {"batch": batch, "title": _("Delivery %(number)s") % {"number": batch.pk},
-               "progress": selectors.batch_progress(batch=batch)}
+               "progress": selectors.batch_progress(batch=batch),
+               "stuck": not batch.is_finished and is_stuck(batch),
+               "can_cancel": services.can_deliver(request.user, batch.feed)}
     if batch.status == BatchStatus.DONE:
         context["summary"] = services.batch_summary(batch)
         context["earlier"] = selectors.batches_for_user(
@@ -213,6 +216,8 @@ def batch_cancel(request, pk: int):
         services.batch_cancel(batch=batch, user=request.user)
     except FeedError as exc:
         messages.error(request, str(exc))
+        return redirect(batch.get_absolute_url())
+    messages.info(request, _("The delivery was cancelled; nothing was imported."))
     return redirect("intake:feed_index")
 
 

@@ -91,3 +91,30 @@ def test_weak_password_is_refused_in_chinese(client_for, world):
     html = client.post(reverse("accounts:password_change"), {
         "old_password": PASSWORD, "new_password1": "abcdefghijk", "new_password2": "abcdefghijk"}).content.decode()
     assert "密码须至少包含大写字母、小写字母、数字、符号中的三类" in html
+
+
+def _change(client, old, new):
+    return client.post(reverse("accounts:password_change"), {
+        "old_password": old, "new_password1": new, "new_password2": new})
+
+
+def test_common_passwords_dressed_up_and_short_ones_are_refused_in_chinese(client_for, world):
+    client = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
+    html = _change(client, PASSWORD, "Password123!").content.decode()
+    assert "这个密码太常见了" in html
+    html = _change(client, PASSWORD, "Ab#1").content.decode()
+    assert "密码太短" in html and "至少需要 10 个字符" in html
+    assert "too short" not in html
+
+
+def test_the_same_password_or_an_earlier_one_is_refused(client_for, world):
+    user = world.users[Role.TOWNSHIP_CASEWORKER]
+    client = client_for(user)
+    html = _change(client, PASSWORD, PASSWORD).content.decode()
+    assert "这个密码以前用过" in html
+    assert _change(client, PASSWORD, "Xinmima#2026ab").status_code == 302
+    assert _change(client, "Xinmima#2026ab", "Dierge#2026cd").status_code == 302
+    html = _change(client, "Dierge#2026cd", PASSWORD).content.decode()  # the first one, two changes ago
+    assert "这个密码以前用过" in html
+    user.refresh_from_db()
+    assert user.check_password("Dierge#2026cd")

@@ -27,7 +27,7 @@ def chinese():
     ("440524188001010014", dt.date(1880, 1, 1), "M"),
 ])
 def test_published_examples_parse(number, birth, sex):
-    parsed = resident_id.parse(number)
+    parsed = resident_id.parse(number, today=dt.date(1999, 10, 1))  # the standard's year (GB 11643-1999)
     assert (parsed.number, parsed.birth_date, parsed.sex) == (number, birth, sex)
 
 
@@ -96,3 +96,14 @@ def test_mask_keeps_first_six_and_last_four(address, birth, seq):
     masked = resident_id.mask(number)
     assert masked == number[:6] + "********" + number[-4:]
     assert number[6:14] not in masked
+
+
+@pytest.mark.parametrize("birth", [dt.date(1800, 1, 1), dt.date(1880, 1, 1), dt.date(1895, 12, 31)])
+def test_a_birth_year_nobody_living_has_is_refused_in_chinese(birth):
+    number = resident_id.build("370304", birth, 11)
+    with pytest.raises(resident_id.ResidentIDError) as refused:
+        resident_id.parse(number, today=dt.date(2026, 12, 3))
+    assert f"出生年份{birth.year}" in str(refused.value) or str(birth.year) in str(refused.value)
+    assert "不合理" in str(refused.value)
+    assert resident_id.parse(resident_id.build("370304", dt.date(1897, 1, 1), 11),
+                             today=dt.date(2026, 12, 3)).birth_date.year == 1897

@@ -136,3 +136,36 @@ def test_the_token_is_stored_only_as_a_hash(world):
     t.save()
     assert key not in json.dumps(list(FeedToken.objects.values()), default=str)
     assert FeedToken.objects.get().key_hash == FeedToken.hash_key(key) and t.prefix == key[:8]
+
+
+@time_machine.travel("2026-11-03 10:00 +0800", tick=False)
+def test_the_same_key_with_another_period_end_is_a_conflict(world, feeds, token, client):
+    assert post(client, "medical_inpatient", body(world), token=token, key="k-p").status_code == 201
+    other = {**body(world), "period_end": "2026-10-30"}
+    conflict = post(client, "medical_inpatient", other, token=token, key="k-p")
+    assert conflict.status_code == 409, conflict.content
+    assert "Idempotency-Key" in conflict.json()["error"]["message"]
+    assert FeedBatch.objects.count() == 1
+
+
+def _raw(client, token, data: str, *, key="k-raw"):
+    return client.post(URL.format(code="medical_inpatient"), data=data, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Token {token}", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def _chinese_error(response, status):
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    message = response.json()["error"]["message"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+    return message
+
+
+@time_machine.travel("2026-11-03 10:00 +0800", tick=False)
+def test_malformed_nested_and_oversized_bodies_get_json_errors_in_chinese(world, feeds, token, client):
+    assert "第 1 行" in _chinese_error(_raw(client, token, "{bad json"), 400)
+    _chinese_error(_raw(client, token, "[" * 100000 + "]" * 100000), 400)  # was an HTML 500 (RecursionError)
+    _chinese_error(_raw(client, token, '{"rows": [{"a": NaN}]}'), 400)
+    big = json.dumps({"rows": [{"id_number": "x" * 1000}] * 11000})  # 11 MB
+    assert "MB" in _chinese_error(_raw(client, token, big), 413)
+    assert not FeedBatch.objects.exists()

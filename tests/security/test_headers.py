@@ -82,3 +82,34 @@ def test_no_template_holds_inline_script_style_or_handlers():
                     continue
                 found.append(f"{path.relative_to(TEMPLATES)}: {what}")
     assert not found, "\n".join(found)
+
+
+def test_responses_carrying_personal_data_are_never_stored_by_a_browser_or_proxy(client_for, world):
+    """Pages, exports, attachments and reveal answers: Cache-Control no-store (issue 20 item 12)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from referrals.models import TransferForm
+    from tests.security.test_uploads import issue
+
+    person = world.people["a1"]
+    person.phone = "13912345678"
+    person.save()
+    staff = client_for(world.users[Role.DISTRICT_STAFF])
+    answers = {
+        "page": staff.get(reverse("cases:person_detail", args=[person.pk])),
+        "list": staff.get(reverse("cases:person_list")),
+        "export": staff.get(reverse("cases:person_list"), {"export": "xlsx"}),
+        "reveal": staff.post(reverse("common:reveal", args=["cases.person", person.pk, "id_number"])),
+    }
+    form = issue(world, to="department")
+    liaison = client_for(world.users[Role.DEPARTMENT_LIAISON])
+    liaison.post(form.get_absolute_url(), {"action": "receive"})
+    liaison.post(form.get_absolute_url(), {"action": "answer", "result": "in_process", "answer_text": "已受理",
+                                           "attachments": [SimpleUploadedFile("回函.pdf", b"%PDF-1.4 test")]})
+    attachment = TransferForm.objects.get(pk=form.pk).attachments.get()
+    answers["attachment"] = liaison.get(reverse("referrals:attachment_download", args=[attachment.pk]))
+    for name, response in answers.items():
+        assert response.status_code == 200, name
+        assert "no-store" in response.get("Cache-Control", ""), name
+    liaison.logout()
+    assert "no-store" in liaison.get(reverse("accounts:login"))["Cache-Control"]  # dynamic pages by default

@@ -1,0 +1,95 @@
+"""Run a function in a child process with a memory cap and a time limit (issue 20 item 6).
+
+Reading an untrusted workbook can take far more memory than the file's size (a 1.28 MB xlsx unpacked to
+376 MB and took 1.9 GB to read). The web worker or Celery worker that receives it must not pay for that:
+the read runs in a forked child whose address space may grow only ``memory_mb`` beyond what it inherited
+(``RLIMIT_AS``) and which is killed after ``seconds``. The child touches no database or cache; it returns
+its result through a pipe, or the exception it raised.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+import select
+import signal
+import time
+import traceback
+
+
+class CappedError(Exception):
+    """The child ran out of memory or time, or died."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "memory", "time" or "died"
+
+
+def _virtual_size() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _child(write_fd: int, func, args, memory_mb: int) -> None:
+    try:
+        try:
+            limit = _virtual_size() + memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            outcome = ("ok", func(*args))
+        except MemoryError:
+            outcome = ("memory", None)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the parent as it is
+            outcome = ("error", exc)
+        try:
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            payload = pickle.dumps(("memory", None))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            payload = pickle.dumps(("error", RuntimeError(traceback.format_exc(limit=3))))
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(0)  # no atexit handlers, no cleanup: the database connections belong to the parent
+
+
+def run_capped(func, *args, memory_mb: int, seconds: float):
+    """``func(*args)`` in a child process; raises what it raised, or CappedError("memory"|"time"|"died").
+
+    A plain ``os.fork`` (not multiprocessing): Celery's prefork pool children are daemonic, and
+    multiprocessing refuses to start children from those."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        _child(write_fd, func, args, memory_mb)
+    os.close(write_fd)
+    chunks, deadline, finished = [], time.monotonic() + seconds, False
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise CappedError("time")
+            ready, _, _ = select.select([read_fd], [], [], remaining)
+            if not ready:
+                raise CappedError("time")
+            chunk = os.read(read_fd, 1 << 20)
+            if not chunk:
+                finished = True
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        if not finished:
+            os.kill(pid, signal.SIGKILL)  # this call's own child, by its pid
+        os.waitpid(pid, 0)
+    if not chunks:
+        raise CappedError("died")
+    status, value = pickle.loads(b"".join(chunks))
+    if status == "ok":
+        return value
+    if status == "memory":
+        raise CappedError("memory")
+    raise value
