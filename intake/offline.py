@@ -242,6 +242,16 @@ def _open_lead(person_id) -> Lead | None:
 
 
 def _take_lead(*, user, data: dict, recorded_at: dt.datetime, key: str) -> dict:
+    # The phone cannot answer the online form's follow-up questions at the door. A name that differs from the
+    # registered one is filed as typed, marked 【姓名待核实】 for the township; lateness is judged by when the
+    # assistant recorded the report, so the form's own "why late?" (which compares with today) is answered
+    # here, and only kept on the lead when the report really was late (docs/DECISIONS.md).
+    data = data.copy() if hasattr(data, "copy") else dict(data)
+    if not data.get("name_check"):
+        data["name_check"] = "reported"
+    late_reason = (data.get("late_reason") or "").strip()
+    if not late_reason:
+        data["late_reason"] = _("Recorded on the phone without a signal; no reason given.")
     form = LeadForm(data=data, user=user)
     if not form.is_valid():
         raise OfflineError(_form_errors(form))
@@ -259,6 +269,8 @@ def _take_lead(*, user, data: dict, recorded_at: dt.datetime, key: str) -> dict:
             method=cleaned["method"], channel=cleaned["channel"], discovered_on=cleaned["discovered_on"],
             suspected_relief=cleaned["suspected_relief"], causes=cleaned["causes"], is_urgent=cleaned["is_urgent"],
             family_situation=cleaned["family_situation"], now=recorded_at, origin=("offline", key),
+            late_reason=cleaned.get("late_reason", ""),
+            name_is_registered={"registered": True, "reported": False}.get(cleaned.get("name_check", "")),
         )
     except (IntakeError, ResidentIDError) as exc:
         raise OfflineError(str(exc)) from exc

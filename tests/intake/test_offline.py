@@ -202,6 +202,7 @@ def test_a_lead_opened_meanwhile_by_someone_else_gets_the_report_as_evidence_and
     assert caseworker.display_name in visit["message"] and opened.number in visit["message"]
     assert "证据" in visit["message"]
     lead_answer = phone.send(lead_item(phone, id_number=person.id_number, village=world.village_a1)).json()
+    assert lead_answer["status"] == "merged", lead_answer
     assert lead_answer["status"] == "merged" and lead_answer["lead_number"] == opened.number
     assert Lead.objects.filter(person=person).count() == 1
     assert opened.sources.count() == 3  # the hotline call, the visit, the lead from the phone: all kept
