@@ -7,9 +7,8 @@ Every function is keyword-only, transactional and safe to call twice; what canno
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +22,7 @@ from cases.choices import Channel, DiscoveryMethod, SourceType
 from cases.models import Person
 from cases.services import LeadError, RegistryError, lead_accept, lead_report, person_register
 from common import resident_id
+from common.validators import phone_normalize as _phone_check
 from referrals.choices import NotificationKind
 from referrals.services import mark_notifications_read, notify_township
 
@@ -40,35 +40,18 @@ class PublicReportError(Exception):
 
 
 # --- small checks shared with the form ------------------------------------------------------
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{9,11}$")  # area code (3–4 digits, leading 0) + 7–8 digits
-
-
 def phone_normalize(raw: str) -> str:
-    """A mainland mobile (13812345678) or landline with area code (0533-4123456), normalised.
-
-    Full-width digits, spaces, dashes, brackets and a leading +86/0086 are accepted on input.
-    Raises :class:`PublicReportError` when it is neither.
+    """A mainland mobile (13812345678) or landline with area code (0533-4123456), normalised by the product's
+    one phone check (:func:`common.validators.phone_normalize`); a public report must give one.
+    Raises :class:`PublicReportError` when it is missing or neither.
     """
-    text = unicodedata.normalize("NFKC", raw or "").strip()
-    if not text:
+    try:
+        phone = _phone_check(raw)
+    except ValidationError as exc:
+        raise PublicReportError(exc.messages[0]) from exc
+    if not phone:
         raise PublicReportError(_("Please enter a phone number we can call you back on."))
-    if re.search(r"[^\d\s\-()+]", text):
-        raise PublicReportError(_("A phone number may only contain digits and dashes."))
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+86") or text.startswith("0086"):
-        digits = digits[2:] if text.startswith("+") else digits[4:]
-        if digits[:1] != "1":  # +86 533 4123456: the area code loses its 0 abroad
-            digits = "0" + digits
-    if _MOBILE.match(digits):
-        return digits
-    if _LANDLINE.match(digits):
-        area_len = 3 if digits[1] in "12" else 4  # 010, 02x; otherwise 0xxx
-        number = digits[area_len:]
-        if 7 <= len(number) <= 8:
-            return f"{digits[:area_len]}-{number}"
-    raise PublicReportError(_("Please enter an 11-digit mobile number, or a landline number with its area "
-                              "code (for example 0533-4123456)."))
+    return phone
 
 
 def township_for_code(code: str) -> Region | None:
