@@ -15,3 +15,14 @@ from .settings import *  # noqa: E402,F403
 # Fast hashing: the tests create many users; production keeps PBKDF2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True
+
+# Parallel runs (pytest-xdist, `make test` runs `-n 2`): pytest-django gives each worker its own
+# database (test_<name>_gw0, _gw1…), but the workers share one Redis. Each worker gets its own cache
+# key prefix (the page figures' generation key of common/cache.py would otherwise be reset by the
+# other worker between a test's two requests) and its own Celery queue (a real worker started by one
+# test must not take the tasks another test queued). A subprocess a test starts inherits
+# PYTEST_XDIST_WORKER and so lands on the same prefix and queue.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER:
+    CACHES["default"]["KEY_PREFIX"] = f"test-{XDIST_WORKER}"  # noqa: F405
+    CELERY_TASK_DEFAULT_QUEUE = f"celery-{XDIST_WORKER}"
