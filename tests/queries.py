@@ -72,3 +72,18 @@ def assert_list_queries(client, url: str, expected: Sequence[tuple[str, str]], *
         queries = [q["sql"] for q in ctx.captured_queries]
         keys = [query_key(q) for q in queries]
         assert keys == [what for what, _why in expected], _report(expected, queries, size)
+
+
+def list_page(table: str, *, audited: bool = True) -> list[tuple[str, str]]:
+    """The queries every list page of ``table`` begins with (common/views.py ``ObjectListView``)."""
+    return [
+        ("SELECT django_session", "the session (django.contrib.sessions)"),
+        ("SELECT accounts_user", "the logged-in user"),
+        ("SELECT auth_permission", "the user's own permissions (the view's permission_required)"),
+        ("SELECT auth_permission", "the permissions of the user's groups (its role)"),
+        ("SELECT accounts_region", "the user's region, which scopes the queryset (accounts/scoping.py)"),
+        (f"COUNT {table}", "the paginator's count of the scoped, filtered rows"),
+        *([("INSERT common_auditevent", "the audit record of a list of personal data (DESIGN §11)")]
+          if audited else []),
+        ("COUNT referrals_notification", "the menu's badge: the user's unread notifications"),
+    ]

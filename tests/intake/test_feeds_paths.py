@@ -23,6 +23,9 @@ from tests.factories import valid_id
 
 from .feed_factories import bad_check_digit, csv_bytes, id_with_x, install_feeds, messy, person, xlsx_bytes
 
+# Portable: on SQLite (JIUZHU_TEST_SQLITE=1, .ci/run) the feeds go through the ORM path for real.
+pytestmark = pytest.mark.portable
+
 HEADER = ["序号", "参保人姓名", "公民身份号码", "就诊机构", "出院日期", "住院总费用（元）", "个人负担(元)", "家庭住址"]
 INCOME = ["姓名", "身份证号", "月收入"]
 

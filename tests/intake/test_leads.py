@@ -13,7 +13,7 @@ from cases.services import lead_report
 from common import resident_id
 from referrals.models import Notification
 from tests.factories import PersonFactory
-from tests.queries import assert_list_queries
+from tests.queries import assert_list_queries, list_page
 
 NEW = reverse("intake:lead_create")
 INBOX = reverse("intake:inbox")
@@ -175,9 +175,12 @@ def test_person_search_stays_in_scope_and_masks(client_for, world):
     assert "李二" not in client.get(reverse("intake:person_search"), {"q": "李"}).content.decode()
 
 
+# The lead list's queries (tests/queries.py), the same for a township and for the district.
 LEAD_LIST_QUERIES = [
-    ("SELECT django_session", "the session"),
-    ("SELECT accounts_user", "the logged-in user"),
+    *list_page("cases_lead"),
+    ("SELECT cases_reliefkind", "the filter's choices of suspected relief"),
+    ("SELECT cases_lead", "the page of leads, with person, township and village joined"),
+    ("SELECT cases_reliefkind", "the page's suspected relief, prefetched in one query"),
 ]
 
 

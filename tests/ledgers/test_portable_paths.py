@@ -9,7 +9,8 @@ from ledgers import dashboard_selectors, selectors
 from tests.ledgers.test_dashboard import TODAY, data, today  # noqa: F401 - fixtures
 from tests.ledgers.test_discovery_detail import make_leads
 
-pytestmark = pytest.mark.django_db
+# Portable: on SQLite (JIUZHU_TEST_SQLITE=1, .ci/run) the portable code runs for real, without a PostgreSQL twin.
+pytestmark = [pytest.mark.django_db, pytest.mark.portable]
 
 
 def test_the_detail_ledger_reads_the_same_values_without_postgresql_arrays(world):
