@@ -10,6 +10,8 @@ tests are deselected, and a portable test that needs PostgreSQL all the same say
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings
 
@@ -57,6 +59,10 @@ def _service_problems() -> list[str]:
 
 
 def pytest_sessionstart(session):
+    debug_wanted = os.environ.get("DJANGO_DEBUG", "").lower() in {"1", "true", "yes", "on"}
+    if debug_wanted and session.config.getini("django_debug_mode") != "keep":
+        pytest.exit("DJANGO_DEBUG=true, but pytest-django turns DEBUG off in tests: add -o django_debug_mode=keep "
+                    "(as .ci/run does) for a run with DEBUG on.", returncode=4)
     problems = _service_problems()
     if problems:
         pytest.exit("Test services are not available:\n  " + "\n  ".join(problems), returncode=3)

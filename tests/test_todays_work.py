@@ -5,6 +5,7 @@ import datetime as dt
 import html as html_lib
 import re
 
+import pytest
 import time_machine
 
 from accounts.choices import Role
