@@ -43,7 +43,7 @@ def test_filter_by_tag_and_status(client_for, world):
 PERSON_LIST_QUERIES = [
     *list_page("cases_person"),
     ("SELECT cases_vulnerabilitytag", "the filter's choices of tags"),
-    ("SELECT cases_person", "the page of people, with village and township joined"),
+    ("SELECT cases_person", "the page of people (one query whatever the page size)"),
     ("SELECT cases_vulnerabilitytag", "the page's tags, prefetched in one query"),
 ]
 

@@ -405,7 +405,7 @@ def test_the_list_masks_ids_and_phones_and_opens_on_pending(client_for, world):
 # The public reports' queries (tests/queries.py), the same for a township and for the district.
 PUBLIC_REPORT_LIST_QUERIES = [
     *list_page("intake_publicreport"),
-    ("SELECT intake_publicreport", "the page of reports, with township and village joined"),
+    ("SELECT intake_publicreport", "the page of reports (one query whatever the page size)"),
 ]
 
 

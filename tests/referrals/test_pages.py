@@ -51,7 +51,7 @@ TRANSFER_LIST_QUERIES = [
     *list_page("referrals_transferform"),
     ("SELECT accounts_department", "the filter's choices of departments (the user's district)"),
     ("SELECT referrals_transferkind", "the filter's choices of kinds of form"),
-    ("SELECT referrals_transferform", "the page of forms, with department, kind and lead joined"),
+    ("SELECT referrals_transferform", "the page of forms (one query whatever the page size)"),
     ("SELECT referrals_holiday", "the working-day calendar, once, for the due and overdue columns"),
 ]
 TRACKING_QUERIES = [
@@ -62,7 +62,7 @@ TRACKING_QUERIES = [
 REMINDER_LIST_QUERIES = [
     *list_page("referrals_reminder", audited=False),  # reminders name forms and departments, no person
     ("SELECT accounts_department", "the filter's choices of departments"),
-    ("SELECT referrals_reminder", "the page of reminders, with their forms and departments joined"),
+    ("SELECT referrals_reminder", "the page of reminders (one query whatever the page size)"),
 ]
 
 
