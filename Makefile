@@ -11,6 +11,10 @@ PORT   ?= 8000
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jiuzhu
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
+# In parallel on the two cores the machine gives (pytest-xdist): each worker its own test database
+# (test_jiuzhu_gw0…), cache key prefix and Celery queue (config/test_settings.py); the browser journeys
+# share one worker (xdist_group "browser"). Override, e.g. `make test PYTEST_ARGS="tests/cases -x"`.
+PYTEST_ARGS       ?= -n 2 --dist loadgroup
 
 .PHONY: run test install install-dev system-deps check-services messages bench clean
 
@@ -59,7 +63,7 @@ system-deps:
 check-services: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/check_services.py
 
-## test: install and run the whole suite against PostgreSQL and Redis
+## test: install and run the whole suite against PostgreSQL and Redis, in parallel (PYTEST_ARGS)
 test: install-dev system-deps check-services
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules >/dev/null
 	$(BIN)/lint-imports --no-cache

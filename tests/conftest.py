@@ -2,8 +2,15 @@
 
 The suite refuses to run, loudly, when PostgreSQL or Redis is unreachable or
 when the database is not PostgreSQL: nothing is skipped silently.
+
+One explicit exception: ``JIUZHU_TEST_SQLITE=1`` runs the tests marked ``portable`` on the embedded
+default of ``make run`` (SQLite, eager Celery, local-memory cache; config/test_settings.py). The other
+tests are deselected, and a portable test that needs PostgreSQL all the same says why with
+``@pytest.mark.postgres_only("reason")``: it is shown as skipped with that reason.
 """
 from __future__ import annotations
+
+import os
 
 import pytest
 from django.conf import settings
@@ -16,11 +23,19 @@ TOWNSHIP_A = "370304102000"  # 域城镇
 TOWNSHIP_B = "370304001000"  # 城东街道
 
 
+def sqlite_run() -> bool:
+    """The explicit SQLite opt-in (JIUZHU_TEST_SQLITE=1) is on, and the database is SQLite."""
+    return getattr(settings, "TEST_SQLITE", False) and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
 def _service_problems() -> list[str]:
+    if sqlite_run():
+        return []  # SQLite in memory, tasks eager, cache in memory: nothing outside to reach
     problems = []
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
-        problems.append(f"The tests need PostgreSQL, but DATABASE_URL points to {db['ENGINE']}.")
+        problems.append(f"The tests need PostgreSQL, but DATABASE_URL points to {db['ENGINE']} "
+                        "(the portable tests run on SQLite only with JIUZHU_TEST_SQLITE=1).")
     else:
         import psycopg
 
@@ -44,9 +59,35 @@ def _service_problems() -> list[str]:
 
 
 def pytest_sessionstart(session):
+    debug_wanted = os.environ.get("DJANGO_DEBUG", "").lower() in {"1", "true", "yes", "on"}
+    if debug_wanted and session.config.getini("django_debug_mode") != "keep":
+        pytest.exit("DJANGO_DEBUG=true, but pytest-django turns DEBUG off in tests: add -o django_debug_mode=keep "
+                    "(as .ci/run does) for a run with DEBUG on.", returncode=4)
     problems = _service_problems()
     if problems:
         pytest.exit("Test services are not available:\n  " + "\n  ".join(problems), returncode=3)
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({'portable tests only, JIUZHU_TEST_SQLITE=1' if sqlite_run() else db.get('NAME')}); "
+            f"DEBUG={settings.DEBUG}; cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if not sqlite_run():
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if item.get_closest_marker("portable") else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+    for item in kept:
+        marker = item.get_closest_marker("postgres_only")
+        if marker:
+            reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "needs PostgreSQL")
+            item.add_marker(pytest.mark.skip(reason=f"PostgreSQL only: {reason}"))
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,9 @@ from django.urls import reverse
 
 from accounts.choices import Role
 
+# Portable: every role's pages also render on SQLite, the default of `make run` (JIUZHU_TEST_SQLITE=1, .ci/run).
+pytestmark = pytest.mark.portable
+
 # Latin words users may legitimately see.
 ALLOWED = {"Excel", "IP", "ID", "QR", "WPS", "Jiuzhu", "Control", "Command", "Mac"}  # keyboard names too
 WORD = re.compile(r"[A-Za-z]{3,}")

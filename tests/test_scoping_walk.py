@@ -21,6 +21,9 @@ from cases.services import lead_report
 from common import resident_id
 from tests.factories import PersonFactory
 
+# Portable: every URL is walked on SQLite too, the default of `make run` (JIUZHU_TEST_SQLITE=1, .ci/run).
+pytestmark = pytest.mark.portable
+
 MARKERS = ("隔壁秘密人", "隔壁线索秘密", "隔壁走访秘密", "隔壁求助秘密", "隔壁转办秘密")
 SKIP_PREFIXES = ("admin/", "captcha/", "static/", "media/", "favicon", "accounts/logout", "__debug__")
 

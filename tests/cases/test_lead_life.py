@@ -24,6 +24,9 @@ from tests.cases import factories as f
 from tests.conftest import QIANJIANG
 from tests.factories import make_user
 
+# Portable: the lead's life also runs on SQLite, the default of `make run` (JIUZHU_TEST_SQLITE=1, .ci/run).
+pytestmark = pytest.mark.portable
+
 
 def other_district_head():
     qianjiang = Region.objects.get(code=f"{QIANJIANG}000000")

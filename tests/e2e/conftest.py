@@ -36,7 +36,11 @@ CHROMIUM_ARGS = [
 PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
-DEFAULT_TIMEOUT_MS = 15_000
+# Waits sized for a loaded two-core machine (CI, or five agents sharing one): Playwright's own defaults
+# (5 s for `expect`, 30 s for actions) made a type-ahead result that took 6 s to appear fail a journey
+# (issue 18). Every action, navigation and `expect(...)` waits up to 20 s; a journey that truly breaks
+# still fails, only later. A test that knows a step is slow (a real Celery import) names a longer wait.
+DEFAULT_TIMEOUT_MS = 20_000
 
 E2E_DIR = Path(__file__).resolve().parent
 
@@ -45,6 +49,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            # In a parallel run (`make test`: -n 2 --dist loadgroup) the journeys share one worker: one
+            # Chromium and one live server at a time on a two-core machine, the other worker runs the rest.
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def _expect_waits() -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +95,7 @@ def playwright_instance(_django_allow_async_unsafe):
         )
     from playwright.sync_api import sync_playwright
 
+    _expect_waits()
     with sync_playwright() as pw:
         yield pw
 
@@ -112,6 +126,7 @@ def allow_http_error(page, status: int, url_pattern: str) -> None:
 def _open_page(browser, request, options: dict):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
     problems: list[str] = []
 
     def on_console(msg):

@@ -16,6 +16,7 @@ from cases.choices import OutcomeKind, ReferralKind
 from common.models import AuditEvent
 from referrals.services import transfer_form_issue
 from tests.cases.factories import assessed, caseworker, closed
+from tests.queries import assert_list_queries, list_page
 
 NEWLY_ASSISTED = ["序号", "所属乡镇（街道）", "村（社区）", "姓名", "身份证号码", "家庭人口", "救助类别",
                   "救助金额（元）", "纳入时间", "发现方式", "线索编号", "备注"]
@@ -137,6 +138,38 @@ def test_the_list_pages_show_the_ledger_rows(client_for, world, ledgers_world):
     assert "张一" in html and "临时困难" in html
     html = client.get(reverse("ledgers:index")).content.decode()
     assert "新增救助群众台账" in html and "转办单跟踪台账" in html
+
+
+# The ledgers' list pages (tests/queries.py), for the district: the same queries at 25 and at 100 rows.
+_LEDGER_OF_OUTCOMES = [
+    ("SELECT cases_outcome", "the page of outcomes (one query whatever the page size)"),
+    ("SELECT cases_investigation", "the leads' investigations, prefetched (newest first)"),
+    ("SELECT cases_hardshipcause", "the investigations' causes, prefetched"),
+    ("SELECT cases_hardshipcause", "the leads' own causes, prefetched"),
+]
+LEDGER_LIST_QUERIES = {
+    "ledgers:newly_assisted": [*list_page("cases_outcome"), *_LEDGER_OF_OUTCOMES],
+    "ledgers:observation": [
+        *list_page("cases_outcome"), *_LEDGER_OF_OUTCOMES,
+        ("SELECT cases_outcome", "the leads' other outcomes, prefetched (the review column)"),
+        ("SELECT cases_followup", "the leads' follow-ups, prefetched (the quarterly review)"),
+    ],
+    "ledgers:urgent": [
+        *list_page("cases_lead"),
+        ("SELECT cases_lead", "the page of urgent leads (one query whatever the page size)"),
+        ("SELECT cases_hardshipcause", "the leads' causes, prefetched"),
+        ("SELECT cases_investigation", "the leads' investigations, prefetched (newest first)"),
+        ("SELECT cases_hardshipcause", "the investigations' causes, prefetched"),
+        ("SELECT cases_outcome", "the leads' outcomes, prefetched (the relief measures)"),
+        ("SELECT cases_followup", "the leads' follow-ups after an outcome, prefetched"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", LEDGER_LIST_QUERIES)
+def test_each_ledger_list_runs_its_pinned_queries(client_for, world, ledgers_world, name):
+    assert_list_queries(client_for(world.users[Role.DISTRICT_STAFF]), reverse(name), LEDGER_LIST_QUERIES[name],
+                        min_rows=1)
 
 
 def issue_forms(world, ledgers_world):
