@@ -24,6 +24,9 @@ class MenuItem:
     # Items with the same group share one dropdown in the navigation bar (its label); "" = top level.
     group: str = ""
     extra: dict = field(default_factory=dict)
+    # A URL name answering a small badge (HTML) that htmx loads after the page: a count beside the entry
+    # (the inbox's waiting leads) without adding a query to every page.
+    badge_url_name: str = ""
 
     def visible_to(self, user) -> bool:
         if self.roles is not None and user.role not in self.roles and not user.is_superuser:
@@ -41,7 +44,14 @@ def menu_for(user, current_path: str = "") -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
+            badge_url = ""
+            if item.badge_url_name:
+                try:
+                    badge_url = reverse(item.badge_url_name)
+                except NoReverseMatch:
+                    badge_url = ""
             items.append({"label": item.label, "url": url, "icon": item.icon, "order": item.order,
+                          "badge_url": badge_url,
                           "group": str(item.group), "active": current_path.startswith(url) and url != "/"})
     items.sort(key=lambda i: i["order"])
     # Fold grouped items into one dropdown entry placed where the group's first item is.

@@ -58,7 +58,8 @@ class IntakeConfig(AppConfig):
         return (
             MenuItem(label=_("Log a lead"), url_name="intake:lead_create", permission="cases.add_lead",
                      icon="plus-circle", order=10),
-            MenuItem(label=_("Inbox"), url_name="intake:inbox", roles=township_office, icon="inbox", order=20),
+            MenuItem(label=_("Inbox"), url_name="intake:inbox", roles=township_office, icon="inbox", order=20,
+                     badge_url_name="intake:inbox_count"),
             MenuItem(label=_("Leads"), url_name="intake:lead_list", permission="cases.view_lead",
                      icon="card-list", order=30, group=_("Case work")),
             MenuItem(label=_("Key roster"), url_name="intake:roster_list", permission="intake.view_rosterentry",

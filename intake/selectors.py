@@ -49,5 +49,15 @@ def inbox(*, user) -> dict:
     }
 
 
+def inbox_waiting(*, user) -> dict:
+    """What waits in the user's inbox: reported leads (of which 急难) and pending public reports."""
+    from django.db.models import Count, Q as _Q
+
+    leads = scope(user, Lead.objects.filter(status=LeadStatus.REPORTED)).aggregate(
+        all=Count("pk"), urgent=Count("pk", filter=_Q(is_urgent=True)))
+    reports = scope(user, PublicReport.objects.filter(status=PublicReportStatus.PENDING)).count()
+    return {"count": leads["all"] + reports, "urgent": leads["urgent"]}
+
+
 def open_lead_by_number(*, user, number: str) -> Lead | None:
     return scope(user, Lead.objects.filter(number=(number or "").strip())).first()

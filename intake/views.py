@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,6 +104,15 @@ def inbox(request):
     return render(request, "intake/inbox.html", {
         **selectors.inbox(user=request.user), "reject_form": RejectForm(), "merge_form": MergeForm(),
     })
+
+
+@login_required
+def inbox_count(request):
+    """The inbox's badge in the menu, fetched by htmx after the page (no query added to every page)."""
+    if request.user.role not in INBOX_ROLES and not request.user.is_superuser:
+        return HttpResponse("")
+    waiting = selectors.inbox_waiting(user=request.user)
+    return render(request, "intake/_inbox_count.html", waiting)
 
 
 @login_required

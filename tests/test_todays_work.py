@@ -77,3 +77,16 @@ def test_a_liaison_sees_the_forms_addressed_to_the_department(world, client_for)
     seen = figures(page)
     assert seen[("transfer_form", "open")][0] == 1
     assert not any(kind.startswith("lead_") for kind, _n in seen)
+
+
+def test_the_inbox_in_the_menu_carries_a_count_badge(world, client_for):
+    f.reported(world, "a1", urgent=True)
+    f.reported(world, "a2")
+    f.reported(world, "b1")  # township B's
+    caseworker = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
+    page = caseworker.get("/").content.decode()
+    assert 'hx-get="/intake/inbox/count/"' in page
+    badge = caseworker.get("/intake/inbox/count/").content.decode()
+    assert 'data-testid="inbox-count"' in badge and ">2<" in badge and "text-bg-danger" in badge
+    assistant = client_for(world.users[Role.VILLAGE_ASSISTANT])
+    assert assistant.get("/intake/inbox/count/").content.decode().strip() == ""
