@@ -53,3 +53,13 @@ class DistrictSettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Follow-ups and spot checks"), {"fields": ("follow_up_months", "observation_review_months",
                                                       "spot_check_percent", "spot_check_minimum")}),
     )
+
+
+from .models import ChangeOfMind  # noqa: E402  (issue 17: the voluntary principle)
+
+
+@admin.register(ChangeOfMind)
+class ChangeOfMindAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("person", "stated_on", "recorded_by", "recorded_at")
+    raw_id_fields = ("person", "lead", "recorded_by")
+    list_select_related = ("person", "recorded_by")

@@ -584,3 +584,32 @@ class SpotCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead.number} · {self.month:%Y-%m}"
+
+
+# --- the voluntary principle (救助自愿, issue 17 rule 1) -----------------------------------------------
+class ChangeOfMind(models.Model):
+    """A person recorded as 本人不愿申请 who later asks for relief after all: who recorded it and when.
+
+    Without one, no relief outcome may be recorded for that person (cases/voluntary.py).
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
+                               related_name="changes_of_mind")
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="changes_of_mind")
+    stated_on = models.DateField(_("date the person asked to apply"))
+    note = models.TextField(_("what the person said"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change of mind (now willing to apply)")
+        verbose_name_plural = _("changes of mind (now willing to apply)")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.stated_on:%Y-%m-%d}"

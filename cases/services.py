@@ -717,6 +717,9 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
     _check_township_office(user, lead)
     lead = _lock(lead)
     _check_outcome_allowed(lead)
+    from .voluntary import check_outcome_voluntary
+
+    check_outcome_voluntary(lead=lead, kind=kind)
     repeat = _same_outcome(lead, kind, referral_kind=referral_kind, amount=amount,
                            included_on=included_on or _today())
     if repeat is not None:

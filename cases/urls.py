@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_voluntary
 
 app_name = "cases"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("leads/<int:pk>/outcomes/new/", views.outcome_create, name="outcome_create"),
     path("leads/<int:pk>/green-channel/", views.green_channel, name="green_channel"),
     path("leads/<int:pk>/do/<slug:action>/", views.lead_action, name="lead_action"),
+    path("leads/<int:pk>/change-of-mind/", views_voluntary.change_of_mind, name="change_of_mind"),
     path("outcomes/", views.OutcomeListView.as_view(), name="outcome_list"),
     path("outcomes/<int:pk>/do/<slug:action>/", views.outcome_action, name="outcome_action"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="follow_up_list"),

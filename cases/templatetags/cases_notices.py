@@ -1,0 +1,26 @@
+"""The case page's panel for the notices' rules of issue 17 (the voluntary principle…)."""
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from .. import voluntary
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/_notices.html", takes_context=True)
+def lead_notices(context, lead):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    since = voluntary.unwilling_since(person=lead.person, lead=lead)
+    change = voluntary.change_of_mind_after(person=lead.person, moment=since) if since else None
+    actions = context.get("actions") or ()
+    from ..views_voluntary import ChangeOfMindForm
+
+    return {
+        "lead": lead, "user": user, "unwilling_since": since, "change_of_mind": change,
+        "can_record": bool(since) and not change and lead.is_open and "outcome" in actions,
+        "form": ChangeOfMindForm(initial={"stated_on": timezone.localdate()}),
+        "csrf_token": context.get("csrf_token"),
+    }
