@@ -202,6 +202,14 @@ class ContactMode(models.TextChoices):
     PHONE = "phone", _("Phone call (电话)")
 
 
+class ExplanationMode(models.TextChoices):
+    """How the policy was explained, or the result told (issue 17: seeds 002, 003)."""
+
+    ON_SITE = "on_site", _("In person, on site (现场)")
+    PHONE = "phone", _("By phone (电话)")
+    WRITTEN = "written", _("In writing (书面)")
+
+
 class FollowUpStatus(models.TextChoices):
     DUE = "due", _("Due")
     DONE = "done", _("Done")

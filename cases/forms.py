@@ -10,7 +10,7 @@ from accounts.choices import Role
 from accounts.models import Department, User
 
 from .choices import (
-    AssistanceStatus, ContactMode, OutcomeKind, ReferralKind, SpotCheckFinding,
+    AssistanceStatus, ContactMode, ExplanationMode, OutcomeKind, ReferralKind, SpotCheckFinding,
 )
 from .models import HardshipCause, Investigation, Lead
 from .services import INVESTIGATION_FIELDS, MONITORING_GROUPS
@@ -160,6 +160,8 @@ class OutcomeForm(VersionedForm):
                              help_text=_("Required when not eligible, and for an amount above the normal cap."))
     policy_explained = forms.BooleanField(label=_("The policy was explained to the person"), required=False)
     explained_on = forms.DateField(label=_("Date the policy was explained"), required=False, widget=_date_widget())
+    explained_how = forms.ChoiceField(label=_("How the policy was explained"), required=False,
+                                      choices=[("", "—"), *ExplanationMode.choices])
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, lead: Lead, **kwargs):

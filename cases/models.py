@@ -15,7 +15,7 @@ from accounts.models import Region, ScopedQuerySet
 from common import resident_id
 
 from .choices import (
-    ArchiveClass, Area, AssistanceStatus, Channel, ContactMode, DifficultyClass, DisabilityGrade, DiscoveryMethod,
+    ArchiveClass, Area, AssistanceStatus, Channel, ContactMode, DifficultyClass, DisabilityGrade, DiscoveryMethod, ExplanationMode,
     FollowUpKind, FollowUpStatus, Health, LabourCapacity, LeadStatus, OutcomeKind, OutcomeStatus, Paperwork,
     ReferralKind, Relation, SelfCare, Sex, SourceType, SpotCheckFinding, Willingness,
 )
@@ -474,6 +474,8 @@ class Outcome(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     policy_explained = models.BooleanField(_("policy explained"), default=False)
     explained_on = models.DateField(_("date the policy was explained"), null=True, blank=True)
+    explained_how = models.CharField(_("how the policy was explained"), max_length=12,
+                                     choices=ExplanationMode.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     # 先行救助: relief paid before the papers; the papers are owed and chased until complete.
     is_advance = models.BooleanField(_("relief paid first (先行救助)"), default=False)

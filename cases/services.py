@@ -702,7 +702,7 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
                    is_advance: bool = False, referral_kind: str = "", department: Department | None = None,
                    reason: str = "", policy_explained: bool = False, explained_on: dt.date | None = None,
                    whole_household: bool = False, monitoring_group: str = "", note: str = "",
-                   expected_version: int | None = None) -> Outcome:
+                   expected_version: int | None = None, explained_how: str = "") -> Outcome:
     """Record one 办理结果 of an assessed lead (assessed → in progress).
 
     * 临时救助 needs an amount; above the district's normal cap it waits for the district
@@ -710,7 +710,7 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
     * 纳入低保 / 特困 without a date of inclusion are still being reviewed; 纳入低保 can
       include the whole household (seed 001).
     * 转介专项救助 raises a transfer form to the department (once the referrals app issues them).
-    * 不符合救助条件 needs a reason; 本人不愿申请 needs the policy explained, with the date.
+    * 不符合救助条件 needs a reason and, like 本人不愿申请, the policy explained: when and how (cases/explanations.py).
 
     Recording the same outcome twice returns the first one.
     """
@@ -730,6 +730,10 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
         referral_kind=referral_kind, department=department, reason=reason, policy_explained=policy_explained,
         explained_on=explained_on, whole_household=whole_household, monitoring_group=monitoring_group, note=note,
         cfg=district_settings(lead))
+    from .explanations import outcome_policy_explanation
+
+    outcome_policy_explanation(outcome=outcome, policy_explained=policy_explained, explained_on=explained_on,
+                               explained_how=explained_how)
     if outcome.kind == OutcomeKind.REFERRAL:
         _issue_transfer_form(outcome, lead, user)
     _save(outcome, user, "record")

@@ -54,7 +54,8 @@ def _investigation_line(visited_on: str | None, met_in_person, difficulty: str, 
 
 
 def _result_text(lead: Lead) -> str:
-    outcomes = [(o.kind, o.status, o.reason, o.included_on.isoformat() if o.included_on else None)
+    outcomes = [(o.kind, o.status, o.reason, o.included_on.isoformat() if o.included_on else None,
+                 o.explained_on.isoformat() if o.explained_on else None, o.explained_how)
                 for o in lead.outcomes.all()]
     return _result_line(outcomes, lead.status, lead.reject_reason, _Labels())
 
@@ -62,15 +63,24 @@ def _result_text(lead: Lead) -> str:
 def _result_line(outcomes, status: str, reject_reason: str, labels) -> str:
     """办理结果: each outcome (not eligible with its reason, or included with 纳入时间), else the lead's state.
 
-    ``outcomes`` are ``(kind, status, reason, included_on)`` with ``included_on`` as ``YYYY-MM-DD`` or None.
+    ``outcomes`` are ``(kind, status, reason, included_on, explained_on, explained_how)`` with dates as
+    ``YYYY-MM-DD`` or None. 不符合救助条件 and 本人不愿申请 say when and how the policy was explained (issue 17).
     """
     lines = []
-    for kind, outcome_status, reason, included_on in outcomes:
+    for kind, outcome_status, reason, included_on, *more in outcomes:
         if outcome_status == OutcomeStatus.CANCELLED:
             continue
         label = labels.outcome[kind]
+        explained_on, explained_how = (more + [None, None])[:2]
+        explained = ""
+        if explained_on and explained_how:
+            explained = labels.explained % {"date": explained_on, "how": labels.explained_how.get(explained_how, "")}
+        elif explained_on:
+            explained = labels.explained_on % {"date": explained_on}
         if kind == "not_eligible":
-            lines.append(f"{label}：{reason}" if reason else label)
+            lines.append((f"{label}：{reason}" if reason else label) + explained)
+        elif kind == "declined" and explained:
+            lines.append(label + explained)
         elif outcome_status == OutcomeStatus.DONE and included_on:
             lines.append(labels.included % {"outcome": label, "date": included_on})
         else:
@@ -100,6 +110,11 @@ class _Labels:
         self.not_investigated = _("Not yet investigated")
         self.included = _("%(outcome)s (included on %(date)s)")
         self.rejected = _("Not accepted: %(reason)s")
+        from cases.choices import ExplanationMode
+
+        self.explained_how = {k: str(v) for k, v in ExplanationMode.choices}
+        self.explained = _("(policy explained on %(date)s, %(how)s)")
+        self.explained_on = _("(policy explained on %(date)s)")
         self.urgent, self.late = _("Urgent (急难)"), _("Late report")
 
 
@@ -132,7 +147,8 @@ def discovery_detail_values(leads: QuerySet) -> QuerySet:
                      .values(parts=_text_array(_iso_date("visited_on"), Cast("met_in_person", TextField()),
                                                "difficulty_class", "proposals"))[:1])
     outcomes = (Outcome.objects.filter(lead_id=OuterRef("pk")).order_by("included_on", "id")
-                .values(parts=_text_array("kind", "status", "reason", _iso_date("included_on"))))
+                .values(parts=_text_array("kind", "status", "reason", _iso_date("included_on"),
+                                          _iso_date("explained_on"), "explained_how")))
     return (leads.prefetch_related(None)
             .annotate(relief_names=Func(ArraySubquery(relief), Value("、"), function="array_to_string",
                                         output_field=TextField()),
@@ -172,9 +188,10 @@ def _discovery_detail_values_portable(leads: QuerySet) -> Iterator[tuple]:
                                                inv["difficulty_class"], inv["proposals"]])
         outcomes: dict[int, list] = {}
         for out in (Outcome.objects.filter(lead_id__in=ids).order_by("included_on", "id")
-                    .values("lead_id", "kind", "status", "reason", "included_on")):
+                    .values("lead_id", "kind", "status", "reason", "included_on", "explained_on", "explained_how")):
             outcomes.setdefault(out["lead_id"], []).append(
-                [out["kind"], out["status"], out["reason"], iso(out["included_on"])])
+                [out["kind"], out["status"], out["reason"], iso(out["included_on"]), iso(out["explained_on"]),
+                 out["explained_how"]])
         for row in chunk:
             pk = row["pk"]
             yield (row["number"], row["method"], row["discoverer__full_name"], row["discoverer__username"],
