@@ -210,6 +210,15 @@ class ExplanationMode(models.TextChoices):
     WRITTEN = "written", _("In writing (书面)")
 
 
+class Satisfaction(models.TextChoices):
+    """回访测评 (seed 003: "回访测评办结情况"): the person's short verdict on how the case was handled."""
+
+    SATISFIED = "satisfied", _("Satisfied (满意)")
+    FAIRLY = "fairly", _("Fairly satisfied (基本满意)")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied (不满意)")
+    NO_ANSWER = "no_answer", _("Gave no verdict (未作评价)")
+
+
 class FollowUpStatus(models.TextChoices):
     DUE = "due", _("Due")
     DONE = "done", _("Done")

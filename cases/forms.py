@@ -10,7 +10,7 @@ from accounts.choices import Role
 from accounts.models import Department, User
 
 from .choices import (
-    AssistanceStatus, ContactMode, ExplanationMode, OutcomeKind, ReferralKind, SpotCheckFinding,
+    AssistanceStatus, ContactMode, ExplanationMode, Satisfaction, OutcomeKind, ReferralKind, SpotCheckFinding,
 )
 from .models import HardshipCause, Investigation, Lead
 from .services import INVESTIGATION_FIELDS, MONITORING_GROUPS
@@ -189,6 +189,10 @@ class FollowUpForm(forms.Form):
     still_in_hardship = forms.BooleanField(
         label=_("The family is still in hardship"), required=False,
         help_text=_("Reopens the lead (its history stays) so that the township investigates again."))
+    satisfaction = forms.ChoiceField(label=_("The person's assessment of how the case was handled (测评)"),
+                                     required=False, choices=[("", "—"), *Satisfaction.choices],
+                                     help_text=_("Asked at the follow-up visit after an outcome (回访测评)."))
+    satisfaction_note = forms.CharField(label=_("What the person said about it"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

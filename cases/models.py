@@ -15,7 +15,7 @@ from accounts.models import Region, ScopedQuerySet
 from common import resident_id
 
 from .choices import (
-    ArchiveClass, Area, AssistanceStatus, Channel, ContactMode, DifficultyClass, DisabilityGrade, DiscoveryMethod, ExplanationMode,
+    ArchiveClass, Area, AssistanceStatus, Channel, ContactMode, DifficultyClass, DisabilityGrade, DiscoveryMethod, ExplanationMode, Satisfaction,
     FollowUpKind, FollowUpStatus, Health, LabourCapacity, LeadStatus, OutcomeKind, OutcomeStatus, Paperwork,
     ReferralKind, Relation, SelfCare, Sex, SourceType, SpotCheckFinding, Willingness,
 )
@@ -495,6 +495,12 @@ class Outcome(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # 告知 (seed 003: "向困难群众主动告知…办结情况"): when and how the person was told the result (cases/informing.py).
+    notified_on = models.DateField(_("date the person was told the result"), null=True, blank=True)
+    notified_how = models.CharField(_("how the person was told"), max_length=12, choices=ExplanationMode.choices,
+                                    blank=True)
+    notified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("told by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -538,6 +544,10 @@ class FollowUp(models.Model):
     mode = models.CharField(_("how"), max_length=8, choices=ContactMode.choices, blank=True)
     findings = models.TextField(_("findings"), blank=True)
     still_in_hardship = models.BooleanField(_("still in hardship"), default=False)
+    # 测评 (seed 003: "回访测评办结情况"): the person's verdict on how the case was handled.
+    satisfaction = models.CharField(_("the person's assessment (测评)"), max_length=16, choices=Satisfaction.choices,
+                                    blank=True)
+    satisfaction_note = models.CharField(_("what the person said about it"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     history = HistoricalRecords()

@@ -977,7 +977,7 @@ def _reopen(lead: Lead, user, follow_up: FollowUp) -> Lead:
 
 @transaction.atomic
 def follow_up_record(*, follow_up: FollowUp, user, done_on: dt.date, mode: str, findings: str,
-                     still_in_hardship: bool) -> FollowUp:
+                     still_in_hardship: bool, satisfaction: str = "", satisfaction_note: str = "") -> FollowUp:
     """Record a 回访 or an observation review. Hardship found reopens the lead with its history; a review that
     finds none schedules the next one while the family stays on the observation list."""
     _check_township_office(user, follow_up.lead)
@@ -999,6 +999,9 @@ def follow_up_record(*, follow_up: FollowUp, user, done_on: dt.date, mode: str, 
     follow_up.mode = mode
     follow_up.findings = findings
     follow_up.still_in_hardship = bool(still_in_hardship)
+    from .informing import follow_up_satisfaction
+
+    follow_up_satisfaction(follow_up=follow_up, satisfaction=satisfaction, note=satisfaction_note)
     _save(follow_up, user, "done")
     if still_in_hardship:
         _reopen(lead, user, follow_up)

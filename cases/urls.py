@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_voluntary
+from . import views, views_informing, views_voluntary
 
 app_name = "cases"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("leads/<int:pk>/change-of-mind/", views_voluntary.change_of_mind, name="change_of_mind"),
     path("outcomes/", views.OutcomeListView.as_view(), name="outcome_list"),
     path("outcomes/<int:pk>/do/<slug:action>/", views.outcome_action, name="outcome_action"),
+    path("outcomes/<int:pk>/notify/", views_informing.outcome_notify_view, name="outcome_notify"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="follow_up_list"),
     path("follow-ups/<int:pk>/", views.follow_up_record, name="follow_up_record"),
     path("spot-checks/", views.SpotCheckListView.as_view(), name="spot_check_list"),

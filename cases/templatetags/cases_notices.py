@@ -24,3 +24,16 @@ def lead_notices(context, lead):
         "form": ChangeOfMindForm(initial={"stated_on": timezone.localdate()}),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("cases/_outcome_notice.html", takes_context=True)
+def outcome_notice(context, outcome, actions=()):
+    """告知 on one outcome of the case page: when and how the person was told, or a form to record it."""
+    from ..choices import ExplanationMode
+    from ..informing import DECIDED
+
+    return {
+        "o": outcome, "decided": outcome.status in DECIDED, "modes": ExplanationMode.choices,
+        "can_record": outcome.status in DECIDED and "follow_up" in (actions or ()),
+        "today": timezone.localdate(), "csrf_token": context.get("csrf_token"),
+    }
