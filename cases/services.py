@@ -597,6 +597,8 @@ def _issue_transfer_form(outcome: Outcome, lead: Lead, user) -> None:
 def _same_outcome(lead: Lead, kind: str, *, referral_kind: str, amount, included_on) -> Outcome | None:
     """An outcome already recorded that this call would repeat (a double click, a resubmitted form)."""
     qs = lead.outcomes.filter(kind=kind).exclude(status__in=[OutcomeStatus.CANCELLED, OutcomeStatus.REFUSED])
+    if lead.reopened_at is not None:  # a reopened lead decides afresh: its earlier outcomes are history
+        qs = qs.filter(recorded_at__gte=lead.reopened_at)
     if kind == OutcomeKind.REFERRAL:
         qs = qs.filter(referral_kind=referral_kind)
     elif kind == OutcomeKind.TEMPORARY:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Count, F, Func, OuterRef, Prefetch, QuerySet, Subquery, TextField, Value
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import can_see_full_id_number
 from accounts.scoping import scope
 from cases.choices import (
-    ASSISTED_OUTCOMES, FollowUpKind, FollowUpStatus, LeadStatus, OutcomeKind, OutcomeStatus,
+    ASSISTED_OUTCOMES, ArchiveClass, FollowUpKind, FollowUpStatus, LeadStatus, OutcomeKind, OutcomeStatus,
 )
 from cases.models import FollowUp, Investigation, Lead, Outcome
 from common import resident_id
@@ -388,10 +388,20 @@ def newly_assisted_rows(*, outcomes: QuerySet, user) -> Iterator[list]:
 
 
 # 救助观察群众台账: people not eligible today but in real hardship, kept on the observation list and reviewed.
+# A lead reopened after the outcome (a review found hardship) leaves the ledger until it is closed again on the
+# observation list (issue 17 rule 12): while it is investigated again it has no next review.
+# Closed again on the observation list, the lead shows once: by its new observation outcome, or by the old one when
+# no new one was recorded.
+_REOPENED_SINCE = (Q(lead__reopened_at__isnull=False) & Q(recorded_at__lt=F("lead__reopened_at"))
+                   & (~Q(lead__status=LeadStatus.CLOSED, lead__archive_class=ArchiveClass.OBSERVATION)
+                      | Exists(Outcome.objects.filter(lead_id=OuterRef("lead_id"), kind=OutcomeKind.OBSERVATION,
+                                                      status=OutcomeStatus.DONE,
+                                                      recorded_at__gte=OuterRef("lead__reopened_at")))))
 def observation_outcomes(*, user, outcomes: QuerySet | None = None) -> QuerySet:
     outcomes = scope(user, outcomes if outcomes is not None else Outcome.objects.all())
     return (outcomes.filter(status=OutcomeStatus.DONE, kind=OutcomeKind.OBSERVATION)
             .exclude(lead__status=LeadStatus.MERGED)
+            .exclude(_REOPENED_SINCE)
             .select_related("lead__township", "lead__village", "lead__person")
             .prefetch_related(
                 _INVESTIGATIONS, "lead__causes",
