@@ -59,6 +59,12 @@ def demo_roster(*, district: Region, seed: int, today: dt.date) -> int:
             assistant=assistants.get(person.village_id), since=since, last_visited_on=visited,
         ))
     RosterEntry.objects.bulk_create(entries, batch_size=2000)
+    # Most 特困 on a village roster live at home (分散供养, seed 002); the others are in a care home.
+    from cases.models import VulnerabilityTag
+
+    dispersed = VulnerabilityTag.objects.filter(code="dispersed_support").first()
+    if dispersed is not None:
+        dispersed.people.add(*[e.person for e in entries if e.category == RosterCategory.TEKUN and rng.random() < 0.85])
     for township in Region.objects.filter(code__startswith=district.scope_prefix, level=RegionLevel.TOWNSHIP):
         roster_recompute_township(township=township)
     return len(entries)
