@@ -68,3 +68,20 @@ def demo_roster(*, district: Region, seed: int, today: dt.date) -> int:
     for township in Region.objects.filter(code__startswith=district.scope_prefix, level=RegionLevel.TOWNSHIP):
         roster_recompute_township(township=township)
     return len(entries)
+
+
+def demo_assistants(*, district: Region, seed: int, today: dt.date) -> int:
+    """Each village assistant's account is an appointment, trained once by the township (issue 17 rule 2)."""
+    from .models_notices import AssistantAppointment, AssistantTraining
+
+    made = 0
+    for user in User.objects.filter(role=Role.VILLAGE_ASSISTANT, is_active=True,
+                                    region__code__startswith=district.scope_prefix).select_related("region"):
+        appointment, created = AssistantAppointment.objects.get_or_create(
+            village=user.region, user=user,
+            defaults={"name": user.full_name or user.username, "appointed_on": today - dt.timedelta(days=400)})
+        if created:
+            AssistantTraining.objects.create(appointment=appointment, trained_on=today - dt.timedelta(days=90),
+                                             topic="社会救助主动发现业务培训", hours=4, given_by="镇社会事务办")
+            made += 1
+    return made

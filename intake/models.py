@@ -516,3 +516,4 @@ class FeedToken(models.Model):
 
 
 from .models_offline import OfflineSubmission, VisitPhoto  # noqa: E402,F401  (issue 19: the phone offline)
+from .models_notices import AssistantAppointment, AssistantTraining  # noqa: E402,F401  (issue 17: the notices)
