@@ -55,7 +55,18 @@ class DistrictSettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     )
 
 
-from .models import ChangeOfMind  # noqa: E402  (issue 17: the voluntary principle)
+from .models import CadreAssignment, ChangeOfMind  # noqa: E402  (issue 17: the notices' rules)
+
+
+@admin.register(CadreAssignment)
+class CadreAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """包村 / 包户: the township cadre of each village, the village cadre of each household."""
+
+    list_display = ("cadre_name", "kind", "village", "household", "phone", "since", "until")
+    list_filter = ("kind",)
+    search_fields = ("cadre_name", "village__name", "household__number")
+    raw_id_fields = ("village", "household", "cadre_user")
+    list_select_related = ("village", "household")
 
 
 @admin.register(ChangeOfMind)

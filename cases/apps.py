@@ -46,9 +46,10 @@ class CasesConfig(AppConfig):
         scoping.register(Outcome, region="lead__village")
         scoping.register(FollowUp, region="lead__village")
         scoping.register(SpotCheck, region="lead__village")
-        from .models import ChangeOfMind
+        from .models import CadreAssignment, ChangeOfMind
 
         scoping.register(ChangeOfMind, region="person__village")
+        scoping.register(CadreAssignment, region="village")
         scoping.register(DistrictSettings, region="district", everyone_in_district=True)
 
         from common.registry import ListPage, list_pages

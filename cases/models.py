@@ -625,3 +625,49 @@ class ChangeOfMind(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name} · {self.stated_on:%Y-%m-%d}"
+
+
+# --- 包村 / 包户 (issue 17 rule 3) -------------------------------------------------------------------
+class CadreAssignment(models.Model):
+    """Seed 003: "镇（街道）干部包村（社区）、村（社区）干部包户" — a township cadre responsible for a village, or a village
+    cadre responsible for a household (cases/assignments.py)."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("Township cadre for a village (包村)")
+        HOUSEHOLD = "household", _("Village cadre for a household (包户)")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    village = models.ForeignKey(Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+",
+                                limit_choices_to={"level": "village"})
+    household = models.ForeignKey(Household, verbose_name=_("household"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="cadre_assignments")
+    cadre_name = models.CharField(_("cadre"), max_length=32)
+    cadre_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cadre's user account"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cadre assignment (包村/包户)")
+        verbose_name_plural = _("cadre assignments (包村/包户)")
+        ordering = ["village__code", "kind", "-since"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="village", household__isnull=True)
+                           | models.Q(kind="household", household__isnull=False)),
+                name="cadre_assignment_household_for_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.cadre_name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.HOUSEHOLD and self.household_id and self.village_id \
+                and self.household.village_id != self.village_id:
+            raise ValidationError(_("The household is not in this village."))

@@ -37,3 +37,11 @@ def outcome_notice(context, outcome, actions=()):
         "can_record": outcome.status in DECIDED and "follow_up" in (actions or ()),
         "today": timezone.localdate(), "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("cases/_responsible_cadres.html")
+def responsible_cadres(person):
+    """包村 / 包户: who is responsible for this person (shown on leads and roster entries)."""
+    from ..assignments import responsible_for
+
+    return {"cadres": responsible_for(person=person)}
