@@ -52,6 +52,7 @@ class DistrictSettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Temporary relief"), {"fields": ("temporary_relief_cap", "paperwork_working_days")}),
         (_("Follow-ups and spot checks"), {"fields": ("follow_up_months", "observation_review_months",
                                                       "spot_check_percent", "spot_check_minimum")}),
+        (_("Public notice (公示)"), {"fields": ("publicity_days",)}),
     )
 
 

@@ -50,6 +50,9 @@ class CasesConfig(AppConfig):
 
         scoping.register(ChangeOfMind, region="person__village")
         scoping.register(CadreAssignment, region="village")
+        from .models import ApplicationHelp
+
+        scoping.register(ApplicationHelp, region="lead__village")
         scoping.register(DistrictSettings, region="district", everyone_in_district=True)
 
         from common.registry import ListPage, list_pages

@@ -323,6 +323,9 @@ class DistrictSettings(models.Model):
     spot_check_percent = models.PositiveSmallIntegerField(
         _("spot check sample (percent)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
     spot_check_minimum = models.PositiveSmallIntegerField(_("spot check sample (at least)"), default=3)
+    publicity_days = models.PositiveSmallIntegerField(
+        _("public notice of 低保 and 特困 (days, at least)"), default=7, validators=[MinValueValidator(1)],
+        help_text=_("民发〔2021〕57号 and 43号: 公示 lasts 7 days."))
     went_live_on = models.DateField(
         _("in use since"), null=True, blank=True,
         help_text=_("The day the district started working in this system: the assessment counts months from here."))
@@ -501,6 +504,9 @@ class Outcome(models.Model):
                                     blank=True)
     notified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("told by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+    # 公示 of a 低保 / 特困 application (seed 001: "协助做好…公示等工作"; at least 7 days, cases/applications.py).
+    publicity_starts_on = models.DateField(_("public notice from"), null=True, blank=True)
+    publicity_ends_on = models.DateField(_("public notice until"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -671,3 +677,35 @@ class CadreAssignment(models.Model):
         if self.kind == self.Kind.HOUSEHOLD and self.household_id and self.village_id \
                 and self.household.village_id != self.village_id:
             raise ValidationError(_("The household is not in this village."))
+
+
+# --- 帮办代办 (issue 17 rule 5) ------------------------------------------------------------------
+class ApplicationHelp(models.Model):
+    """帮办代办 (seed 002: "村社会救助协理员协助其收集、准备相关的书面申请材料，帮助提交救助申请"): the assistant
+    gathers the papers for someone ill or disabled and submits the application (cases/applications.py)."""
+
+    lead = models.OneToOneField(Lead, verbose_name=_("lead"), on_delete=models.CASCADE,
+                                related_name="application_help")
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("helped by"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    materials = models.TextField(_("materials gathered"), blank=True,
+                                 help_text=_("One per line: ID card, household register, income proof, medical "
+                                             "records…"))
+    applied_on = models.DateField(_("date the application was submitted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("help with the application (帮办代办)")
+        verbose_name_plural = _("help with applications (帮办代办)")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.lead.number}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.applied_on is not None

@@ -768,6 +768,9 @@ def outcome_complete(*, outcome: Outcome, user, included_on: dt.date | None = No
         if included_on is None:
             raise LeadError(_("Please enter the date of inclusion."))
         _check_not_future(included_on, _("date of inclusion"))
+        from .applications import check_inclusion_after_publicity
+
+        check_inclusion_after_publicity(outcome=outcome, included_on=included_on)
         outcome.included_on = included_on
         outcome.status = OutcomeStatus.DONE
         outcome.done_at = timezone.now()

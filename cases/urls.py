@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_informing, views_voluntary
+from . import views, views_applications, views_informing, views_voluntary
 
 app_name = "cases"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("outcomes/", views.OutcomeListView.as_view(), name="outcome_list"),
     path("outcomes/<int:pk>/do/<slug:action>/", views.outcome_action, name="outcome_action"),
     path("outcomes/<int:pk>/notify/", views_informing.outcome_notify_view, name="outcome_notify"),
+    path("outcomes/<int:pk>/publicity/", views_applications.outcome_publicity, name="outcome_publicity"),
+    path("leads/<int:pk>/application-help/", views_applications.application_help, name="application_help"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="follow_up_list"),
     path("follow-ups/<int:pk>/", views.follow_up_record, name="follow_up_record"),
     path("spot-checks/", views.SpotCheckListView.as_view(), name="spot_check_list"),

@@ -18,7 +18,14 @@ def lead_notices(context, lead):
     actions = context.get("actions") or ()
     from ..views_voluntary import ChangeOfMindForm
 
+    from .. import applications
+    from ..models import ApplicationHelp
+
+    help_task = ApplicationHelp.objects.filter(lead=lead).first()
     return {
+        "help_task": help_task, "needs_help": applications.needs_help(lead),
+        "can_help": bool(user) and lead.is_open and getattr(user, "role", "") in applications.HELPER_ROLES,
+        "today": timezone.localdate(),
         "lead": lead, "user": user, "unwilling_since": since, "change_of_mind": change,
         "can_record": bool(since) and not change and lead.is_open and "outcome" in actions,
         "form": ChangeOfMindForm(initial={"stated_on": timezone.localdate()}),
@@ -32,7 +39,11 @@ def outcome_notice(context, outcome, actions=()):
     from ..choices import ExplanationMode
     from ..informing import DECIDED
 
+    from ..applications import PUBLICITY_KINDS
+
     return {
+        "publicity": outcome.kind in PUBLICITY_KINDS,
+        "can_publicity": outcome.kind in PUBLICITY_KINDS and "outcome" in (actions or ()),
         "o": outcome, "decided": outcome.status in DECIDED, "modes": ExplanationMode.choices,
         "can_record": outcome.status in DECIDED and "follow_up" in (actions or ()),
         "today": timezone.localdate(), "csrf_token": context.get("csrf_token"),
