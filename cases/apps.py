@@ -60,5 +60,8 @@ class CasesConfig(AppConfig):
         from . import obligations
 
         obligations.register()
+        from . import filing
+
+        filing.register()
         list_pages.register(ListPage("cases.Outcome", "cases:outcome_list"))
         list_pages.register(ListPage("cases.FollowUp", "cases:follow_up_list"))

@@ -507,6 +507,12 @@ class Outcome(models.Model):
     # 公示 of a 低保 / 特困 application (seed 001: "协助做好…公示等工作"; at least 7 days, cases/applications.py).
     publicity_starts_on = models.DateField(_("public notice from"), null=True, blank=True)
     publicity_ends_on = models.DateField(_("public notice until"), null=True, blank=True)
+    # 备案 (seed 002: "符合各类救助条件的按规定程序办理，后报县民政局备案"): a township's 临时救助 decision is filed with
+    # the district, which records the day it received it (cases/filing.py).
+    filing_due_on = models.DateField(_("filing with the district due"), null=True, blank=True, db_index=True)
+    filing_received_on = models.DateField(_("filing received by the district"), null=True, blank=True)
+    filing_received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filing received by"),
+                                           null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

@@ -741,6 +741,9 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
     _save(outcome, user, "record")
     if outcome.status == OutcomeStatus.DONE:
         _apply_registry_status(outcome, user)
+        from .filing import filing_open_saved
+
+        filing_open_saved(outcome)  # 备案 (issue 17 rule 8)
     elif outcome.status == OutcomeStatus.PENDING_APPROVAL:
         _notify_district_heads_of(outcome, lead)
     lead.status = LeadStatus.IN_PROGRESS
@@ -810,6 +813,9 @@ def outcome_decide(*, outcome: Outcome, user, approve: bool, note: str = "",
     outcome.approval_note = note
     outcome.done_at = timezone.now()
     _save(outcome, user, "approve" if approve else "refuse")
+    from .filing import filing_open_saved
+
+    filing_open_saved(outcome)  # 备案 (issue 17 rule 8)
     _save_lead(lead, user, "outcome_decide")
     notify_township(township=lead.township, kind=NotificationKind.INFO,
                     title=(_("Approved: temporary relief of %(amount)s yuan for %(name)s") if approve else
@@ -878,6 +884,9 @@ def lead_green_channel(*, lead: Lead, user, district_members: str, township_memb
         referral_kind="", department=None, reason="", policy_explained=False, explained_on=None,
         whole_household=False, monitoring_group="", note=note, cfg=district_settings(lead))
     _save(outcome, user, "green_channel")
+    from .filing import filing_open_saved
+
+    filing_open_saved(outcome)  # 备案 (issue 17 rule 8)
     lead.status = LeadStatus.IN_PROGRESS
     lead.green_channel_at = now
     lead.investigation_started_at = lead.investigation_started_at or now

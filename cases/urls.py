@@ -16,6 +16,7 @@ urlpatterns = [
     path("outcomes/", views.OutcomeListView.as_view(), name="outcome_list"),
     path("outcomes/<int:pk>/do/<slug:action>/", views.outcome_action, name="outcome_action"),
     path("outcomes/<int:pk>/notify/", views_informing.outcome_notify_view, name="outcome_notify"),
+    path("outcomes/<int:pk>/filing/", views_informing.filing_receive_view, name="filing_receive"),
     path("outcomes/<int:pk>/publicity/", views_applications.outcome_publicity, name="outcome_publicity"),
     path("leads/<int:pk>/application-help/", views_applications.application_help, name="application_help"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="follow_up_list"),

@@ -37,3 +37,29 @@ def outcome_notify_view(request, pk):
     else:
         messages.success(request, _("Recorded that %(name)s was told the result.") % {"name": lead.person.name})
     return redirect(lead)
+
+
+@login_required
+@permission_required("cases.change_outcome", raise_exception=True)
+@require_POST
+def filing_receive_view(request, pk):
+    """备案: the district centre records the day it received a township's file (cases/filing.py)."""
+    from .filing import filing_receive
+
+    outcome = _outcome_or_404(request, pk)
+    lead = _lead_or_404(request, outcome.lead_id)
+    form = FilingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please enter the date the filing was received."))
+        return redirect(lead)
+    try:
+        filing_receive(outcome=outcome, user=request.user, received_on=form.cleaned_data["received_on"])
+    except LeadError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Filing received."))
+    return redirect(lead)
+
+
+class FilingForm(forms.Form):
+    received_on = forms.DateField()

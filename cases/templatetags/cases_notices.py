@@ -41,7 +41,10 @@ def outcome_notice(context, outcome, actions=()):
 
     from ..applications import PUBLICITY_KINDS
 
+    user = getattr(context.get("request"), "user", None)
     return {
+        "can_receive_filing": bool(outcome.filing_due_on) and not outcome.filing_received_on
+        and getattr(user, "role", "") in ("district_staff", "district_head"),
         "publicity": outcome.kind in PUBLICITY_KINDS,
         "can_publicity": outcome.kind in PUBLICITY_KINDS and "outcome" in (actions or ()),
         "o": outcome, "decided": outcome.status in DECIDED, "modes": ExplanationMode.choices,
