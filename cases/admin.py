@@ -56,7 +56,17 @@ class DistrictSettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     )
 
 
-from .models import CadreAssignment, ChangeOfMind  # noqa: E402  (issue 17: the notices' rules)
+from .models import CadreAssignment, ChangeOfMind, UnreportedCheck  # noqa: E402  (issue 17: the notices' rules)
+
+
+@admin.register(UnreportedCheck)
+class UnreportedCheckAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """漏报抽查: never-reported households drawn for a visit (cases/township_checks.py)."""
+
+    list_display = ("person", "township", "month", "level", "finding", "visited_on")
+    list_filter = ("level", "finding")
+    raw_id_fields = ("person", "township", "lead", "drawn_by", "visited_by")
+    list_select_related = ("person", "township")
 
 
 @admin.register(CadreAssignment)

@@ -53,6 +53,9 @@ class CasesConfig(AppConfig):
         from .models import ApplicationHelp
 
         scoping.register(ApplicationHelp, region="lead__village")
+        from .models import UnreportedCheck
+
+        scoping.register(UnreportedCheck, region="person__village")
         scoping.register(DistrictSettings, region="district", everyone_in_district=True)
 
         from common.registry import ListPage, list_pages

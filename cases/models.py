@@ -596,6 +596,10 @@ class SpotCheck(models.Model):
     finding = models.CharField(_("finding"), max_length=20, choices=SpotCheckFinding.choices,
                                default=SpotCheckFinding.PENDING, db_index=True)
     note = models.TextField(_("note"), blank=True)
+    # Seed 002: the township's own 抽查、回访 of "急难" cases besides the district's (issue 17 rule 10).
+    level = models.CharField(_("drawn by"), max_length=10, choices=[("district", _("District")),
+                                                                   ("township", _("Township"))],
+                             default="district", db_index=True)
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -604,7 +608,7 @@ class SpotCheck(models.Model):
         verbose_name = _("spot check")
         verbose_name_plural = _("spot checks")
         ordering = ["-month", "township__code", "id"]
-        constraints = [models.UniqueConstraint(fields=["lead", "month"], name="spot_check_once_per_month")]
+        constraints = [models.UniqueConstraint(fields=["lead", "month", "level"], name="spot_check_once_per_month")]
 
     def __str__(self) -> str:
         return f"{self.lead.number} · {self.month:%Y-%m}"
@@ -715,3 +719,46 @@ class ApplicationHelp(models.Model):
     @property
     def is_done(self) -> bool:
         return self.applied_on is not None
+
+
+# --- checks for people never reported (issue 17 rule 10) ---------------------------------------------
+class UnreportedCheck(models.Model):
+    """A household of the registry that was never reported, drawn at random and visited (seed 002: "不定期对各村随机
+    抽查，防止出现漏报、错报现象"). Hardship found there is a 漏报 (missed report): a lead is raised and the
+    assessment counts it against the township (cases/township_checks.py)."""
+
+    class Finding(models.TextChoices):
+        PENDING = "pending", _("Not visited yet")
+        NO_HARDSHIP = "no_hardship", _("No hardship found")
+        MISSED = "missed", _("Hardship found: missed report (漏报)")
+
+    township = models.ForeignKey(Region, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="unreported_checks")
+    month = models.DateField(_("month sampled"))
+    level = models.CharField(_("drawn by"), max_length=10, choices=[("district", _("District")),
+                                                                   ("township", _("Township"))])
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drawn by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
+    visited_on = models.DateField(_("date of the visit"), null=True, blank=True)
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("visited by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices, default=Finding.PENDING,
+                               db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    lead = models.ForeignKey(Lead, verbose_name=_("lead raised"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("check of a household never reported")
+        verbose_name_plural = _("checks of households never reported (漏报抽查)")
+        ordering = ["-month", "township__code", "id"]
+        constraints = [models.UniqueConstraint(fields=["person", "month", "level"],
+                                               name="unreported_check_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.month:%Y-%m}"

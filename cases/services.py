@@ -1059,7 +1059,7 @@ def spot_check_draw(*, user, month: dt.date | None = None, rng: random.Random | 
     end = timezone.make_aware(dt.datetime.combine(month + relativedelta(months=1), dt.time.min))
     drawn = []
     for township in townships:
-        existing = list(SpotCheck.objects.filter(township=township, month=month))
+        existing = list(SpotCheck.objects.filter(township=township, month=month, level="district"))
         if existing:
             drawn.extend(existing)
             continue
