@@ -85,6 +85,13 @@ class Person(models.Model):
     disability_grade = models.PositiveSmallIntegerField(_("disability grade"), null=True, blank=True,
                                                         choices=DisabilityGrade.choices)
     is_deceased = models.BooleanField(_("deceased"), default=False)
+    # A lead's subject not identified yet (issue 17 rule 7): a placeholder with a reserved number (address 000000),
+    # the name or a description and where the person was found, until the investigation finds the real ID.
+    is_unidentified = models.BooleanField(_("not identified yet"), default=False, db_index=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    found_at = models.CharField(_("where found"), max_length=200, blank=True)
+    identified_as = models.ForeignKey("self", verbose_name=_("identified as"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -927,6 +927,9 @@ def lead_close(*, lead: Lead, user, expected_version: int | None = None) -> Lead
                         % {"status": lead.get_status_display()})
     if lead.assessed_at is None:
         raise LeadError(_("Complete and assess the investigation before closing."))
+    from .unidentified import check_identified
+
+    check_identified(lead)  # a lead for someone not identified yet waits for their ID (issue 17 rule 7)
     outcomes = list(lead.outcomes.all())
     pending = [str(o) for o in outcomes if o.status in OPEN_OUTCOME_STATUSES]
     if pending:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("leads/<int:pk>/green-channel/", views.green_channel, name="green_channel"),
     path("leads/<int:pk>/do/<slug:action>/", views.lead_action, name="lead_action"),
     path("leads/<int:pk>/change-of-mind/", views_voluntary.change_of_mind, name="change_of_mind"),
+    path("leads/<int:pk>/identify/", views_voluntary.lead_identify_view, name="lead_identify"),
     path("outcomes/", views.OutcomeListView.as_view(), name="outcome_list"),
     path("outcomes/<int:pk>/do/<slug:action>/", views.outcome_action, name="outcome_action"),
     path("outcomes/<int:pk>/notify/", views_informing.outcome_notify_view, name="outcome_notify"),

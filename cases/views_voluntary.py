@@ -40,3 +40,30 @@ def change_of_mind(request, pk):
     else:
         messages.success(request, _("Recorded: %(name)s now asks to apply.") % {"name": lead.person.name})
     return redirect(lead)
+
+
+class IdentifyForm(forms.Form):
+    id_number = forms.CharField(max_length=24)
+    name = forms.CharField(max_length=32, required=False)
+
+
+@login_required
+@permission_required("cases.change_lead", raise_exception=True)
+@require_POST
+def lead_identify_view(request, pk):
+    """Issue 17 rule 7: the investigation found the ID of a person reported without one."""
+    from .unidentified import lead_identify
+
+    _office_only(request)
+    lead = _lead_or_404(request, pk)
+    form = IdentifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please enter the person's ID number."))
+        return redirect(lead)
+    try:
+        lead = lead_identify(lead=lead, user=request.user, **form.cleaned_data)
+    except LeadError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Identified: the lead is now %(name)s's.") % {"name": lead.person.name})
+    return redirect(lead)

@@ -28,6 +28,7 @@ def lead_notices(context, lead):
         "today": timezone.localdate(),
         "lead": lead, "user": user, "unwilling_since": since, "change_of_mind": change,
         "can_record": bool(since) and not change and lead.is_open and "outcome" in actions,
+        "actions": actions,
         "form": ChangeOfMindForm(initial={"stated_on": timezone.localdate()}),
         "csrf_token": context.get("csrf_token"),
     }
