@@ -516,4 +516,6 @@ class FeedToken(models.Model):
 
 
 from .models_offline import OfflineSubmission, VisitPhoto  # noqa: E402,F401  (issue 19: the phone offline)
-from .models_notices import AssistantAppointment, AssistantTraining  # noqa: E402,F401  (issue 17: the notices)
+from .models_notices import (  # noqa: E402,F401  (issue 17: the notices)
+    AssistantAppointment, AssistantTraining, CampaignTarget, ScreeningCampaign,
+)

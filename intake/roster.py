@@ -359,6 +359,9 @@ def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_i
             raise RosterError(str(exc)) from exc
         visit.lead = lead
         visit.save(update_fields=["lead"])
+    from .campaigns import campaign_visit_mark
+
+    campaign_visit_mark(visit)  # 集中排查: a visit in a screening's period counts for it (issue 17 rule 6)
     if entry.last_visited_on is None or visited_on > entry.last_visited_on:
         entry.last_visited_on = visited_on
         entry.save(update_fields=["last_visited_on"])
