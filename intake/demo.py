@@ -64,7 +64,10 @@ def demo_roster(*, district: Region, seed: int, today: dt.date) -> int:
 
     dispersed = VulnerabilityTag.objects.filter(code="dispersed_support").first()
     if dispersed is not None:
-        dispersed.people.add(*[e.person for e in entries if e.category == RosterCategory.TEKUN and rng.random() < 0.85])
+        through = Person.tags.through  # bulk, as the demo's other rows (no per-person history)
+        through.objects.bulk_create([through(person_id=e.person_id, vulnerabilitytag_id=dispersed.pk) for e in entries
+                                     if e.category == RosterCategory.TEKUN and rng.random() < 0.85],
+                                    ignore_conflicts=True)
     for township in Region.objects.filter(code__startswith=district.scope_prefix, level=RegionLevel.TOWNSHIP):
         roster_recompute_township(township=township)
     return len(entries)
