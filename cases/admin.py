@@ -53,4 +53,36 @@ class DistrictSettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Temporary relief"), {"fields": ("temporary_relief_cap", "paperwork_working_days")}),
         (_("Follow-ups and spot checks"), {"fields": ("follow_up_months", "observation_review_months",
                                                       "spot_check_percent", "spot_check_minimum")}),
+        (_("Public notice (公示)"), {"fields": ("publicity_days",)}),
     )
+
+
+from .models import CadreAssignment, ChangeOfMind, UnreportedCheck  # noqa: E402  (issue 17: the notices' rules)
+
+
+@admin.register(UnreportedCheck)
+class UnreportedCheckAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """漏报抽查: never-reported households drawn for a visit (cases/township_checks.py)."""
+
+    list_display = ("person", "township", "month", "level", "finding", "visited_on")
+    list_filter = ("level", "finding")
+    raw_id_fields = ("person", "township", "lead", "drawn_by", "visited_by")
+    list_select_related = ("person", "township")
+
+
+@admin.register(CadreAssignment)
+class CadreAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """包村 / 包户: the township cadre of each village, the village cadre of each household."""
+
+    list_display = ("cadre_name", "kind", "village", "household", "phone", "since", "until")
+    list_filter = ("kind",)
+    search_fields = ("cadre_name", "village__name", "household__number")
+    raw_id_fields = ("village", "household", "cadre_user")
+    list_select_related = ("village", "household")
+
+
+@admin.register(ChangeOfMind)
+class ChangeOfMindAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("person", "stated_on", "recorded_by", "recorded_at")
+    raw_id_fields = ("person", "lead", "recorded_by")
+    list_select_related = ("person", "recorded_by")

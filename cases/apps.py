@@ -46,6 +46,16 @@ class CasesConfig(AppConfig):
         scoping.register(Outcome, region="lead__village")
         scoping.register(FollowUp, region="lead__village")
         scoping.register(SpotCheck, region="lead__village")
+        from .models import CadreAssignment, ChangeOfMind
+
+        scoping.register(ChangeOfMind, region="person__village")
+        scoping.register(CadreAssignment, region="village")
+        from .models import ApplicationHelp
+
+        scoping.register(ApplicationHelp, region="lead__village")
+        from .models import UnreportedCheck
+
+        scoping.register(UnreportedCheck, region="person__village")
         scoping.register(DistrictSettings, region="district", everyone_in_district=True)
 
         from common.registry import ListPage, list_pages
@@ -53,6 +63,9 @@ class CasesConfig(AppConfig):
         from . import obligations
 
         obligations.register()
+        from . import filing
+
+        filing.register()
         list_pages.register(ListPage("cases.Outcome", "cases:outcome_list"))
         list_pages.register(ListPage("cases.FollowUp", "cases:follow_up_list"))
 

@@ -202,6 +202,23 @@ class ContactMode(models.TextChoices):
     PHONE = "phone", _("Phone call (电话)")
 
 
+class ExplanationMode(models.TextChoices):
+    """How the policy was explained, or the result told (issue 17: seeds 002, 003)."""
+
+    ON_SITE = "on_site", _("In person, on site (现场)")
+    PHONE = "phone", _("By phone (电话)")
+    WRITTEN = "written", _("In writing (书面)")
+
+
+class Satisfaction(models.TextChoices):
+    """回访测评 (seed 003: "回访测评办结情况"): the person's short verdict on how the case was handled."""
+
+    SATISFIED = "satisfied", _("Satisfied (满意)")
+    FAIRLY = "fairly", _("Fairly satisfied (基本满意)")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied (不满意)")
+    NO_ANSWER = "no_answer", _("Gave no verdict (未作评价)")
+
+
 class FollowUpStatus(models.TextChoices):
     DUE = "due", _("Due")
     DONE = "done", _("Done")

@@ -121,7 +121,7 @@ def _demo_handle(lead: Lead, *, staff, rng: random.Random, today: dt.date) -> No
     else:
         outcome_record(lead=lead, user=staff, kind=OutcomeKind.NOT_ELIGIBLE,
                        reason="家庭人均收入高于当地低保标准，已告知可申请的其他帮扶政策。", policy_explained=True,
-                       explained_on=visited_on)
+                       explained_on=visited_on, explained_how="on_site")
     if rng.random() < 0.8:
         lead_close(lead=Lead.objects.get(pk=lead.pk), user=staff)
 

@@ -94,6 +94,8 @@ class OutcomeFilterSet(BaseFilterSet):
     paperwork = django_filters.ChoiceFilter(label=_("Papers"), choices=Paperwork.choices)
     due = DueFilter(label=_("Decision or papers due"), method="filter_due")
     referral_kind = django_filters.ChoiceFilter(label=_("Special relief"), choices=ReferralKind.choices)
+    filing = django_filters.ChoiceFilter(label=_("Filing with the district (备案)"), method="filter_filing",
+                                         choices=[("owed", _("Not received yet")), ("received", _("Received"))])
     township = django_filters.ModelChoiceFilter(
         label=_("Township"), field_name="lead__township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
     included_after = django_filters.DateFilter(label=_("Included from"), field_name="included_on",
@@ -113,8 +115,17 @@ class OutcomeFilterSet(BaseFilterSet):
         lookup = {"overdue": "lt", "today": "exact", "later": "gt"}.get(value)
         if not lookup:
             return queryset
+        if self.data.get("filing") == "owed":  # 备案 owed: by its own due date (issue 17 rule 8)
+            return queryset.filter(**{f"filing_due_on__{lookup}": today})
         return queryset.filter(Q(**{f"decision_due_on__{lookup}": today}, status=OutcomeStatus.IN_PROGRESS)
                                | Q(**{f"paperwork_due_on__{lookup}": today}, paperwork=Paperwork.OWED))
+
+    def filter_filing(self, queryset, name, value):
+        if value == "owed":
+            return queryset.filter(filing_due_on__isnull=False, filing_received_on__isnull=True)
+        if value == "received":
+            return queryset.filter(filing_received_on__isnull=False)
+        return queryset
 
 
 class SpotCheckFilterSet(BaseFilterSet):

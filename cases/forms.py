@@ -10,7 +10,7 @@ from accounts.choices import Role
 from accounts.models import Department, User
 
 from .choices import (
-    AssistanceStatus, ContactMode, OutcomeKind, ReferralKind, SpotCheckFinding,
+    AssistanceStatus, ContactMode, ExplanationMode, Satisfaction, OutcomeKind, ReferralKind, SpotCheckFinding,
 )
 from .models import HardshipCause, Investigation, Lead
 from .services import INVESTIGATION_FIELDS, MONITORING_GROUPS
@@ -161,6 +161,8 @@ class OutcomeForm(VersionedForm):
                              help_text=_("Required when not eligible, and for an amount above the normal cap."))
     policy_explained = forms.BooleanField(label=_("The policy was explained to the person"), required=False)
     explained_on = forms.DateField(label=_("Date the policy was explained"), required=False, widget=_date_widget())
+    explained_how = forms.ChoiceField(label=_("How the policy was explained"), required=False,
+                                      choices=[("", "—"), *ExplanationMode.choices])
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, lead: Lead, **kwargs):
@@ -188,6 +190,10 @@ class FollowUpForm(forms.Form):
     still_in_hardship = forms.BooleanField(
         label=_("The family is still in hardship"), required=False,
         help_text=_("Reopens the lead (its history stays) so that the township investigates again."))
+    satisfaction = forms.ChoiceField(label=_("The person's assessment of how the case was handled (测评)"),
+                                     required=False, choices=[("", "—"), *Satisfaction.choices],
+                                     help_text=_("Asked at the follow-up visit after an outcome (回访测评)."))
+    satisfaction_note = forms.CharField(label=_("What the person said about it"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from accounts.models import Region, ScopedQuerySet
 from common import resident_id
 
 from .choices import (
-    ArchiveClass, Area, AssistanceStatus, Channel, ContactMode, DifficultyClass, DisabilityGrade, DiscoveryMethod,
+    ArchiveClass, Area, AssistanceStatus, Channel, ContactMode, DifficultyClass, DisabilityGrade, DiscoveryMethod, ExplanationMode, Satisfaction,
     FollowUpKind, FollowUpStatus, Health, LabourCapacity, LeadStatus, OutcomeKind, OutcomeStatus, Paperwork,
     ReferralKind, Relation, SelfCare, Sex, SourceType, SpotCheckFinding, Willingness,
 )
@@ -85,6 +85,13 @@ class Person(models.Model):
     disability_grade = models.PositiveSmallIntegerField(_("disability grade"), null=True, blank=True,
                                                         choices=DisabilityGrade.choices)
     is_deceased = models.BooleanField(_("deceased"), default=False)
+    # A lead's subject not identified yet (issue 17 rule 7): a placeholder with a reserved number (address 000000),
+    # the name or a description and where the person was found, until the investigation finds the real ID.
+    is_unidentified = models.BooleanField(_("not identified yet"), default=False, db_index=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    found_at = models.CharField(_("where found"), max_length=200, blank=True)
+    identified_as = models.ForeignKey("self", verbose_name=_("identified as"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -326,6 +333,9 @@ class DistrictSettings(models.Model):
     spot_check_percent = models.PositiveSmallIntegerField(
         _("spot check sample (percent)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
     spot_check_minimum = models.PositiveSmallIntegerField(_("spot check sample (at least)"), default=3)
+    publicity_days = models.PositiveSmallIntegerField(
+        _("public notice of 低保 and 特困 (days, at least)"), default=7, validators=[MinValueValidator(1)],
+        help_text=_("民发〔2021〕57号 and 43号: 公示 lasts 7 days."))
     went_live_on = models.DateField(
         _("in use since"), null=True, blank=True,
         help_text=_("The day the district started working in this system: the assessment counts months from here."))
@@ -477,6 +487,8 @@ class Outcome(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     policy_explained = models.BooleanField(_("policy explained"), default=False)
     explained_on = models.DateField(_("date the policy was explained"), null=True, blank=True)
+    explained_how = models.CharField(_("how the policy was explained"), max_length=12,
+                                     choices=ExplanationMode.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     # 先行救助: relief paid before the papers; the papers are owed and chased until complete.
     is_advance = models.BooleanField(_("relief paid first (先行救助)"), default=False)
@@ -496,6 +508,21 @@ class Outcome(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # 告知 (seed 003: "向困难群众主动告知…办结情况"): when and how the person was told the result (cases/informing.py).
+    notified_on = models.DateField(_("date the person was told the result"), null=True, blank=True)
+    notified_how = models.CharField(_("how the person was told"), max_length=12, choices=ExplanationMode.choices,
+                                    blank=True)
+    notified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("told by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    # 公示 of a 低保 / 特困 application (seed 001: "协助做好…公示等工作"; at least 7 days, cases/applications.py).
+    publicity_starts_on = models.DateField(_("public notice from"), null=True, blank=True)
+    publicity_ends_on = models.DateField(_("public notice until"), null=True, blank=True)
+    # 备案 (seed 002: "符合各类救助条件的按规定程序办理，后报县民政局备案"): a township's 临时救助 decision is filed with
+    # the district, which records the day it received it (cases/filing.py).
+    filing_due_on = models.DateField(_("filing with the district due"), null=True, blank=True, db_index=True)
+    filing_received_on = models.DateField(_("filing received by the district"), null=True, blank=True)
+    filing_received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filing received by"),
+                                           null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -539,6 +566,10 @@ class FollowUp(models.Model):
     mode = models.CharField(_("how"), max_length=8, choices=ContactMode.choices, blank=True)
     findings = models.TextField(_("findings"), blank=True)
     still_in_hardship = models.BooleanField(_("still in hardship"), default=False)
+    # 测评 (seed 003: "回访测评办结情况"): the person's verdict on how the case was handled.
+    satisfaction = models.CharField(_("the person's assessment (测评)"), max_length=16, choices=Satisfaction.choices,
+                                    blank=True)
+    satisfaction_note = models.CharField(_("what the person said about it"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     history = HistoricalRecords()
@@ -575,6 +606,10 @@ class SpotCheck(models.Model):
     finding = models.CharField(_("finding"), max_length=20, choices=SpotCheckFinding.choices,
                                default=SpotCheckFinding.PENDING, db_index=True)
     note = models.TextField(_("note"), blank=True)
+    # Seed 002: the township's own 抽查、回访 of "急难" cases besides the district's (issue 17 rule 10).
+    level = models.CharField(_("drawn by"), max_length=10, choices=[("district", _("District")),
+                                                                   ("township", _("Township"))],
+                             default="district", db_index=True)
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -583,7 +618,157 @@ class SpotCheck(models.Model):
         verbose_name = _("spot check")
         verbose_name_plural = _("spot checks")
         ordering = ["-month", "township__code", "id"]
-        constraints = [models.UniqueConstraint(fields=["lead", "month"], name="spot_check_once_per_month")]
+        constraints = [models.UniqueConstraint(fields=["lead", "month", "level"], name="spot_check_once_per_month")]
 
     def __str__(self) -> str:
         return f"{self.lead.number} · {self.month:%Y-%m}"
+
+
+# --- the voluntary principle (救助自愿, issue 17 rule 1) -----------------------------------------------
+class ChangeOfMind(models.Model):
+    """A person recorded as 本人不愿申请 who later asks for relief after all: who recorded it and when.
+
+    Without one, no relief outcome may be recorded for that person (cases/voluntary.py).
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
+                               related_name="changes_of_mind")
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="changes_of_mind")
+    stated_on = models.DateField(_("date the person asked to apply"))
+    note = models.TextField(_("what the person said"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change of mind (now willing to apply)")
+        verbose_name_plural = _("changes of mind (now willing to apply)")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.stated_on:%Y-%m-%d}"
+
+
+# --- 包村 / 包户 (issue 17 rule 3) -------------------------------------------------------------------
+class CadreAssignment(models.Model):
+    """Seed 003: "镇（街道）干部包村（社区）、村（社区）干部包户" — a township cadre responsible for a village, or a village
+    cadre responsible for a household (cases/assignments.py)."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("Township cadre for a village (包村)")
+        HOUSEHOLD = "household", _("Village cadre for a household (包户)")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    village = models.ForeignKey(Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+",
+                                limit_choices_to={"level": "village"})
+    household = models.ForeignKey(Household, verbose_name=_("household"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="cadre_assignments")
+    cadre_name = models.CharField(_("cadre"), max_length=32)
+    cadre_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cadre's user account"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cadre assignment (包村/包户)")
+        verbose_name_plural = _("cadre assignments (包村/包户)")
+        ordering = ["village__code", "kind", "-since"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="village", household__isnull=True)
+                           | models.Q(kind="household", household__isnull=False)),
+                name="cadre_assignment_household_for_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.cadre_name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.HOUSEHOLD and self.household_id and self.village_id \
+                and self.household.village_id != self.village_id:
+            raise ValidationError(_("The household is not in this village."))
+
+
+# --- 帮办代办 (issue 17 rule 5) ------------------------------------------------------------------
+class ApplicationHelp(models.Model):
+    """帮办代办 (seed 002: "村社会救助协理员协助其收集、准备相关的书面申请材料，帮助提交救助申请"): the assistant
+    gathers the papers for someone ill or disabled and submits the application (cases/applications.py)."""
+
+    lead = models.OneToOneField(Lead, verbose_name=_("lead"), on_delete=models.CASCADE,
+                                related_name="application_help")
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("helped by"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    materials = models.TextField(_("materials gathered"), blank=True,
+                                 help_text=_("One per line: ID card, household register, income proof, medical "
+                                             "records…"))
+    applied_on = models.DateField(_("date the application was submitted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("help with the application (帮办代办)")
+        verbose_name_plural = _("help with applications (帮办代办)")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.lead.number}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.applied_on is not None
+
+
+# --- checks for people never reported (issue 17 rule 10) ---------------------------------------------
+class UnreportedCheck(models.Model):
+    """A household of the registry that was never reported, drawn at random and visited (seed 002: "不定期对各村随机
+    抽查，防止出现漏报、错报现象"). Hardship found there is a 漏报 (missed report): a lead is raised and the
+    assessment counts it against the township (cases/township_checks.py)."""
+
+    class Finding(models.TextChoices):
+        PENDING = "pending", _("Not visited yet")
+        NO_HARDSHIP = "no_hardship", _("No hardship found")
+        MISSED = "missed", _("Hardship found: missed report (漏报)")
+
+    township = models.ForeignKey(Region, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="unreported_checks")
+    month = models.DateField(_("month sampled"))
+    level = models.CharField(_("drawn by"), max_length=10, choices=[("district", _("District")),
+                                                                   ("township", _("Township"))])
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drawn by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
+    visited_on = models.DateField(_("date of the visit"), null=True, blank=True)
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("visited by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices, default=Finding.PENDING,
+                               db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    lead = models.ForeignKey(Lead, verbose_name=_("lead raised"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("check of a household never reported")
+        verbose_name_plural = _("checks of households never reported (漏报抽查)")
+        ordering = ["-month", "township__code", "id"]
+        constraints = [models.UniqueConstraint(fields=["person", "month", "level"],
+                                               name="unreported_check_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.month:%Y-%m}"

@@ -619,6 +619,8 @@ def _issue_transfer_form(outcome: Outcome, lead: Lead, user) -> None:
 def _same_outcome(lead: Lead, kind: str, *, referral_kind: str, amount, included_on) -> Outcome | None:
     """An outcome already recorded that this call would repeat (a double click, a resubmitted form)."""
     qs = lead.outcomes.filter(kind=kind).exclude(status__in=[OutcomeStatus.CANCELLED, OutcomeStatus.REFUSED])
+    if lead.reopened_at is not None:  # a reopened lead decides afresh: its earlier outcomes are history
+        qs = qs.filter(recorded_at__gte=lead.reopened_at)
     if kind == OutcomeKind.REFERRAL:
         qs = qs.filter(referral_kind=referral_kind)
     elif kind == OutcomeKind.TEMPORARY:
@@ -724,7 +726,7 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
                    is_advance: bool = False, referral_kind: str = "", department: Department | None = None,
                    reason: str = "", policy_explained: bool = False, explained_on: dt.date | None = None,
                    whole_household: bool = False, monitoring_group: str = "", note: str = "",
-                   expected_version: int | None = None) -> Outcome:
+                   expected_version: int | None = None, explained_how: str = "") -> Outcome:
     """Record one 办理结果 of an assessed lead (assessed → in progress).
 
     * 临时救助 needs an amount; above the district's normal cap it waits for the district
@@ -732,13 +734,16 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
     * 纳入低保 / 特困 without a date of inclusion are still being reviewed; 纳入低保 can
       include the whole household (seed 001).
     * 转介专项救助 raises a transfer form to the department (once the referrals app issues them).
-    * 不符合救助条件 needs a reason; 本人不愿申请 needs the policy explained, with the date.
+    * 不符合救助条件 needs a reason and, like 本人不愿申请, the policy explained: when and how (cases/explanations.py).
 
     Recording the same outcome twice returns the first one.
     """
     _check_township_office(user, lead)
     lead = _lock(lead)
     _check_outcome_allowed(lead)
+    from .voluntary import check_outcome_voluntary
+
+    check_outcome_voluntary(lead=lead, kind=kind)
     repeat = _same_outcome(lead, kind, referral_kind=referral_kind, amount=amount,
                            included_on=included_on or _today())
     if repeat is not None:
@@ -749,6 +754,10 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
         referral_kind=referral_kind, department=department, reason=reason, policy_explained=policy_explained,
         explained_on=explained_on, whole_household=whole_household, monitoring_group=monitoring_group, note=note,
         cfg=district_settings(lead))
+    from .explanations import outcome_policy_explanation
+
+    outcome_policy_explanation(outcome=outcome, policy_explained=policy_explained, explained_on=explained_on,
+                               explained_how=explained_how)
     if outcome.kind == OutcomeKind.REFERRAL:
         _issue_transfer_form(outcome, lead, user)
         if outcome.transfer_form_id:
@@ -758,6 +767,9 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
     _save(outcome, user, "record")
     if outcome.status == OutcomeStatus.DONE:
         _apply_registry_status(outcome, user)
+        from .filing import filing_open_saved
+
+        filing_open_saved(outcome)  # 备案 (issue 17 rule 8)
     elif outcome.status == OutcomeStatus.PENDING_APPROVAL:
         _notify_district_heads_of(outcome, lead)
     lead.status = LeadStatus.IN_PROGRESS
@@ -808,6 +820,9 @@ def outcome_complete(*, outcome: Outcome, user, included_on: dt.date | None = No
         if included_on is None:
             raise LeadError(_("Please enter the date of inclusion."))
         _check_not_future(included_on, _("date of inclusion"))
+        from .applications import check_inclusion_after_publicity
+
+        check_inclusion_after_publicity(outcome=outcome, included_on=included_on)
         outcome.included_on = included_on
         outcome.status = OutcomeStatus.DONE
         outcome.done_at = timezone.now()
@@ -848,6 +863,9 @@ def outcome_decide(*, outcome: Outcome, user, approve: bool, note: str = "",
     outcome.done_at = timezone.now()
     _save(outcome, user, "approve" if approve else "refuse")
     mark_notifications_read(outcome)  # the district heads' "approval needed"
+    from .filing import filing_open_saved
+
+    filing_open_saved(outcome)  # 备案 (issue 17 rule 8)
     _save_lead(lead, user, "outcome_decide")
     notify_township(township=lead.township, kind=NotificationKind.INFO,
                     title=(_("Approved: temporary relief of %(amount)s yuan for %(name)s") if approve else
@@ -916,6 +934,9 @@ def lead_green_channel(*, lead: Lead, user, district_members: str, township_memb
         referral_kind="", department=None, reason="", policy_explained=False, explained_on=None,
         whole_household=False, monitoring_group="", note=note, cfg=district_settings(lead))
     _save(outcome, user, "green_channel")
+    from .filing import filing_open_saved
+
+    filing_open_saved(outcome)  # 备案 (issue 17 rule 8)
     lead.status = LeadStatus.IN_PROGRESS
     lead.green_channel_at = now
     lead.investigation_started_at = lead.investigation_started_at or now
@@ -956,6 +977,9 @@ def lead_close(*, lead: Lead, user, expected_version: int | None = None) -> Lead
                         % {"status": lead.get_status_display()})
     if lead.assessed_at is None:
         raise LeadError(_("Complete and assess the investigation before closing."))
+    from .unidentified import check_identified
+
+    check_identified(lead)  # a lead for someone not identified yet waits for their ID (issue 17 rule 7)
     outcomes = list(lead.outcomes.all())
     blockers = lead_close_blockers(lead=lead, outcomes=outcomes)
     if blockers:
@@ -1018,7 +1042,7 @@ def _reopen(lead: Lead, user, follow_up: FollowUp) -> Lead:
 
 @transaction.atomic
 def follow_up_record(*, follow_up: FollowUp, user, done_on: dt.date, mode: str, findings: str,
-                     still_in_hardship: bool) -> FollowUp:
+                     still_in_hardship: bool, satisfaction: str = "", satisfaction_note: str = "") -> FollowUp:
     """Record a 回访 or an observation review. Hardship found reopens the lead with its history; a review that
     finds none schedules the next one while the family stays on the observation list."""
     _check_township_office(user, follow_up.lead)
@@ -1040,6 +1064,9 @@ def follow_up_record(*, follow_up: FollowUp, user, done_on: dt.date, mode: str, 
     follow_up.mode = mode
     follow_up.findings = findings
     follow_up.still_in_hardship = bool(still_in_hardship)
+    from .informing import follow_up_satisfaction
+
+    follow_up_satisfaction(follow_up=follow_up, satisfaction=satisfaction, note=satisfaction_note)
     _save(follow_up, user, "done")
     if still_in_hardship:
         _reopen(lead, user, follow_up)
@@ -1083,7 +1110,7 @@ def spot_check_draw(*, user, month: dt.date | None = None, rng: random.Random | 
     end = timezone.make_aware(dt.datetime.combine(month + relativedelta(months=1), dt.time.min))
     drawn = []
     for township in townships:
-        existing = list(SpotCheck.objects.filter(township=township, month=month))
+        existing = list(SpotCheck.objects.filter(township=township, month=month, level="district"))
         if existing:
             drawn.extend(existing)
             continue

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_applications, views_informing, views_voluntary
 
 app_name = "cases"
 
@@ -12,8 +12,14 @@ urlpatterns = [
     path("leads/<int:pk>/outcomes/new/", views.outcome_create, name="outcome_create"),
     path("leads/<int:pk>/green-channel/", views.green_channel, name="green_channel"),
     path("leads/<int:pk>/do/<slug:action>/", views.lead_action, name="lead_action"),
+    path("leads/<int:pk>/change-of-mind/", views_voluntary.change_of_mind, name="change_of_mind"),
+    path("leads/<int:pk>/identify/", views_voluntary.lead_identify_view, name="lead_identify"),
     path("outcomes/", views.OutcomeListView.as_view(), name="outcome_list"),
     path("outcomes/<int:pk>/do/<slug:action>/", views.outcome_action, name="outcome_action"),
+    path("outcomes/<int:pk>/notify/", views_informing.outcome_notify_view, name="outcome_notify"),
+    path("outcomes/<int:pk>/filing/", views_informing.filing_receive_view, name="filing_receive"),
+    path("outcomes/<int:pk>/publicity/", views_applications.outcome_publicity, name="outcome_publicity"),
+    path("leads/<int:pk>/application-help/", views_applications.application_help, name="application_help"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="follow_up_list"),
     path("follow-ups/<int:pk>/", views.follow_up_record, name="follow_up_record"),
     path("spot-checks/", views.SpotCheckListView.as_view(), name="spot_check_list"),

@@ -252,7 +252,8 @@ def outcome_create(request, pk):
                     lead=lead, user=request.user, kind=data["kind"], included_on=data["included_on"],
                     amount=data["amount"], is_advance=data["is_advance"], referral_kind=data["referral_kind"],
                     department=data["department"], reason=data["reason"], policy_explained=data["policy_explained"],
-                    explained_on=data["explained_on"], whole_household=data["whole_household"],
+                    explained_on=data["explained_on"], explained_how=data["explained_how"],
+                    whole_household=data["whole_household"],
                     monitoring_group=data["monitoring_group"], note=data["note"], expected_version=_version(request))
             except LeadError as exc:
                 messages.error(request, str(exc))

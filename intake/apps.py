@@ -6,9 +6,10 @@ class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Lead intake")
     home_widgets = ("intake.widgets.report_lead", "intake.widgets_offline.offline_queue",
-                    "intake.widgets_roster.roster_visits_due", "intake.widgets_roster.roster_overdue_by_village")
+                    "intake.widgets_roster.roster_visits_due", "intake.widgets_roster.roster_overdue_by_village",
+                    "intake.widgets_notices.villages_without_assistant", "intake.widgets_notices.campaign_progress")
     # Called by cases' seed_demo after people and leads exist (a lower layer cannot import this one).
-    demo_hooks = ("intake.demo.demo_roster",)
+    demo_hooks = ("intake.demo.demo_roster", "intake.demo.demo_assistants")
 
     def ready(self) -> None:
         from accounts import scoping
@@ -18,6 +19,17 @@ class IntakeConfig(AppConfig):
         scoping.register(RosterEntry, region="village")
         scoping.register(Visit, region="village")
         scoping.register(SevereWeatherPeriod, region="township")
+        from .models_notices import AssistantAppointment, AssistantTraining
+
+        scoping.register(AssistantAppointment, region="village")
+        scoping.register(AssistantTraining, region="appointment__village")
+        from .models_notices import CampaignTarget, ScreeningCampaign
+
+        scoping.register(ScreeningCampaign, region="area", everyone_in_district=True)
+        scoping.register(CampaignTarget, region="village")
+        from . import campaigns
+
+        campaigns.register()
         # A report may name no village yet: the township decides.
         scoping.register(PublicReport, region="township")
         # The phone offline (issue 19): what each phone sent, and the photos of visits.
@@ -66,6 +78,16 @@ class IntakeConfig(AppConfig):
                      roles=frozenset({Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD,
                                       Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR}),
                      icon="person-check", order=40),
+            MenuItem(label=_("Village assistants (协理员)"), url_name="intake:assistant_coverage",
+                     permission="intake.view_assistantappointment",
+                     roles=frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF,
+                                      Role.DISTRICT_HEAD, Role.ADMINISTRATOR}),
+                     icon="person-badge", order=45, group=_("Case work")),
+            MenuItem(label=_("Concentrated screening (集中排查)"), url_name="intake:campaign_list",
+                     permission="intake.view_screeningcampaign",
+                     roles=frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF,
+                                      Role.DISTRICT_HEAD, Role.ADMINISTRATOR}),
+                     icon="megaphone", order=46, group=_("Case work")),
             MenuItem(label=_("Department data"), url_name="intake:feed_index", permission="intake.view_feedbatch",
                      roles=frozenset({Role.DEPARTMENT_LIAISON, Role.DISTRICT_STAFF, Role.DISTRICT_HEAD,
                                       Role.ADMINISTRATOR}), icon="database-up", order=50),

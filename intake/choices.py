@@ -11,6 +11,14 @@ class RosterCategory(models.TextChoices):
     OTHER = "other", _("Other key population")
 
 
+class VisitorKind(models.TextChoices):
+    """Who made a roster visit (seed 002: "其照料义务人或帮扶人每天要进行走访或照料"; issue 17 rule 11)."""
+
+    STAFF = "staff", _("The assistant or the township (logged by themselves)")
+    CARER = "carer", _("Carer with the duty of care (照料义务人)")
+    HELPER = "helper", _("Assigned helper (帮扶人)")
+
+
 class Cadence(models.TextChoices):
     DAILY = "daily", _("Daily")
     WEEKLY = "weekly", _("Weekly")

@@ -59,6 +59,32 @@ def demo_roster(*, district: Region, seed: int, today: dt.date) -> int:
             assistant=assistants.get(person.village_id), since=since, last_visited_on=visited,
         ))
     RosterEntry.objects.bulk_create(entries, batch_size=2000)
+    # Most 特困 on a village roster live at home (分散供养, seed 002); the others are in a care home.
+    from cases.models import VulnerabilityTag
+
+    dispersed = VulnerabilityTag.objects.filter(code="dispersed_support").first()
+    if dispersed is not None:
+        through = Person.tags.through  # bulk, as the demo's other rows (no per-person history)
+        through.objects.bulk_create([through(person_id=e.person_id, vulnerabilitytag_id=dispersed.pk) for e in entries
+                                     if e.category == RosterCategory.TEKUN and rng.random() < 0.85],
+                                    ignore_conflicts=True)
     for township in Region.objects.filter(code__startswith=district.scope_prefix, level=RegionLevel.TOWNSHIP):
         roster_recompute_township(township=township)
     return len(entries)
+
+
+def demo_assistants(*, district: Region, seed: int, today: dt.date) -> int:
+    """Each village assistant's account is an appointment, trained once by the township (issue 17 rule 2)."""
+    from .models_notices import AssistantAppointment, AssistantTraining
+
+    made = 0
+    for user in User.objects.filter(role=Role.VILLAGE_ASSISTANT, is_active=True,
+                                    region__code__startswith=district.scope_prefix).select_related("region"):
+        appointment, created = AssistantAppointment.objects.get_or_create(
+            village=user.region, user=user,
+            defaults={"name": user.full_name or user.username, "appointed_on": today - dt.timedelta(days=400)})
+        if created:
+            AssistantTraining.objects.create(appointment=appointment, trained_on=today - dt.timedelta(days=90),
+                                             topic="社会救助主动发现业务培训", hours=4, given_by="镇社会事务办")
+            made += 1
+    return made

@@ -12,7 +12,7 @@ from accounts.scoping import scope
 from cases.models import Person, ReliefKind
 
 from . import roster
-from .choices import Cadence, RosterCategory, VisitMode
+from .choices import Cadence, RosterCategory, VisitMode, VisitorKind
 
 YES_NO = (("1", _("Yes")), ("0", _("No")))
 
@@ -126,6 +126,10 @@ class VisitForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}))
     is_urgent = forms.BooleanField(label=_("Urgent (急难): needs help today"), required=False,
                                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    visitor_kind = forms.ChoiceField(label=_("Visited by"), choices=VisitorKind.choices, initial=VisitorKind.STAFF,
+                                     required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    visitor_name = forms.CharField(label=_("Name of the carer or helper"), required=False, max_length=64,
+                                   widget=forms.TextInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, entry=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,6 +137,9 @@ class VisitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("visitor_kind") in (VisitorKind.CARER, VisitorKind.HELPER) and \
+                not (data.get("visitor_name") or "").strip():
+            self.add_error("visitor_name", _("Please enter the name of the carer or helper who made the visit."))
         if data.get("found_hardship") and not (data.get("findings") or "").strip():
             self.add_error("findings", _("Please describe the new hardship you found."))
         visited_on = data.get("visited_on")

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Region, ScopedQuerySet
 
-from .choices import Cadence, PublicReportStatus, RosterCategory, VisitMode
+from .choices import Cadence, PublicReportStatus, RosterCategory, VisitMode, VisitorKind
 
 
 class RosterEntry(models.Model):
@@ -64,6 +64,11 @@ class Visit(models.Model):
     mode = models.CharField(_("how"), max_length=8, choices=VisitMode.choices, default=VisitMode.HOME)
     visitor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("visitor"), null=True,
                                 on_delete=models.SET_NULL, related_name="+")
+    # A carer's or helper's daily visit is logged by the assistant (or the township) who heard of it: the user above
+    # records it; the carer, who has no account, is named here (issue 17 rule 11).
+    visitor_kind = models.CharField(_("visited by"), max_length=8, choices=VisitorKind.choices,
+                                    default=VisitorKind.STAFF)
+    visitor_name = models.CharField(_("name of the carer or helper"), max_length=64, blank=True)
     met_in_person = models.BooleanField(_("met the person"), default=True)
     findings = models.TextField(_("findings"), blank=True)
     found_hardship = models.BooleanField(_("found new hardship"), default=False)
@@ -516,3 +521,6 @@ class FeedToken(models.Model):
 
 
 from .models_offline import OfflineSubmission, VisitPhoto  # noqa: E402,F401  (issue 19: the phone offline)
+from .models_notices import (  # noqa: E402,F401  (issue 17: the notices)
+    AssistantAppointment, AssistantTraining, CampaignTarget, ScreeningCampaign,
+)

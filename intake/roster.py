@@ -37,7 +37,7 @@ from cases.choices import Channel, DiscoveryMethod, SourceType
 from cases.models import Person, ReliefKind
 from cases.services import LeadError, lead_report
 
-from .choices import Cadence, RosterCategory, VisitMode
+from .choices import Cadence, RosterCategory, VisitMode, VisitorKind
 from .models import RosterEntry, SevereWeatherPeriod, Visit
 
 
@@ -47,6 +47,8 @@ class RosterError(Exception):
 
 # --- the cadence rules ----------------------------------------------------------------------------
 GRAVELY_ILL_TAGS = frozenset({"seriously_ill", "unable_to_self_care"})
+# Seed 002 names 分散供养 特困 (living at home, not in a care home) for the weekly severe-weather visits.
+DISPERSED_SUPPORT_TAG = "dispersed_support"
 SEVERE_WEATHER_CATEGORIES = frozenset({RosterCategory.TEKUN, RosterCategory.CHILD_IN_DIFFICULTY})
 # The more often, the smaller.
 _FREQUENCY = {Cadence.DAILY: 0, Cadence.WEEKLY: 1, Cadence.MONTHLY: 2}
@@ -66,11 +68,15 @@ def is_gravely_ill(*, category: str, person: Person) -> bool:
 
 
 def severe_weather_applies(*, category: str, person: Person) -> bool:
-    """特困 and 困境儿童 are visited weekly while a severe-weather period lasts (seed 002)."""
+    """分散供养 特困 and 困境儿童 are visited weekly while a severe-weather period lasts (seed 002: "特殊气象条件恶劣
+    情况下，对分散供养特困人员和困境儿童走访每周不少于1次"): a 特困 person counts when tagged 分散供养."""
     from cases.choices import AssistanceStatus
 
-    return (category in SEVERE_WEATHER_CATEGORIES or person.assistance_status == AssistanceStatus.TEKUN
-            or "child_in_difficulty" in _tag_codes(person))
+    tags = _tag_codes(person)
+    if category == RosterCategory.CHILD_IN_DIFFICULTY or "child_in_difficulty" in tags:
+        return True
+    is_tekun = category == RosterCategory.TEKUN or person.assistance_status == AssistanceStatus.TEKUN
+    return is_tekun and DISPERSED_SUPPORT_TAG in tags
 
 
 def default_cadence(*, category: str, person: Person) -> str:
@@ -318,7 +324,8 @@ def roster_entry_change(*, user, entry: RosterEntry, category: str, reason: str,
 @transaction.atomic
 def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_in_person: bool,
               findings: str = "", found_hardship: bool = False, suspected_relief: Iterable[ReliefKind] = (),
-              is_urgent: bool = False, now: dt.datetime | None = None) -> Visit:
+              is_urgent: bool = False, now: dt.datetime | None = None, visitor_kind: str = VisitorKind.STAFF,
+              visitor_name: str = "") -> Visit:
     """Log a visit to a roster entry; a visit that found new hardship raises (or adds to) a lead.
 
     ``now``: when the visit was recorded (a phone's queue sends it later): the lead's late flag
@@ -349,8 +356,17 @@ def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_i
     if found_hardship and not findings:
         raise RosterError(_("Please describe the new hardship you found."))
     suspected_relief = list(suspected_relief)
+    visitor_kind = visitor_kind or VisitorKind.STAFF
+    visitor_name = (visitor_name or "").strip()
+    if visitor_kind not in VisitorKind.values:
+        raise RosterError(_("Please choose who made the visit."))
+    if visitor_kind != VisitorKind.STAFF and not visitor_name:
+        raise RosterError(_("Please enter the name of the carer or helper who made the visit."))
+    if visitor_kind == VisitorKind.STAFF:
+        visitor_name = ""
 
     same = Visit.objects.filter(roster_entry=entry, visited_on=visited_on, visitor=user, mode=mode,
+                                visitor_kind=visitor_kind, visitor_name=visitor_name,
                                 met_in_person=met_in_person, findings=findings,
                                 found_hardship=found_hardship).first()
     if same is not None:
@@ -359,7 +375,7 @@ def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_i
     visit = Visit.objects.create(
         roster_entry=entry, person=person, township_id=person.township_id, village_id=person.village_id,
         visited_on=visited_on, mode=mode, visitor=user, met_in_person=met_in_person, findings=findings,
-        found_hardship=found_hardship,
+        found_hardship=found_hardship, visitor_kind=visitor_kind, visitor_name=visitor_name,
     )
     if found_hardship:
         try:
@@ -373,6 +389,9 @@ def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_i
             raise RosterError(str(exc)) from exc
         visit.lead = lead
         visit.save(update_fields=["lead"])
+    from .campaigns import campaign_visit_mark
+
+    campaign_visit_mark(visit)  # 集中排查: a visit in a screening's period counts for it (issue 17 rule 6)
     if entry.last_visited_on is None or visited_on > entry.last_visited_on:
         entry.last_visited_on = visited_on
         entry.save(update_fields=["last_visited_on"])

@@ -1,6 +1,7 @@
 """The roster, its visits and severe-weather periods (included by intake/urls.py at the intake/ root)."""
 from django.urls import path
 
+from . import views_notices
 from . import views_roster as views
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("roster/<int:pk>/restore/", views.roster_restore, name="roster_restore"),
     path("roster/<int:pk>/visit/", views.visit_create, name="visit_create"),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),
+    path("assistants/", views_notices.assistant_coverage, name="assistant_coverage"),
+    path("screenings/", views_notices.campaign_list, name="campaign_list"),
     path("severe-weather/", views.severe_weather, name="severe_weather"),
     path("severe-weather/<int:pk>/end/", views.severe_weather_end, name="severe_weather_end"),
 ]

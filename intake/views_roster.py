@@ -212,7 +212,8 @@ def visit_create(request, pk: int):
                 user=user, entry=entry, visited_on=cleaned["visited_on"], mode=cleaned["mode"],
                 met_in_person=cleaned["met_in_person"], findings=cleaned["findings"],
                 found_hardship=cleaned["found_hardship"], suspected_relief=cleaned["suspected_relief"],
-                is_urgent=cleaned["is_urgent"])
+                is_urgent=cleaned["is_urgent"], visitor_kind=cleaned.get("visitor_kind") or "",
+                visitor_name=cleaned.get("visitor_name") or "")
         except roster.RosterError as exc:
             messages.error(request, str(exc))
             form.add_error(None, str(exc))

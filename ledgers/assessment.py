@@ -37,7 +37,7 @@ from accounts.choices import RegionLevel
 from accounts.models import Region
 from accounts.scoping import scope
 from cases.choices import LeadStatus, SpotCheckFinding
-from cases.models import DistrictSettings, Lead, SpotCheck
+from cases.models import DistrictSettings, Lead, SpotCheck, UnreportedCheck
 from referrals.choices import ReminderLevel
 from referrals.models import Obligation, Reminder, TransferForm
 from referrals.workdays import WorkCalendar
@@ -59,6 +59,7 @@ class AssessmentRow:
     escalations: int = 0
     spot_checks: int = 0
     spot_check_findings: int = 0
+    missed_reports: int = 0  # 漏报: hardship found in a household never reported (issue 17 rule 10)
     reports_due: int = 0
     reports_on_time: int = 0
     discovery: Decimal = Decimal(0)
@@ -145,6 +146,11 @@ def assessment_table(*, user, first: dt.date, last: dt.date, today: dt.date | No
         .values("township_id")
         .annotate(spot_checks=Count("id"), spot_check_findings=Count("id", filter=Q(finding__in=FINDINGS)))
         .order_by(), "township_id")
+    put(UnreportedCheck.objects.filter(township_id__in=ids, month__gte=first_day, month__lte=months[-1])
+        .values("township_id").annotate(missed_reports=Count("id", filter=Q(finding=UnreportedCheck.Finding.MISSED)))
+        .order_by(), "township_id")
+    for row in rows.values():  # a 漏报 is a spot-check finding against the township (seed 002: 防止出现漏报)
+        row.spot_check_findings += row.missed_reports
 
     calendar = WorkCalendar()
     due_months = [m for m in months if report_due_on(m, calendar=calendar) < today]

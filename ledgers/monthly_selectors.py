@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import RegionLevel
 from accounts.models import Region
 from cases.choices import ArchiveClass, Channel, DiscoveryMethod, LeadStatus, OutcomeKind, OutcomeStatus
-from cases.models import Lead, Outcome, ReliefKind
+from cases.models import FollowUp, Lead, Outcome, ReliefKind, UnreportedCheck
 from intake.feeds.choices import BatchStatus, FeedCadence
 from intake.models import FeedBatch, FeedDeadline, RosterEntry, Visit
 from referrals.choices import ReminderLevel
@@ -93,6 +93,9 @@ def _empty() -> dict:
         "transfers_received": 0, "transfers_answered": 0, "transfers_answered_late": 0, "transfers_overdue": 0,
         "transfers_sent": 0, "transfers_sent_overdue": 0, "written_reminders": 0, "escalations": 0,
         "roster_due": 0, "roster_visited": 0, "visits": 0,
+        # Issue 17: the notices' facts (seed 003 告知、回访测评; seed 002 备案、漏报).
+        "told": 0, "assessed_by_person": 0, "dissatisfied": 0, "filings_owed": 0, "filings_received": 0,
+        "missed_reports": 0,
     }
     figures.update({f"method.{v}": 0 for v in DiscoveryMethod.values})
     figures.update({f"channel.{v}": 0 for v in Channel.values})
@@ -220,6 +223,24 @@ def _compute_figures(*, townships: Iterable[Region], month: dt.date,
     add(Visit.objects.filter(township_id__in=ids, visited_on__gte=first, visited_on__lte=last)
         .values("township_id").annotate(roster_visited=Count("roster_entry", distinct=True), visits=Count("id"))
         .order_by(), "township_id", str)
+
+    # 10. The notices' facts (issue 17): results told, 回访测评, 备案 to the district, 漏报 found by random checks.
+    add(Outcome.objects.filter(lead__township_id__in=ids).filter(
+        Q(notified_on__gte=first, notified_on__lte=last) | Q(filing_due_on__isnull=False, done_at__gte=start,
+                                                             done_at__lt=end)
+        | Q(filing_received_on__gte=first, filing_received_on__lte=last))
+        .values("lead__township_id").annotate(
+            told=_count(notified_on__gte=first, notified_on__lte=last),
+            filings_owed=_count(filing_due_on__isnull=False, done_at__gte=start, done_at__lt=end),
+            filings_received=_count(filing_received_on__gte=first, filing_received_on__lte=last),
+    ).order_by(), "lead__township_id", str)
+    add(FollowUp.objects.filter(lead__township_id__in=ids, done_on__gte=first, done_on__lte=last)
+        .exclude(satisfaction="").values("lead__township_id").annotate(
+            assessed_by_person=Count("id"), dissatisfied=_count(satisfaction="dissatisfied"))
+        .order_by(), "lead__township_id", str)
+    add(UnreportedCheck.objects.filter(township_id__in=ids, visited_on__gte=first, visited_on__lte=last,
+                                       finding=UnreportedCheck.Finding.MISSED)
+        .values("township_id").annotate(missed_reports=Count("id")).order_by(), "township_id", str)
 
     snapshots = {}
     for pk in ids:
@@ -420,6 +441,14 @@ def figure_sections() -> list[FigureSection]:
             ("roster_visited", _("People visited at least once")),
             ("visits", _("Visits logged")),
         ]]),
+        FigureSection(_("Telling, follow-up assessment and filing"), [
+            FigureRow("told", _("Results told to the person (告知)")),
+            FigureRow("assessed_by_person", _("Follow-ups with the person's assessment (回访测评)")),
+            FigureRow("dissatisfied", _("of which dissatisfied")),
+            FigureRow("filings_owed", _("Temporary relief to be filed with the district (备案)")),
+            FigureRow("filings_received", _("Filings received by the district")),
+            FigureRow("missed_reports", _("Missed reports found by random checks (漏报)")),
+        ]),
     ]
 
 

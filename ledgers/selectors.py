@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Count, F, Func, OuterRef, Prefetch, QuerySet, Subquery, TextField, Value
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import can_see_full_id_number
 from accounts.scoping import scope
 from cases.choices import (
-    ASSISTED_OUTCOMES, FollowUpKind, FollowUpStatus, LeadStatus, OutcomeKind, OutcomeStatus,
+    ASSISTED_OUTCOMES, ArchiveClass, FollowUpKind, FollowUpStatus, LeadStatus, OutcomeKind, OutcomeStatus,
 )
 from cases.models import FollowUp, Investigation, Lead, Outcome
 from common import resident_id
@@ -54,30 +54,50 @@ def _investigation_line(visited_on: str | None, met_in_person, difficulty: str, 
 
 
 def _result_text(lead: Lead) -> str:
-    outcomes = [(o.kind, o.status, o.reason, o.included_on.isoformat() if o.included_on else None)
+    outcomes = [(o.kind, o.status, o.reason, o.included_on.isoformat() if o.included_on else None,
+                 o.explained_on.isoformat() if o.explained_on else None, o.explained_how,
+                 o.notified_on.isoformat() if o.notified_on else None, o.notified_how)
                 for o in lead.outcomes.all()]
-    return _result_line(outcomes, lead.status, lead.reject_reason, _Labels())
+    follow_ups = [(fu.done_on.isoformat(), fu.satisfaction) for fu in lead.follow_ups.all()
+                  if fu.kind == FollowUpKind.AFTER_OUTCOME and fu.status == FollowUpStatus.DONE and fu.satisfaction]
+    return _result_line(outcomes, lead.status, lead.reject_reason, _Labels(), follow_ups)
 
 
-def _result_line(outcomes, status: str, reject_reason: str, labels) -> str:
+def _result_line(outcomes, status: str, reject_reason: str, labels, follow_ups=()) -> str:
     """办理结果: each outcome (not eligible with its reason, or included with 纳入时间), else the lead's state.
 
-    ``outcomes`` are ``(kind, status, reason, included_on)`` with ``included_on`` as ``YYYY-MM-DD`` or None.
+    ``outcomes`` are ``(kind, status, reason, included_on, explained_on, explained_how)`` with dates as
+    ``YYYY-MM-DD`` or None, then ``notified_on, notified_how``. 不符合救助条件 and 本人不愿申请 say when and how
+    the policy was explained; each outcome when and how the person was told (告知); ``follow_ups`` are the
+    回访 done with their 测评 as ``(done_on, satisfaction)`` (issue 17, seed 003).
     """
     lines = []
-    for kind, outcome_status, reason, included_on in outcomes:
+    for kind, outcome_status, reason, included_on, *more in outcomes:
         if outcome_status == OutcomeStatus.CANCELLED:
             continue
         label = labels.outcome[kind]
+        explained_on, explained_how, notified_on, notified_how = (list(more) + [None] * 4)[:4]
+        told = (labels.told % {"date": notified_on, "how": labels.explained_how.get(notified_how or "", "")}
+                if notified_on else "")
+        explained = ""
+        if explained_on and explained_how:
+            explained = labels.explained % {"date": explained_on, "how": labels.explained_how.get(explained_how, "")}
+        elif explained_on:
+            explained = labels.explained_on % {"date": explained_on}
         if kind == "not_eligible":
-            lines.append(f"{label}：{reason}" if reason else label)
+            lines.append((f"{label}：{reason}" if reason else label) + explained + told)
         elif kind == "declined":
-            # Not "included": the person did not want to apply; the date is when the policy was explained.
-            lines.append(labels.declined % {"outcome": label, "date": included_on} if included_on else label)
+            # Not "included": the person did not want to apply; the dates say when the policy was explained.
+            if explained:
+                lines.append(label + explained + told)
+            else:
+                lines.append(labels.declined % {"outcome": label, "date": included_on} if included_on else label)
         elif outcome_status == OutcomeStatus.DONE and included_on:
-            lines.append(labels.included % {"outcome": label, "date": included_on})
+            lines.append(labels.included % {"outcome": label, "date": included_on} + told)
         else:
-            lines.append(f"{label}（{labels.outcome_status[outcome_status]}）")
+            lines.append(f"{label}（{labels.outcome_status[outcome_status]}）" + told)
+    for done_on, satisfaction in follow_ups or ():
+        lines.append(labels.satisfaction_line % {"date": done_on, "verdict": labels.satisfaction.get(satisfaction, "")})
     if not lines:
         if status == "rejected":
             return labels.rejected % {"reason": reject_reason}
@@ -103,6 +123,16 @@ class _Labels:
         self.not_investigated = _("Not yet investigated")
         self.included = _("%(outcome)s (included on %(date)s)")
         self.rejected = _("Not accepted: %(reason)s")
+        from cases.choices import ExplanationMode
+
+        self.explained_how = {k: str(v) for k, v in ExplanationMode.choices}
+        self.explained = _("(policy explained on %(date)s, %(how)s)")
+        self.explained_on = _("(policy explained on %(date)s)")
+        from cases.choices import Satisfaction
+
+        self.told = _("; told the result on %(date)s (%(how)s)")
+        self.satisfaction = {k: str(v) for k, v in Satisfaction.choices}
+        self.satisfaction_line = _("Follow-up on %(date)s, the person's assessment: %(verdict)s")
         self.urgent, self.late = _("Urgent (急难)"), _("Late report")
         self.declined = _("%(outcome)s (policy explained on %(date)s)")
 
@@ -136,16 +166,23 @@ def discovery_detail_values(leads: QuerySet) -> QuerySet:
                      .values(parts=_text_array(_iso_date("visited_on"), Cast("met_in_person", TextField()),
                                                "difficulty_class", "proposals"))[:1])
     outcomes = (Outcome.objects.filter(lead_id=OuterRef("pk")).order_by("included_on", "id")
-                .values(parts=_text_array("kind", "status", "reason", _iso_date("included_on"))))
+                .values(parts=_text_array("kind", "status", "reason", _iso_date("included_on"),
+                                          _iso_date("explained_on"), "explained_how", _iso_date("notified_on"),
+                                          "notified_how")))
+    satisfaction = (FollowUp.objects.filter(lead_id=OuterRef("pk"), kind=FollowUpKind.AFTER_OUTCOME,
+                                            status=FollowUpStatus.DONE).exclude(satisfaction="")
+                    .order_by("done_on", "id").values(parts=_text_array(_iso_date("done_on"), "satisfaction")))
     return (leads.prefetch_related(None)
             .annotate(relief_names=Func(ArraySubquery(relief), Value("、"), function="array_to_string",
                                         output_field=TextField()),
                       latest_investigation=Subquery(investigation, output_field=ArrayField(TextField())),
-                      outcome_list=ArraySubquery(outcomes, output_field=ArrayField(ArrayField(TextField()))))
+                      outcome_list=ArraySubquery(outcomes, output_field=ArrayField(ArrayField(TextField()))),
+                      satisfaction_list=ArraySubquery(satisfaction,
+                                                      output_field=ArrayField(ArrayField(TextField()))))
             .values_list("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
                          "township__name", "person__name", "family_situation", "relief_names",
                          "latest_investigation", "outcome_list", "status", "reject_reason", "is_urgent",
-                         "is_late_report", "late_reason"))
+                         "is_late_report", "late_reason", "satisfaction_list"))
 
 
 DETAIL_FIELDS = ("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
@@ -176,15 +213,23 @@ def _discovery_detail_values_portable(leads: QuerySet) -> Iterator[tuple]:
                                                inv["difficulty_class"], inv["proposals"]])
         outcomes: dict[int, list] = {}
         for out in (Outcome.objects.filter(lead_id__in=ids).order_by("included_on", "id")
-                    .values("lead_id", "kind", "status", "reason", "included_on")):
+                    .values("lead_id", "kind", "status", "reason", "included_on", "explained_on", "explained_how",
+                            "notified_on", "notified_how")):
             outcomes.setdefault(out["lead_id"], []).append(
-                [out["kind"], out["status"], out["reason"], iso(out["included_on"])])
+                [out["kind"], out["status"], out["reason"], iso(out["included_on"]), iso(out["explained_on"]),
+                 out["explained_how"], iso(out["notified_on"]), out["notified_how"]])
+        satisfaction: dict[int, list] = {}
+        for fu in (FollowUp.objects.filter(lead_id__in=ids, kind=FollowUpKind.AFTER_OUTCOME,
+                                           status=FollowUpStatus.DONE).exclude(satisfaction="")
+                   .order_by("done_on", "id").values("lead_id", "done_on", "satisfaction")):
+            satisfaction.setdefault(fu["lead_id"], []).append([iso(fu["done_on"]), fu["satisfaction"]])
         for row in chunk:
             pk = row["pk"]
             yield (row["number"], row["method"], row["discoverer__full_name"], row["discoverer__username"],
                    row["discoverer_name"], row["township__name"], row["person__name"], row["family_situation"],
                    "、".join(relief.get(pk, [])), latest.get(pk), outcomes.get(pk, []), row["status"],
-                   row["reject_reason"], row["is_urgent"], row["is_late_report"], row["late_reason"])
+                   row["reject_reason"], row["is_urgent"], row["is_late_report"], row["late_reason"],
+                   satisfaction.get(pk, []))
 
     for row in leads.prefetch_related(None).values("pk", *DETAIL_FIELDS).iterator(chunk_size=DETAIL_CHUNK):
         chunk.append(row)
@@ -202,8 +247,8 @@ def discovery_detail_rows(*, leads: QuerySet) -> Iterator[list]:
     rows = (discovery_detail_values(leads).iterator(chunk_size=DETAIL_CHUNK) if connection.vendor == "postgresql"
             else _discovery_detail_values_portable(leads))
     for n, (number, method, full_name, username, discoverer_name, township, person, family, relief, inv,
-            outcomes, status, reject_reason, is_urgent, is_late, late_reason) in enumerate(_without_jit(rows),
-                                                                                          start=1):
+            outcomes, status, reject_reason, is_urgent, is_late, late_reason, satisfied) in enumerate(
+                _without_jit(rows), start=1):
         remarks = number
         if is_urgent:
             remarks = f"{remarks}；{labels.urgent}"
@@ -219,7 +264,7 @@ def discovery_detail_rows(*, leads: QuerySet) -> Iterator[list]:
             relief,
             _investigation_line(inv[0], inv[1] == "true", difficulty_label.get(inv[2], ""), inv[3], labels)
             if inv is not None else labels.not_investigated,
-            _result_line(outcomes, status, reject_reason, labels),
+            _result_line(outcomes, status, reject_reason, labels, satisfied),
             remarks,
         ]
 
@@ -350,10 +395,20 @@ def newly_assisted_rows(*, outcomes: QuerySet, user) -> Iterator[list]:
 
 
 # 救助观察群众台账: people not eligible today but in real hardship, kept on the observation list and reviewed.
+# A lead reopened after the outcome (a review found hardship) leaves the ledger until it is closed again on the
+# observation list (issue 17 rule 12): while it is investigated again it has no next review.
+# Closed again on the observation list, the lead shows once: by its new observation outcome, or by the old one when
+# no new one was recorded.
+_REOPENED_SINCE = (Q(lead__reopened_at__isnull=False) & Q(recorded_at__lt=F("lead__reopened_at"))
+                   & (~Q(lead__status=LeadStatus.CLOSED, lead__archive_class=ArchiveClass.OBSERVATION)
+                      | Exists(Outcome.objects.filter(lead_id=OuterRef("lead_id"), kind=OutcomeKind.OBSERVATION,
+                                                      status=OutcomeStatus.DONE,
+                                                      recorded_at__gte=OuterRef("lead__reopened_at")))))
 def observation_outcomes(*, user, outcomes: QuerySet | None = None) -> QuerySet:
     outcomes = scope(user, outcomes if outcomes is not None else Outcome.objects.all())
     return (outcomes.filter(status=OutcomeStatus.DONE, kind=OutcomeKind.OBSERVATION)
             .exclude(lead__status=LeadStatus.MERGED)
+            .exclude(_REOPENED_SINCE)
             .select_related("lead__township", "lead__village", "lead__person")
             .prefetch_related(
                 _INVESTIGATIONS, "lead__causes",

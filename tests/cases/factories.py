@@ -89,5 +89,6 @@ def restore_reference_data() -> None:
 
     from django.apps import apps
 
-    for module in ("cases.migrations.0002_vulnerability_tags", "cases.migrations.0005_relief_kinds_and_causes"):
+    for module in ("cases.migrations.0002_vulnerability_tags", "cases.migrations.0005_relief_kinds_and_causes",
+                   "cases.migrations.0013_dispersed_support_tag"):
         importlib.import_module(module).load(apps, None)

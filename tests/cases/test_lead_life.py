@@ -263,7 +263,8 @@ def test_not_eligible_needs_a_reason_and_declined_needs_the_policy_explained(wor
     declined = services.outcome_record(lead=lead, user=user, kind=OutcomeKind.DECLINED, policy_explained=True,
                                        explained_on=f.days_ago(1))
     assert declined.included_on == f.days_ago(1) and declined.status == OutcomeStatus.DONE
-    services.outcome_record(lead=lead, user=user, kind=OutcomeKind.NOT_ELIGIBLE, reason="人均收入高于低保标准")
+    services.outcome_record(lead=lead, user=user, kind=OutcomeKind.NOT_ELIGIBLE, reason="人均收入高于低保标准",
+                            policy_explained=True, explained_on=f.days_ago(1), explained_how="on_site")
     closed = services.lead_close(lead=lead, user=user)
     assert closed.archive_class == ArchiveClass.NOT_ASSISTED
 
@@ -411,7 +412,8 @@ def test_closing_sets_the_archive_class_and_schedules_the_follow_up(world):
 def test_the_observation_list_is_reviewed_every_three_months_and_hardship_reopens_the_lead(world):
     user = f.caseworker(world)
     lead = f.assessed(world, data={"income_12m": Decimal("200000")})
-    services.outcome_record(lead=lead, user=user, kind=OutcomeKind.NOT_ELIGIBLE, reason="收入高于标准")
+    services.outcome_record(lead=lead, user=user, kind=OutcomeKind.NOT_ELIGIBLE, reason="收入高于标准",
+                            policy_explained=True, explained_on=timezone.localdate(), explained_how="phone")
     services.outcome_record(lead=lead, user=user, kind=OutcomeKind.OBSERVATION, reason="子女失业，支出大")
     lead = services.lead_close(lead=lead, user=user)
     assert lead.archive_class == ArchiveClass.OBSERVATION

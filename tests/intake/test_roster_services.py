@@ -265,6 +265,7 @@ def test_two_people_adding_the_same_person_at_once_get_a_chinese_message(world):
 # --- severe weather ---------------------------------------------------------------------------------
 def test_severe_weather_makes_tekun_and_children_weekly_and_ending_it_restores_monthly(world, clock):
     head, assistant = world.users[Role.TOWNSHIP_HEAD], world.users[Role.VILLAGE_ASSISTANT]
+    tag(world.people["a1"], "dispersed_support")  # 分散供养 (seed 002)
     tekun = add_entry(assistant, world.people["a1"], category=RosterCategory.TEKUN, since=TODAY - D(days=20))
     other = add_entry(world.users[Role.TOWNSHIP_CASEWORKER], world.people["a2"], category=RosterCategory.OTHER,
                       since=TODAY - D(days=20))
@@ -305,6 +306,7 @@ def test_severe_weather_makes_tekun_and_children_weekly_and_ending_it_restores_m
 
 def test_a_coming_period_shortens_visits_from_its_first_day_and_can_be_cancelled(world, clock):
     head, assistant = world.users[Role.TOWNSHIP_HEAD], world.users[Role.VILLAGE_ASSISTANT]
+    tag(world.people["a1"], "dispersed_support")  # 分散供养 (seed 002)
     entry = add_entry(assistant, world.people["a1"], since=TODAY - D(days=1))
     period = roster.severe_weather_declare(user=head, starts_on=TODAY + D(days=10), ends_on=TODAY + D(days=12))
     entry.refresh_from_db()
@@ -328,6 +330,7 @@ def test_the_tekun_status_counts_for_severe_weather(world, clock):
     person = world.people["a1"]
     person.assistance_status = AssistanceStatus.TEKUN
     person.save()
+    tag(person, "dispersed_support")
     entry = add_entry(world.users[Role.VILLAGE_ASSISTANT], person, category=RosterCategory.OTHER,
                       since=TODAY - D(days=9))
     roster.severe_weather_declare(user=world.users[Role.TOWNSHIP_HEAD], starts_on=TODAY, ends_on=TODAY + D(days=5))

@@ -48,7 +48,8 @@ def ledgers_world(world):
     Township B: 王三 (temporary relief, closed)."""
     a1 = closed(world, "a1", urgent=True)
     a2 = assessed(world, "a2")
-    services.outcome_record(lead=a2, user=caseworker(world), kind=OutcomeKind.NOT_ELIGIBLE, reason="收入略高于标准")
+    services.outcome_record(lead=a2, user=caseworker(world), kind=OutcomeKind.NOT_ELIGIBLE, reason="收入略高于标准",
+                            policy_explained=True, explained_on=timezone.localdate(), explained_how="on_site")
     services.outcome_record(lead=a2, user=caseworker(world), kind=OutcomeKind.OBSERVATION,
                             note="=1+2 每季度复核")
     a2 = services.lead_close(lead=a2, user=caseworker(world))

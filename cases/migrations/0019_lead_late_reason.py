@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_district_go_live_and_notice'),
+        ('cases', '0018_person_not_identified_yet'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0010_boshan_rules_and_unemployment_feed'),
+        ('intake', '0013_concentrated_screening_campaigns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

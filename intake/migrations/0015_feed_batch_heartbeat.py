@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0011_roster_removal_reason'),
+        ('intake', '0014_roster_removal_reason'),
     ]
 
     operations = [

@@ -1,0 +1,51 @@
+"""Issue 17 rule 2 (seed 001: "确保每个村（社区）至少有一名社会救助协理员。乡镇（街道）负责村（社区）社会救助协理员
+管理和具体业务培训"): appointments and trainings per village, a coverage page for township and district, and the
+villages without an assistant counted on the home page."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import RegionLevel, Role
+from accounts.models import Region
+from intake import assistants
+from intake.models import AssistantAppointment, AssistantTraining
+
+
+def appoint(village, name, *, days_ago=100, ended=None):
+    today = timezone.localdate()
+    return AssistantAppointment.objects.create(village=village, name=name, appointed_on=today - dt.timedelta(days_ago),
+                                               ended_on=ended)
+
+
+def test_villages_without_a_current_assistant_are_counted_per_area(world):
+    township_villages = Region.objects.filter(level=RegionLevel.VILLAGE, parent=world.township_a).count()
+    caseworker = world.users[Role.TOWNSHIP_CASEWORKER]
+    assert assistants.villages_without_assistant(user=caseworker) == township_villages
+    appoint(world.village_a1, "陈协理")
+    appoint(world.village_a2, "已离任", ended=timezone.localdate() - dt.timedelta(days=1))
+    assert assistants.villages_without_assistant(user=caseworker) == township_villages - 1
+    staff = world.users[Role.DISTRICT_STAFF]
+    district_villages = Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=world.district.code[:6]).count()
+    assert assistants.villages_without_assistant(user=staff) == district_villages - 1
+    rows = {r["parent_id"]: r for r in assistants.coverage_by_township(user=staff)}
+    assert rows[world.township_a.pk]["covered"] == 1
+
+
+def test_the_coverage_page_and_the_home_widget(world, client_for):
+    appointment = appoint(world.village_a1, "陈协理")
+    AssistantTraining.objects.create(appointment=appointment, trained_on=timezone.localdate(), topic="主动发现业务培训",
+                                     hours=2)
+    client = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
+    page = client.get(reverse("intake:assistant_coverage")).content.decode()
+    assert "陈协理" in page and f"{timezone.localdate():%Y-%m-%d}" in page and "无协理员" in page
+    missing = client.get(reverse("intake:assistant_coverage"), {"missing": "1"}).content.decode()
+    assert "陈协理" not in missing
+    home = client.get("/").content.decode()
+    assert 'data-testid="widget-assistants"' in home
+    district = client_for(world.users[Role.DISTRICT_STAFF]).get(reverse("intake:assistant_coverage")).content.decode()
+    assert 'data-testid="coverage-by-township"' in district
+    # A village assistant sees no such page: the township manages assistants.
+    assert client_for(world.users[Role.VILLAGE_ASSISTANT]).get("/").content.decode().count("widget-assistants") == 0
