@@ -151,6 +151,12 @@ def _fresh_figures():
 
     reset_all()  # a test that made a Redis fail leaves no pause behind (common/circuit.py)
     forget_figures()
+    # A test that builds its own Celery app (a broker that is down or hung) must not leave it as the current
+    # app: shared tasks would publish to its dead port in whichever test runs next on this worker.
+    from config.celery import app
+
+    app.set_current()
+    app.set_default()
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_the_cache_gives_a_hung_redis_one_short_timeout_then_pauses(hung_redis):
 
 @pytest.mark.django_db
 def test_publishing_a_task_to_a_hung_broker_keeps_it_in_postgresql_and_the_next_does_not_wait(hung_redis):
-    hung = Celery("hung", broker=hung_redis, backend=hung_redis, task_cls=OutboxTask)
+    hung = Celery("hung", broker=hung_redis, backend=hung_redis, task_cls=OutboxTask, set_as_current=False)
     hung.conf.update(broker_transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
                      redis_socket_timeout=settings.CELERY_REDIS_SOCKET_TIMEOUT,
                      redis_socket_connect_timeout=settings.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT,

@@ -126,7 +126,7 @@ def test_a_feed_committed_while_redis_is_down_is_kept_and_imported_when_it_is_ba
 def test_a_sweep_while_redis_is_still_down_keeps_the_task_for_the_next_one(db):
     from celery import Celery
 
-    down = Celery("down", broker=f"redis://127.0.0.1:{closed_port()}/0")
+    down = Celery("down", broker=f"redis://127.0.0.1:{closed_port()}/0", set_as_current=False)
     down.conf.broker_connection_retry = False
     down.conf.broker_connection_max_retries = 0
     down.conf.broker_transport_options = {"socket_connect_timeout": 1, "max_retries": 0}
