@@ -67,7 +67,7 @@ class FollowUpFilterSet(BaseFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FollowUpStatus.choices,
                                          empty_label=_("Due (not done)"), method="filter_status")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FollowUpKind.choices)
-    due = DueFilter(label=_("Due"))
+    due = DueFilter()
     township = django_filters.ModelChoiceFilter(
         label=_("Township"), field_name="lead__township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
     due_before = django_filters.DateFilter(label=_("Due by"), field_name="due_on", lookup_expr="lte",

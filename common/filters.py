@@ -128,7 +128,7 @@ class DueFilter(django_filters.ChoiceFilter):
     say which things are still owed (the home page's figures link here with both)."""
 
     def __init__(self, *args, field_name: str = "due_on", **kwargs):
-        kwargs.setdefault("label", _("Due"))
+        kwargs.setdefault("label", _("Due state"))
         kwargs.setdefault("choices", DUE_STATE_CHOICES)
         super().__init__(*args, field_name=field_name, **kwargs)
 

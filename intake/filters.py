@@ -53,7 +53,7 @@ class LeadFilterSet(BaseFilterSet):
     outcome = django_filters.ChoiceFilter(label=_("Outcome handled"), choices=OutcomeKind.choices,
                                           method="filter_outcome")
     duty = django_filters.ChoiceFilter(label=_("Owed now"), choices=DUTY_CHOICES, method="filter_duty")
-    due = DueFilter(label=_("Due"))
+    due = DueFilter()
 
     class Meta:
         model = Lead

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from referrals.obligations import Duty, ObligationKind, obligation_kinds
-from referrals.services import district_centre, township_office
+from referrals.services import department_liaisons, district_centre, township_office
 
 from .models import FeedDeadline, RosterEntry
 
@@ -53,20 +53,21 @@ def feed_delivery_duties(*, today, calendar, rule):
     from .feeds.deadlines import deadlines_ensure
 
     deadlines_ensure(today=today)
-    offices: dict[int, list] = {}
+    liaisons: dict[int, list] = {}
+    centres: dict[str, list] = {}
     missing = (FeedDeadline.objects.filter(delivered_at__isnull=True, due_on__lt=today, feed__is_active=True)
                .select_related("feed", "feed__department", "feed__district").order_by("due_on", "pk"))
     for deadline in missing:
         feed = deadline.feed
         department = feed.department
-        if department.pk not in offices:
-            from referrals.services import department_liaisons
-
-            offices[department.pk] = list(department_liaisons(department=department))
+        if department.pk not in liaisons:
+            liaisons[department.pk] = list(department_liaisons(department=department))
+        code = feed.district.code[:6]
+        if code not in centres:
+            centres[code] = list(district_centre(district_code=code))
         yield Duty(
             subject=deadline, due_on=deadline.due_on, region=feed.district, department=department,
-            recipient_name=department.name, recipients=offices[department.pk],
-            escalate_to=list(district_centre(district_code=feed.district.code[:6])),
+            recipient_name=department.name, recipients=liaisons[department.pk], escalate_to=centres[code],
             url=reverse("intake:feed_upload", args=[feed.pk]),
             title=_("%(department)s has not delivered %(feed)s for %(start)s to %(end)s (due %(due)s)") % {
                 "department": department.short_name or department.name, "feed": feed.name,

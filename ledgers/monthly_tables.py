@@ -21,7 +21,7 @@ class MonthlyReportFilterSet(BaseFilterSet):
     township = django_filters.ModelChoiceFilter(label=_("Township"),
                                                 queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReportStatus.choices)
-    due = DueFilter(label=_("Due"))
+    due = DueFilter()
     year = WholeNumberFilter(label=_("Year"), field_name="month", lookup_expr="year", min_value=2000, max_value=2100)
 
     class Meta:

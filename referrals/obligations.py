@@ -316,17 +316,18 @@ def recent_escalations(user, today: dt.date, days: int = 30, limit: int = 8) -> 
 
 
 # --- the ledger keeps up as things are saved ---------------------------------------------------------------
-_kinds_by_model: dict | None = None
+_kinds_by_model: dict = {}
+_kinds_built_for = -1  # how many kinds were registered when the map was built (ready() registers them all)
 
 
 def _kinds_of(model) -> list[ObligationKind]:
-    global _kinds_by_model
-    if _kinds_by_model is None or len(obligation_kinds) != sum(len(v) for v in _kinds_by_model.values()):
-        found: dict = {}
+    global _kinds_built_for
+    if _kinds_built_for != len(obligation_kinds):
+        _kinds_by_model.clear()
         for kind in obligation_kinds:
             if kind.open_items is not None:
-                found.setdefault(kind.open_items().model, []).append(kind)
-        _kinds_by_model = found
+                _kinds_by_model.setdefault(kind.open_items().model, []).append(kind)
+        _kinds_built_for = len(obligation_kinds)
     return _kinds_by_model.get(model, [])
 
 
