@@ -6,54 +6,37 @@ they come from :mod:`accounts.scoping`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from common.registry import Registry
+
 from .choices import Role
 
-# "app.action_model" codenames; "app.view_*" means that action on every model of the app.
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.VILLAGE_ASSISTANT: [
-        "cases.view_*", "cases.add_person", "cases.change_person", "cases.add_household",
-        "cases.add_lead", "cases.add_leadsource",
-        "intake.view_*", "intake.add_*", "intake.change_*",
-    ],
-    Role.TOWNSHIP_CASEWORKER: [
-        "cases.view_*", "cases.add_*", "cases.change_*",
-        "intake.view_*", "intake.add_*", "intake.change_*",
-        "referrals.view_*", "referrals.add_*", "referrals.change_*",
-        "ledgers.view_*",
-    ],
-    Role.TOWNSHIP_HEAD: [
-        "cases.view_*", "cases.add_*", "cases.change_*",
-        "intake.view_*", "intake.add_*", "intake.change_*",
-        "referrals.view_*", "referrals.add_*", "referrals.change_*",
-        "ledgers.view_*", "ledgers.add_*", "ledgers.change_*",
-    ],
-    Role.DEPARTMENT_LIAISON: [
-        "referrals.view_*", "referrals.change_*",
-        "intake.view_*", "intake.add_*",
-    ],
-    Role.DISTRICT_STAFF: [
-        "cases.view_*", "cases.add_*", "cases.change_*",
-        "intake.view_*", "intake.add_*", "intake.change_*",
-        "referrals.view_*", "referrals.add_*", "referrals.change_*",
-        "ledgers.view_*", "ledgers.add_*", "ledgers.change_*",
-        "common.view_auditevent",
-    ],
-    Role.DISTRICT_HEAD: [
-        "cases.view_*", "cases.change_*",
-        "intake.view_*",
-        "referrals.view_*", "referrals.change_*",
-        "ledgers.view_*", "ledgers.change_*",
-        "common.view_auditevent",
-    ],
-    Role.ADMINISTRATOR: [
-        "accounts.*", "auth.view_group",
-        "cases.*", "intake.*", "referrals.*", "ledgers.*",
-        "common.view_auditevent",
-    ],
-}
+# What each role may do, contributed by the app that owns the permissions from its ready():
+# ``roles.grant("cases", {Role.TOWNSHIP_CASEWORKER: ["cases.view_*", …]})``. Specs are "app.action_model"
+# codenames; "app.view_*" means that action on every model of the app, "app.*" every permission of the app.
+@dataclass(frozen=True)
+class RoleGrants:
+    code: str  # the app label whose permissions these are
+    grants: dict[str, tuple[str, ...]]
+
+
+role_permissions: Registry[RoleGrants] = Registry("role permissions")
+
+
+def grant(app_label: str, grants: dict[str, list[str] | tuple[str, ...]]) -> None:
+    role_permissions.register(RoleGrants(app_label, {role: tuple(specs) for role, specs in grants.items()}))
+
+
+def role_permission_specs(role: str) -> list[str]:
+    return [spec for entry in role_permissions for spec in entry.grants.get(role, ())]
+
+
+# The accounts app's own: administrators manage users, regions and departments.
+grant("accounts", {Role.ADMINISTRATOR: ["accounts.*", "auth.view_group"]})
 
 
 def _permission_query(spec: str) -> Q:
@@ -68,7 +51,7 @@ def _permission_query(spec: str) -> Q:
 
 def permissions_for(role: str):
     q = Q(pk__in=[])
-    for spec in ROLE_PERMISSIONS[role]:
+    for spec in role_permission_specs(role):
         q |= _permission_query(spec)
     return Permission.objects.filter(q)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.scoping import scope
+from common.registry import Hook, Registry
 
 from .choices import (
     OPEN_OUTCOME_STATUSES, AssistanceStatus, FollowUpStatus, LeadStatus, OutcomeStatus, Paperwork, SpotCheckFinding,
@@ -123,6 +123,11 @@ class Event:
     tone: str = "secondary"
     day: dt.date | None = None  # the date it happened on, when it differs from when it was written down
     order: int = field(default=0)
+
+
+# Events of a lead's household that higher apps know (intake registers its visits): each a Hook naming
+# ``f(*, user, lead, member_ids, names) -> list[Event]``, registered from the app's ready().
+timeline_providers: Registry[Hook] = Registry("lead timeline")
 
 
 LEAD_EVENTS = {
@@ -247,16 +252,8 @@ def lead_timeline(*, user, lead: Lead) -> list[Event]:
     members = list(Person.objects.filter(household_id=lead.person.household_id).values_list("pk", "name"))
     member_ids = [pk for pk, _name in members]
     names = dict(members)
-    try:
-        visit_model = apps.get_model("intake", "Visit")
-        visits = scope(user, visit_model.objects.filter(person_id__in=member_ids)).select_related("visitor")
-        for v in visits:
-            events.append(Event(v.created_at, "door-open", _("Visit to %(name)s (%(mode)s)") % {
-                "name": names.get(v.person_id, ""), "mode": v.get_mode_display()}, detail=v.findings,
-                who=v.visitor.display_name if v.visitor else "", day=v.visited_on,
-                tone="warning" if v.found_hardship else "secondary"))
-    except (LookupError, ImproperlyConfigured):
-        pass
+    for provider in timeline_providers:  # what higher apps know of the household (intake: the visits)
+        events.extend(provider(user=user, lead=lead, member_ids=member_ids, names=names))
     for other in scope(user, Lead.objects.filter(person_id__in=member_ids).exclude(pk=lead.pk)):
         events.append(Event(other.reported_at, "link-45deg", _("Lead %(number)s for %(name)s (%(status)s)") % {
             "number": other.number, "name": names.get(other.person_id, ""), "status": other.get_status_display()},

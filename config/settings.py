@@ -346,9 +346,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "intake.feeds.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
-# How a department system proves who it is on the API (its department's token, issued in the admin). Named
-# here so that referrals' transfer-form API does not import the app that issues the tokens (DESIGN §13).
-DEPARTMENT_API_AUTHENTICATION = "intake.feeds.api.FeedTokenAuthentication"
 SPECTACULAR_SETTINGS = {
     "TITLE": "社会救助主动发现平台 · 部门数据接口",
     "DESCRIPTION": "各部门系统按频次推送数据（博政办字〔2021〕27号）：每个部门一个令牌，每次推送一个幂等键，"

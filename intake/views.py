@@ -157,4 +157,3 @@ class LeadListView(ObjectListView):
     permission_required = "cases.view_lead"
     title = gettext_lazy("Leads")
     export_title = gettext_lazy("Leads")
-    extra_exports = ((gettext_lazy("Official ledger (明细表)"), "ledgers:discovery_detail"),)

@@ -1,4 +1,4 @@
-"""Demo data of the ledgers layer (called through ``LedgersConfig.demo_hooks`` by ``seed_demo``).
+"""Demo data of the ledgers layer (a hook in ``cases.demo.demo_hooks``, registered from ledgers' ready()).
 
 Last month's monthly reports are drafted from the demo data, as the beat task would have done on the 1st, so
 the monthly pages of `make run` show figures instead of "not drafted"; one township's is submitted.
