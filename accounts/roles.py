@@ -13,6 +13,8 @@ from django.db.models import Q
 
 from common.registry import Registry
 
+from .choices import DISTRICT_ROLES as _DISTRICT_ROLES
+from .choices import TOWNSHIP_ROLES as _TOWNSHIP_ROLES
 from .choices import Role
 
 # What each role may do, contributed by the app that owns the permissions from its ready():
@@ -75,8 +77,73 @@ def sync_role_groups(**kwargs) -> None:
         group_for(role).permissions.set(permissions_for(role))
 
 
+# --- role sets and role checks: the one place that says who is who ------------------------------------
+# The township's own staff (its caseworkers and head): who is told of the township's new leads.
+TOWNSHIP_ROLES = _TOWNSHIP_ROLES
+# The district's roles: the centre, its head, the administrators.
+DISTRICT_ROLES = _DISTRICT_ROLES
+# The township office: who accepts, investigates and decides leads — the township's staff, or the district
+# centre acting for a township (DESIGN §4).
+TOWNSHIP_OFFICE = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF})
+# Case work seen or overseen: the township office and the district head (menus, widgets, campaign flags).
+CASE_OFFICE = TOWNSHIP_OFFICE | {Role.DISTRICT_HEAD}
+# Roles whose duties need a person's full resident ID (DESIGN §11): on the person's page, in ledgers and
+# by the logged "show" (common/reveal.py). Village assistants, liaisons and the district head see it masked.
+FULL_ID_ROLES = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF, Role.ADMINISTRATOR})
+
+
+def has_role(user, roles) -> bool:
+    """The one role check: an active user with one of ``roles`` (a superuser passes every check)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user.role in roles)
+
+
+def is_township_office(user) -> bool:
+    return has_role(user, TOWNSHIP_OFFICE)
+
+
 def can_see_full_id_number(user) -> bool:
     """Roles whose duties need the full resident ID on a person's page (DESIGN §11)."""
-    return user.is_superuser or user.role in {
-        Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF, Role.ADMINISTRATOR,
-    }
+    return has_role(user, FULL_ID_ROLES)
+
+
+# --- the one guard idiom for views ----------------------------------------------------------------------
+def require_role(user, roles, message=None) -> None:
+    """Refuse (403, with the message in Chinese) a user without one of ``roles``. Views call this, or use
+    :func:`role_required` / :class:`RoleRequiredMixin`; model permissions stay on ``permission_required``."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if not has_role(user, roles):
+        raise PermissionDenied(message or _("Your role cannot open this page."))
+
+
+def role_required(roles, message=None):
+    """Decorator of a function view: signed in (else the login page), then :func:`require_role`."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require_role(request.user, roles, message)
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+class RoleRequiredMixin:
+    """Class-based views: ``required_roles`` (and ``role_denied_message``) checked before anything else;
+    an anonymous user goes on to the login redirect of the view's own LoginRequiredMixin."""
+
+    required_roles: frozenset | None = None
+    role_denied_message = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.required_roles is not None and request.user.is_authenticated:
+            require_role(request.user, self.required_roles, self.role_denied_message)
+        return super().dispatch(request, *args, **kwargs)

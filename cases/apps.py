@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
         from accounts.choices import Role
         from accounts.navigation import MenuItem
 
-        office = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
+        from accounts.roles import CASE_OFFICE as office
         district = frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
         group = _("Case work")  # one dropdown: the navigation bar has room for few entries
         return (

@@ -10,13 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from accounts.roles import TOWNSHIP_OFFICE
 from accounts.scoping import scope
 from common.registry import Hook, Registry
 
 from .choices import (
     OPEN_OUTCOME_STATUSES, AssistanceStatus, FollowUpStatus, LeadStatus, OutcomeStatus, Paperwork, SpotCheckFinding,
 )
-from .models import FollowUp, Lead, Outcome, Person, SpotCheck
+from .eligibility import eligibility_hint
+from .models import DistrictSettings, FollowUp, Investigation, Lead, Outcome, Person, SpotCheck
 
 
 def registry_summary(*, user) -> dict:
@@ -45,7 +47,28 @@ def household_members(*, user, person: Person):
 
 
 # --- the case page --------------------------------------------------------------------------------
-OFFICE_ROLES = (Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF)
+def district_settings(lead_or_region) -> DistrictSettings:
+    code = lead_or_region.township.code if isinstance(lead_or_region, Lead) else lead_or_region.code
+    return DistrictSettings.for_district_code(code)
+
+
+def current_investigation(lead: Lead) -> Investigation | None:
+    return lead.investigations.order_by("-started_at", "-id").first()
+
+
+def household_statuses(person: Person) -> list[str]:
+    return list(Person.objects.filter(household_id=person.household_id, is_deceased=False)
+                .values_list("assistance_status", flat=True))
+
+
+def lead_hint(lead: Lead, investigation: Investigation | None = None):
+    """The eligibility hint (预判) for a lead's current investigation."""
+    investigation = investigation if investigation is not None else current_investigation(lead)
+    return eligibility_hint(investigation=investigation, lead=lead, settings=district_settings(lead),
+                            household_statuses=household_statuses(lead.person))
+
+
+OFFICE_ROLES = TOWNSHIP_OFFICE  # accounts.roles
 
 
 def is_office(user) -> bool:
@@ -276,8 +299,6 @@ def lead_timeline(*, user, lead: Lead) -> list[Event]:
 
 def lead_case(*, user, lead: Lead) -> dict:
     """Everything the case page shows, read once."""
-    from .services import current_investigation, district_settings, lead_hint
-
     outcomes = list(lead.outcomes.select_related("department", "recorded_by", "approved_by"))
     investigations = list(lead.investigations.select_related("started_by", "updated_by")
                           .prefetch_related("investigators", "causes"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.roles import TOWNSHIP_OFFICE, require_role
 from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
 from common.views import ObjectDetailView, ObjectListView
@@ -93,8 +94,7 @@ class LeadDetailView(ObjectDetailView):
 
 
 def _office_only(request) -> None:
-    if not selectors.is_office(request.user):
-        raise PermissionDenied(_("Only the township office or the district centre can do this."))
+    require_role(request.user, TOWNSHIP_OFFICE, _("Only the township office or the district centre can do this."))
 
 
 def _lead_or_404(request, pk) -> Lead:

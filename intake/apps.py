@@ -88,7 +88,7 @@ class IntakeConfig(AppConfig):
         from accounts.choices import Role
         from accounts.navigation import MenuItem
 
-        township_office = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF})
+        from accounts.roles import TOWNSHIP_OFFICE as township_office
         return (
             MenuItem(label=_("Log a lead"), url_name="intake:lead_create", permission="cases.add_lead",
                      icon="plus-circle", order=10),

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
+from accounts.roles import TOWNSHIP_OFFICE, require_role
 from accounts.scoping import scope
 from cases.choices import SourceType
 from cases.models import Lead
@@ -23,12 +22,11 @@ from .forms import HotlineForm, LeadForm, MergeForm, RejectForm
 from .services import IntakeError, lead_log
 from .tables import LeadTable
 
-INBOX_ROLES = {Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF}
+INBOX_ROLES = TOWNSHIP_OFFICE  # accounts.roles
 
 
 def _require_inbox_role(user):
-    if user.role not in INBOX_ROLES and not user.is_superuser:
-        raise PermissionDenied(_("Your role cannot open this page."))
+    require_role(user, INBOX_ROLES)
 
 
 def _log_lead(request, form_class, *, template, source_type, title):

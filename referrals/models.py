@@ -14,6 +14,8 @@ from accounts.models import ScopedQuerySet
 from .choices import (
     AWAITING_ANSWER, ChaserRunStatus, NotificationKind, ReminderLevel, TransferResult, TransferStatus,
 )
+from .deadlines import is_overdue, overdue_working_days
+from .obligations import obligation_kinds
 
 
 class Notification(models.Model):
@@ -221,14 +223,10 @@ class TransferForm(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from .deadlines import is_overdue
-
         return self.is_awaiting_answer and is_overdue(self.due_on)
 
     @property
     def overdue_working_days(self) -> int:
-        from .deadlines import overdue_working_days
-
         return overdue_working_days(self.due_on) if self.is_awaiting_answer else 0
 
 
@@ -388,8 +386,6 @@ class Obligation(models.Model):
 
 def job_label(job: str) -> str:
     """What the admin calls a chaser job: the label of its obligation kind."""
-    from .obligations import obligation_kinds
-
     return str(obligation_kinds.get(job).label) if job in obligation_kinds else job
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import DISTRICT_ROLES
+from accounts.roles import RoleRequiredMixin
 from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
 from common.views import ObjectDetailView, ObjectListView
@@ -56,12 +57,8 @@ class TransferFormListView(ObjectListView):
         return kwargs
 
 
-class DistrictOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (user.is_superuser or user.role in DISTRICT_ROLES):
-            raise PermissionDenied(_("Your role cannot open this page."))
-        return super().dispatch(request, *args, **kwargs)
+class DistrictOnlyMixin(RoleRequiredMixin):
+    required_roles = DISTRICT_ROLES
 
 
 class TransferTrackingView(DistrictOnlyMixin, TransferFormListView):

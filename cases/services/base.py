@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
+from accounts.roles import TOWNSHIP_OFFICE
 from accounts.scoping import can_see
 
 from ..choices import Area, LeadStatus
-from ..models import DistrictSettings, Investigation, Lead
+from ..models import Lead
+from ..selectors import current_investigation, district_settings  # reads, shared by every write
 
 
 class RegistryError(Exception):
@@ -76,9 +78,6 @@ def lead_due_on(lead: Lead) -> dt.date | None:
     return None
 
 
-TOWNSHIP_OFFICE = (Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF)
-
-
 def _check_township_office(user, lead: Lead) -> None:
     if user is None or (user.role not in TOWNSHIP_OFFICE and not user.is_superuser):
         raise LeadError(_("Only the township office or the district centre can do this."))
@@ -107,11 +106,6 @@ def _check_not_future(day: dt.date | None, what: str) -> None:
         raise LeadError(_("The %(what)s cannot be in the future.") % {"what": what})
 
 
-def district_settings(lead_or_region) -> DistrictSettings:
-    code = lead_or_region.township.code if isinstance(lead_or_region, Lead) else lead_or_region.code
-    return DistrictSettings.for_district_code(code)
-
-
 def add_working_days(start: dt.date, n: int) -> dt.date:
     """The product's one working-day calendar (referrals.workdays)."""
     from referrals.workdays import add_working_days as calendar_add
@@ -131,10 +125,6 @@ def _district_users(lead: Lead, role: str):
 
 def _lead_url(lead: Lead) -> str:
     return reverse("cases:lead_detail", args=[lead.pk])
-
-
-def current_investigation(lead: Lead) -> Investigation | None:
-    return lead.investigations.order_by("-started_at", "-id").first()
 
 
 def default_area(lead: Lead) -> str:

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from ..choices import LeadStatus
 from ..models import Investigation, Lead, Person
+from ..selectors import household_statuses, lead_hint
 from .base import (
     LeadError, _check_not_future, _check_township_office, _check_version, _lock, _save, _save_lead,
-    current_investigation, default_area, district_settings,
+    current_investigation, default_area,
 )
 
 
@@ -105,20 +106,6 @@ def investigation_save(*, lead: Lead, user, data: dict, expected_version: int | 
         getattr(investigation, name).set(value)
     _save_lead(lead, user, "investigation_save")
     return investigation
-
-
-def household_statuses(person: Person) -> list[str]:
-    return list(Person.objects.filter(household_id=person.household_id, is_deceased=False)
-                .values_list("assistance_status", flat=True))
-
-
-def lead_hint(lead: Lead, investigation: Investigation | None = None):
-    """The eligibility hint (预判) for a lead's current investigation."""
-    from ..eligibility import eligibility_hint
-
-    investigation = investigation if investigation is not None else current_investigation(lead)
-    return eligibility_hint(investigation=investigation, lead=lead, settings=district_settings(lead),
-                            household_statuses=household_statuses(lead.person))
 
 
 def investigation_missing(investigation: Investigation) -> dict[str, str]:

@@ -34,6 +34,7 @@ from .checking import delivery_check
 from .definitions import FeedError
 from .progress import _progress
 from .reading import _header_of, _read_batch_table
+from .rescue import dead_import_q
 
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ def batch_process(*, batch_id: int, task_id: str = "") -> FeedBatch:
     from django.db.models import Q
 
     # Queued, or "importing" with a heartbeat gone stale: its worker died (rescue.py, common/heartbeat.py).
-    from .rescue import dead_import_q
-
     claimed = (FeedBatch.objects.filter(pk=batch_id)
                .filter(Q(status=BatchStatus.QUEUED) | dead_import_q())
                .update(status=BatchStatus.PROCESSING, started_at=timezone.now(), heartbeat_at=timezone.now(),

@@ -19,8 +19,9 @@ from .parsing import ColumnSpec, ParseError, missing_required, read_table
 from .periods import Proposal, period_propose
 from .checking import delivery_check
 from .definitions import FeedError, _check_can_deliver, column_specs
-from .progress import _progress
 from .reading import _detect, _header_of, _read_batch_table, _remember_table
+from .rescue import stuck_q
+from .tasks import batch_enqueue
 
 
 # --- receiving --------------------------------------------------------------------------------------
@@ -191,20 +192,11 @@ def batch_commit(*, batch: FeedBatch, user) -> FeedBatch:
     return batch
 
 
-def batch_enqueue(batch: FeedBatch) -> None:
-    from .tasks import import_delivery
-
-    batch_id = batch.pk
-    _progress(batch_id, done=0, total=max(1, batch.rows_total) * 2, phase="queued")
-    transaction.on_commit(lambda: import_delivery.delay(batch_id))
-
-
 @transaction.atomic
 def batch_cancel(*, batch: FeedBatch, user) -> FeedBatch:
     _check_can_deliver(user, batch.feed)
     from django.db.models import Q
 
-    from .rescue import stuck_q
 
     batch = FeedBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status == BatchStatus.CANCELLED:

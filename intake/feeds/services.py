@@ -26,9 +26,9 @@ from .importing import (
 from .progress import progress_key
 from .reading import _header_of, _read_batch_table
 from .receiving import (
-    Preview, batch_cancel, batch_commit, batch_enqueue, batch_preview, batch_receive, batch_set_mapping,
-    batch_set_period,
+    Preview, batch_cancel, batch_commit, batch_preview, batch_receive, batch_set_mapping, batch_set_period,
 )
+from .tasks import batch_enqueue
 
 __all__ = [
     "DISTRICT_DELIVERERS", "Checked", "FeedError", "Preview", "VillageLocator", "_header_of", "_read_batch_table",

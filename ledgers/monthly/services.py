@@ -22,8 +22,8 @@ from accounts.models import Region
 from accounts.scoping import can_see
 from referrals.workdays import WorkCalendar
 
-from ..deadlines import report_due_on
 from ..models import MonthlyReport, ReportStatus
+from .due import report_due_on
 from .selectors import SCHEMA_VERSION, compute_figures, month_start
 
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
 from cases.models import Lead
-from ledgers.deadlines import report_due_on, reports_chase
+from ledgers.deadlines import reports_chase
+from ledgers.monthly.due import report_due_on
 from ledgers.models import MonthlyReport, ReportStatus
 from ledgers.monthly.selectors import compute_figures, histogram_median
 from ledgers.monthly.services import (
