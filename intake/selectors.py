@@ -61,10 +61,6 @@ def inbox_waiting(*, user) -> dict:
     return {"count": leads["all"] + reports, "urgent": leads["urgent"]}
 
 
-def open_lead_by_number(*, user, number: str) -> Lead | None:
-    return scope(user, Lead.objects.filter(number=(number or "").strip())).first()
-
-
 def lead_timeline_visits(*, user, lead, member_ids, names) -> list:
     """The visits to the lead's household, on the case page's timeline (registered in cases.selectors)."""
     visits = scope(user, Visit.objects.filter(person_id__in=member_ids)).select_related("visitor")

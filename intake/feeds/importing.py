@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -31,6 +30,7 @@ from .rules import RuleBook, active_rules, already_covered, causes_of, relief_of
 from .situation import situation
 from .validation import ParsedRow, RejectedRow
 from .checking import delivery_check
+from .counts import Counts
 from .definitions import FeedError
 from .progress import _progress
 from .reading import _header_of, _read_batch_table
@@ -73,20 +73,6 @@ def batch_process(*, batch_id: int, task_id: str = "") -> FeedBatch:
 def _fail(batch: FeedBatch, message: str) -> None:
     FeedBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, error=message, finished_at=timezone.now())
     _progress(batch.pk, done=0, total=1, phase="failed")
-
-
-@dataclass
-class _Counts:
-    accepted: int = 0
-    rejected: int = 0
-    unchanged: int = 0
-    matched: int = 0
-    leads_raised: int = 0
-    evidence_added: int = 0
-    kept_on_file: int = 0
-    people_created: int = 0
-    transfer_out: int = 0
-    unmatched: int = 0
 
 
 class VillageLocator:
@@ -177,7 +163,7 @@ def _import(batch: FeedBatch) -> None:
     parsed, rejected = checked.parsed, checked.rejected
     report(total_rows, "matching")
     validated = time.perf_counter()
-    counts = _Counts(accepted=len(parsed), rejected=len(rejected))
+    counts = Counts(accepted=len(parsed), rejected=len(rejected))
     today = timezone.localdate()
     with transaction.atomic():
         # One import per feed at a time: yearly sums and "unchanged" see every earlier delivery.
@@ -394,7 +380,7 @@ def _unchanged_from(feed: Feed, batch: FeedBatch, parsed: list[ParsedRow]) -> di
     return dict(sorted(found.items(), key=lambda item: int(item[0])))
 
 
-def _finish(batch: FeedBatch, counts: _Counts, rejected: list[RejectedRow], duplicate_of: FeedBatch | None = None,
+def _finish(batch: FeedBatch, counts: Counts, rejected: list[RejectedRow], duplicate_of: FeedBatch | None = None,
             unchanged_from: dict[str, int] | None = None):
     FeedRejectedRow.objects.bulk_create(
         [FeedRejectedRow(batch=batch, row_number=r.row_number, values=r.values, reason=r.reason)
