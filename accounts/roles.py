@@ -99,8 +99,6 @@ def has_role(user, roles) -> bool:
     return bool(user.is_superuser or user.role in roles)
 
 
-def is_township_office(user) -> bool:
-    return has_role(user, TOWNSHIP_OFFICE)
 
 
 def can_see_full_id_number(user) -> bool:

@@ -197,8 +197,6 @@ def _who(history_user) -> str:
     return history_user.display_name if history_user is not None else _("system")
 
 
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
 def lead_timeline(*, user, lead: Lead) -> list[Event]:

@@ -78,9 +78,6 @@ class MonthlyReport(models.Model):
         today = today or timezone.localdate()
         return not self.is_submitted and today > self.due_on
 
-    def was_submitted_late(self) -> bool:
-        return self.is_submitted and timezone.localdate(self.submitted_at) > self.due_on
-
 
 class AssessmentWeights(models.Model):
     """A district's weights of the year-end assessment of discovery work (seeds 000 六, 001 三(三)).

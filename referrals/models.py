@@ -45,10 +45,6 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
 
 # --- the working-day calendar -------------------------------------------------------------
 class Holiday(models.Model):
@@ -218,10 +214,6 @@ class TransferForm(models.Model):
         return self.status in AWAITING_ANSWER
 
     @property
-    def is_closed(self) -> bool:
-        return self.status == TransferStatus.CLOSED
-
-    @property
     def is_overdue(self) -> bool:
         return self.is_awaiting_answer and is_overdue(self.due_on)
 
@@ -378,10 +370,6 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{job_label(self.kind)} {self.subject_id} {self.due_on:%Y-%m-%d}"
-
-    @property
-    def met_in_time(self) -> bool:
-        return self.met_on is not None and self.met_on <= self.due_on
 
 
 def job_label(job: str) -> str:

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -390,10 +389,4 @@ def transfer_forms_chase(*, today: dt.date, calendar: WorkCalendar | None = None
     from .obligations import chase_code
 
     return chase_code("transfer_form", today=today, calendar=calendar)
-
-
-def reverse_answer_link(form: TransferForm) -> str:
-    from .links import answer_link_token
-
-    return reverse("referrals:answer_link", args=[answer_link_token(form)])
 

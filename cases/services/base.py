@@ -44,10 +44,6 @@ def _check_version(lead: Lead, expected_version: int | None) -> None:
         raise _stale()
 
 
-def _lead_for_update(lead: Lead, expected_version: int | None) -> Lead:
-    fresh = _lock(lead)
-    _check_version(fresh, expected_version)
-    return fresh
 
 
 def _save(obj, user, reason: str = "", **kwargs) -> None:
@@ -113,10 +109,6 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
     return calendar_add(start, n)
 
 
-def _is_working_day(day: dt.date) -> bool:
-    from referrals.workdays import is_working_day
-
-    return is_working_day(day)
 
 
 def _district_users(lead: Lead, role: str):

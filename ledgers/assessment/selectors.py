@@ -72,10 +72,6 @@ class AssessmentRow:
     def in_time_percent(self) -> Decimal | None:
         return _percent(self.answered_in_time, self.transfers_due)
 
-    @property
-    def reports_percent(self) -> Decimal | None:
-        return _percent(self.reports_on_time, self.reports_due)
-
 
 def _percent(part: int, whole: int) -> Decimal | None:
     if not whole:
