@@ -6,8 +6,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and regions")
 
-    @property
-    def menu_items(self):
+    def menu(self) -> tuple:
         from .choices import Role
         from .navigation import MenuItem
 
@@ -21,10 +20,11 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from . import roles, scoping
+        from . import navigation, roles, scoping
         from .middleware import session_refreshed_at_login
         from .models import Department, Region, User
 
+        navigation.register(menu=self.menu())
         scoping.register(Region, region="", liaisons_see_district=True)
         scoping.register(Department, region="district", everyone_in_district=True)
         scoping.register(User, region="region")

@@ -22,11 +22,6 @@ PREFIX_LENGTH = {
 class ScopedQuerySet(models.QuerySet):
     """A queryset that can restrict itself to what a user may see."""
 
-    def for_user(self, user) -> models.QuerySet:
-        from .scoping import scope
-
-        return scope(user, self)
-
 
 class Region(models.Model):
     """A node of district → township/street → village/community → villager group.
@@ -66,18 +61,6 @@ class Region(models.Model):
     @property
     def district_code(self) -> str:
         return self.code[:6]
-
-    @property
-    def township_kind(self) -> str:
-        """街道 / 镇 / 乡 from the township segment's first digit (DESIGN §12)."""
-        if self.level != RegionLevel.TOWNSHIP:
-            return ""
-        digit = self.code[6]
-        if digit == "0":
-            return str(_("street"))
-        if digit == "1":
-            return str(_("town"))
-        return str(_("township"))
 
     def contains(self, other: Region) -> bool:
         return other.code.startswith(self.scope_prefix)

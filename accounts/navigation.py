@@ -1,16 +1,16 @@
 """The navigation and home-page widgets, contributed by each app.
 
-An app lists its menu entries as ``menu_items`` and its home-page widgets as
-``home_widgets`` (dotted paths) on its AppConfig, so this lower layer never
-imports a higher one (DESIGN §13).
+Three registries (common.registry) that each app fills from its ``AppConfig.ready()``, so this lower
+layer never names a higher one (DESIGN §13): ``menu_items`` (:class:`MenuItem`, keyed by URL name),
+``home_widgets`` and ``nav_badges`` (:class:`common.registry.Hook` naming ``f(request) -> dict | None``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
-from django.utils.module_loading import import_string
+
+from common.registry import Hook, Registry
 
 
 @dataclass(frozen=True)
@@ -28,31 +28,49 @@ class MenuItem:
     # (the inbox's waiting leads) without adding a query to every page.
     badge_url_name: str = ""
 
+    @property
+    def code(self) -> str:
+        return self.url_name
+
     def visible_to(self, user) -> bool:
         if self.roles is not None and user.role not in self.roles and not user.is_superuser:
             return False
         return self.permission is None or user.has_perm(self.permission)
 
 
+menu_items: Registry[MenuItem] = Registry("menu entries")
+home_widgets: Registry[Hook] = Registry("home-page widgets")
+nav_badges: Registry[Hook] = Registry("navigation badges")
+
+
+def register(*, menu: tuple = (), widgets: tuple = (), badges: tuple = ()) -> None:
+    """Called from an app's ``ready()``: its menu entries, and the dotted paths of its widgets and badges."""
+    for item in menu:
+        menu_items.register(item)
+    for path in widgets:
+        home_widgets.register(Hook(path))
+    for path in badges:
+        nav_badges.register(Hook(path))
+
+
 def menu_for(user, current_path: str = "") -> list[dict]:
     items = []
-    for config in apps.get_app_configs():
-        for item in getattr(config, "menu_items", ()):
-            if not item.visible_to(user):
-                continue
+    for item in menu_items:
+        if not item.visible_to(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        badge_url = ""
+        if item.badge_url_name:
             try:
-                url = reverse(item.url_name)
+                badge_url = reverse(item.badge_url_name)
             except NoReverseMatch:
-                continue
-            badge_url = ""
-            if item.badge_url_name:
-                try:
-                    badge_url = reverse(item.badge_url_name)
-                except NoReverseMatch:
-                    badge_url = ""
-            items.append({"label": item.label, "url": url, "icon": item.icon, "order": item.order,
-                          "badge_url": badge_url,
-                          "group": str(item.group), "active": current_path.startswith(url) and url != "/"})
+                badge_url = ""
+        items.append({"label": item.label, "url": url, "icon": item.icon, "order": item.order,
+                      "badge_url": badge_url,
+                      "group": str(item.group), "active": current_path.startswith(url) and url != "/"})
     items.sort(key=lambda i: i["order"])
     # Fold grouped items into one dropdown entry placed where the group's first item is.
     menu, groups = [], {}
@@ -72,24 +90,22 @@ def menu_for(user, current_path: str = "") -> list[dict]:
 
 
 def badges_for(request) -> list[dict]:
-    """Small counters in the navigation bar (unread notifications…), from ``nav_badges`` on AppConfigs.
+    """Small counters in the navigation bar (unread notifications…), from the ``nav_badges`` registry.
 
-    Each dotted path names ``f(request) -> dict(label, url, count, icon) | None``.
+    Each hook is ``f(request) -> dict(label, url, count, icon) | None``.
     """
     badges = []
-    for config in apps.get_app_configs():
-        for path in getattr(config, "nav_badges", ()):
-            badge = import_string(path)(request)
-            if badge:
-                badges.append(badge)
+    for hook in nav_badges:
+        badge = hook(request)
+        if badge:
+            badges.append(badge)
     return badges
 
 
 def home_widgets_for(request) -> list[dict]:
     widgets = []
-    for config in apps.get_app_configs():
-        for path in getattr(config, "home_widgets", ()):
-            widget = import_string(path)(request)
-            if widget:
-                widgets.append(widget)
+    for hook in home_widgets:
+        widget = hook(request)
+        if widget:
+            widgets.append(widget)
     return sorted(widgets, key=lambda w: w.get("order", 100))

@@ -40,8 +40,6 @@ def read_regions_csv(path: Path | None = None) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def district_codes(rows: list[dict]) -> dict[str, str]:
-    return {r["code"][:6]: r["name"] for r in rows if r["level"] == "district"}
 
 
 def group_count(village_code: str) -> int:

@@ -54,8 +54,6 @@ def register(model: type[models.Model], *, region: str, department: str | None =
                               liaisons_see_district=liaisons_see_district)
 
 
-def registered_models() -> list[type[models.Model]]:
-    return list(_RULES)
 
 
 def is_registered(model: type[models.Model]) -> bool:

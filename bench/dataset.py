@@ -700,12 +700,10 @@ class Builder:
 
     def hooks(self) -> None:
         """The higher apps' demo data (the roster, the standard feeds), as seed_demo adds it."""
-        from django.apps import apps
-        from django.utils.module_loading import import_string
+        from cases.demo import demo_hooks
 
-        for config in apps.get_app_configs():
-            for path in getattr(config, "demo_hooks", ()):
-                import_string(path)(district=self.district, seed=self.seed, today=self.today)
+        for hook in demo_hooks:
+            hook(district=self.district, seed=self.seed, today=self.today)
 
 
 def main() -> None:

@@ -5,14 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Registry and cases")
-    home_widgets = ("cases.widgets.registry_summary", "cases.widgets.due_work")
 
-    @property
-    def menu_items(self):
+    def menu(self) -> tuple:
         from accounts.choices import Role
         from accounts.navigation import MenuItem
 
-        office = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
+        from accounts.roles import CASE_OFFICE as office
         district = frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
         group = _("Case work")  # one dropdown: the navigation bar has room for few entries
         return (
@@ -27,12 +25,25 @@ class CasesConfig(AppConfig):
         )
 
     def ready(self) -> None:
-        from accounts import scoping
+        from accounts import roles
+        from accounts.choices import Role
+
+        roles.grant("cases", {
+            Role.VILLAGE_ASSISTANT: ["cases.view_*", "cases.add_person", "cases.change_person", "cases.add_household",
+                                     "cases.add_lead", "cases.add_leadsource"],
+            Role.TOWNSHIP_CASEWORKER: ["cases.view_*", "cases.add_*", "cases.change_*"],
+            Role.TOWNSHIP_HEAD: ["cases.view_*", "cases.add_*", "cases.change_*"],
+            Role.DISTRICT_STAFF: ["cases.view_*", "cases.add_*", "cases.change_*"],
+            Role.DISTRICT_HEAD: ["cases.view_*", "cases.change_*"],
+            Role.ADMINISTRATOR: ["cases.*"],
+        })
+        from accounts import navigation, scoping
 
         from .models import (
             DistrictSettings, FollowUp, Household, Investigation, Lead, LeadSource, Outcome, Person, SpotCheck,
         )
 
+        navigation.register(menu=self.menu(), widgets=("cases.widgets.registry_summary", "cases.widgets.due_work"))
         scoping.register(Person, region="village")
         # Masked everywhere; shown whole only by the logged "show" action (common/reveal.py).
         from common import reveal
@@ -57,6 +68,9 @@ class CasesConfig(AppConfig):
 
         scoping.register(UnreportedCheck, region="person__village")
         scoping.register(DistrictSettings, region="district", everyone_in_district=True)
+        from common import protect
+
+        protect.keep(Person, Lead, Outcome)  # never hard-deleted (common/protect.py)
 
         from common.registry import ListPage, list_pages
 

@@ -19,9 +19,14 @@ from accounts.models import Department, Region, User
 from accounts.regions import regions_load
 from accounts.services import user_create
 from common import resident_id
+from common.registry import Hook, Registry
 
 from .choices import AssistanceStatus, Relation
 from .models import DistrictSettings, Household, Person, VulnerabilityTag
+
+# Higher apps add their demo data (the roster, feed definitions, monthly reports…) by registering
+# ``Hook("app.demo.f")`` here from their ready(); seed_demo calls each f(district=, seed=, today=) in order.
+demo_hooks: Registry[Hook] = Registry("demo data")
 
 DEMO_PASSWORD = "Jiuzhu@2026"
 
@@ -285,12 +290,8 @@ def seed_demo(*, district_code: str, people: int, seed: int, today: dt.date | No
         result.transfer_forms = demo_transfer_forms(leads=open_leads[: max(len(open_leads) // 3, 1)],
                                                     today=today, seed=seed)
     # Higher apps add their demo data through hooks (the roster, feed definitions…).
-    from django.apps import apps
-    from django.utils.module_loading import import_string
-
-    for config in apps.get_app_configs():
-        for path in getattr(config, "demo_hooks", ()):
-            import_string(path)(district=district, seed=seed, today=today)
+    for hook in demo_hooks:
+        hook(district=district, seed=seed, today=today)
     demo_deadlines(district=district, today=today)
     return result
 

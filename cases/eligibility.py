@@ -54,9 +54,6 @@ class Hint:
     def as_dict(self) -> dict:
         return asdict(self)
 
-    def suggests(self, code: str) -> bool:
-        return any(s.code == code for s in self.suggestions)
-
 
 def eligibility_hint(*, investigation, lead, settings, household_statuses: list[str] | None = None) -> Hint:
     """The hint for one investigation. ``household_statuses``: the current statuses of the household's members."""

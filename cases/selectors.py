@@ -4,19 +4,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from accounts.roles import TOWNSHIP_OFFICE
 from accounts.scoping import scope
+from common.registry import Hook, Registry
 
 from .choices import (
     OPEN_OUTCOME_STATUSES, AssistanceStatus, FollowUpStatus, LeadStatus, OutcomeStatus, Paperwork, SpotCheckFinding,
 )
-from .models import FollowUp, Lead, Outcome, Person, SpotCheck
+from .eligibility import eligibility_hint
+from .models import DistrictSettings, FollowUp, Investigation, Lead, Outcome, Person, SpotCheck
 
 
 def registry_summary(*, user) -> dict:
@@ -45,7 +47,28 @@ def household_members(*, user, person: Person):
 
 
 # --- the case page --------------------------------------------------------------------------------
-OFFICE_ROLES = (Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF)
+def district_settings(lead_or_region) -> DistrictSettings:
+    code = lead_or_region.township.code if isinstance(lead_or_region, Lead) else lead_or_region.code
+    return DistrictSettings.for_district_code(code)
+
+
+def current_investigation(lead: Lead) -> Investigation | None:
+    return lead.investigations.order_by("-started_at", "-id").first()
+
+
+def household_statuses(person: Person) -> list[str]:
+    return list(Person.objects.filter(household_id=person.household_id, is_deceased=False)
+                .values_list("assistance_status", flat=True))
+
+
+def lead_hint(lead: Lead, investigation: Investigation | None = None):
+    """The eligibility hint (预判) for a lead's current investigation."""
+    investigation = investigation if investigation is not None else current_investigation(lead)
+    return eligibility_hint(investigation=investigation, lead=lead, settings=district_settings(lead),
+                            household_statuses=household_statuses(lead.person))
+
+
+OFFICE_ROLES = TOWNSHIP_OFFICE  # accounts.roles
 
 
 def is_office(user) -> bool:
@@ -125,6 +148,11 @@ class Event:
     order: int = field(default=0)
 
 
+# Events of a lead's household that higher apps know (intake registers its visits): each a Hook naming
+# ``f(*, user, lead, member_ids, names) -> list[Event]``, registered from the app's ready().
+timeline_providers: Registry[Hook] = Registry("lead timeline")
+
+
 LEAD_EVENTS = {
     "accept": ("check2-circle", "primary"),
     "reject": ("x-circle", "danger"),
@@ -169,8 +197,6 @@ def _who(history_user) -> str:
     return history_user.display_name if history_user is not None else _("system")
 
 
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
 def lead_timeline(*, user, lead: Lead) -> list[Event]:
@@ -247,16 +273,8 @@ def lead_timeline(*, user, lead: Lead) -> list[Event]:
     members = list(Person.objects.filter(household_id=lead.person.household_id).values_list("pk", "name"))
     member_ids = [pk for pk, _name in members]
     names = dict(members)
-    try:
-        visit_model = apps.get_model("intake", "Visit")
-        visits = scope(user, visit_model.objects.filter(person_id__in=member_ids)).select_related("visitor")
-        for v in visits:
-            events.append(Event(v.created_at, "door-open", _("Visit to %(name)s (%(mode)s)") % {
-                "name": names.get(v.person_id, ""), "mode": v.get_mode_display()}, detail=v.findings,
-                who=v.visitor.display_name if v.visitor else "", day=v.visited_on,
-                tone="warning" if v.found_hardship else "secondary"))
-    except (LookupError, ImproperlyConfigured):
-        pass
+    for provider in timeline_providers:  # what higher apps know of the household (intake: the visits)
+        events.extend(provider(user=user, lead=lead, member_ids=member_ids, names=names))
     for other in scope(user, Lead.objects.filter(person_id__in=member_ids).exclude(pk=lead.pk)):
         events.append(Event(other.reported_at, "link-45deg", _("Lead %(number)s for %(name)s (%(status)s)") % {
             "number": other.number, "name": names.get(other.person_id, ""), "status": other.get_status_display()},
@@ -279,8 +297,6 @@ def lead_timeline(*, user, lead: Lead) -> list[Event]:
 
 def lead_case(*, user, lead: Lead) -> dict:
     """Everything the case page shows, read once."""
-    from .services import current_investigation, district_settings, lead_hint
-
     outcomes = list(lead.outcomes.select_related("department", "recorded_by", "approved_by"))
     investigations = list(lead.investigations.select_related("started_by", "updated_by")
                           .prefetch_related("investigators", "causes"))

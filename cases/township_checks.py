@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
+from accounts.roles import TOWNSHIP_OFFICE
 from accounts.scoping import can_see
 
 from .choices import AssistanceStatus, Channel, DiscoveryMethod, LeadStatus, SourceType
 from .models import DistrictSettings, Lead, Person, SpotCheck, UnreportedCheck
 
 TOWNSHIP_LEVEL = "township"
-CHECKERS = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF})
+CHECKERS = TOWNSHIP_OFFICE  # accounts.roles
 
 
 def _check_user(user, township: Region) -> str:

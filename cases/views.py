@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.roles import TOWNSHIP_OFFICE, require_role
 from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
 from common.views import ObjectDetailView, ObjectListView
@@ -93,8 +94,7 @@ class LeadDetailView(ObjectDetailView):
 
 
 def _office_only(request) -> None:
-    if not selectors.is_office(request.user):
-        raise PermissionDenied(_("Only the township office or the district centre can do this."))
+    require_role(request.user, TOWNSHIP_OFFICE, _("Only the township office or the district centre can do this."))
 
 
 def _lead_or_404(request, pk) -> Lead:
@@ -127,7 +127,13 @@ SIMPLE_ACTIONS = {
 @require_POST
 def lead_action(request, pk, action):
     """The case page's buttons: accept, start, assess, close, reject, merge."""
-    lead = _lead_or_404(request, pk)
+    return lead_action_do(request, _lead_or_404(request, pk), action)
+
+
+def lead_action_do(request, lead, action, *, back: str = ""):
+    """The one accept / reject / merge (and the case page's other buttons), with one set of forms. From the
+    case page a refused form is shown there again; from another page (``back``: the inbox) every outcome
+    returns to that page with its message."""
     version = _version(request)
     try:
         if action in SIMPLE_ACTIONS:
@@ -137,6 +143,8 @@ def lead_action(request, pk, action):
         elif action == "reject":
             form = ReasonForm(request.POST)
             if not form.is_valid():
+                if back:
+                    raise LeadError(_("Please give the reason for rejecting this lead."))
                 return _render_case(request, lead, reject_form=form, open_form="reject")
             services.lead_reject(lead=lead, user=request.user, reason=form.cleaned_data["reason"],
                                  expected_version=version)
@@ -145,23 +153,27 @@ def lead_action(request, pk, action):
             form = MergeForm(request.POST)
             into = selectors.open_lead_by_number(user=request.user, number=request.POST.get("into", ""))
             if not form.is_valid() or into is None:
+                if back:
+                    raise LeadError(_("No lead with that number in your area."))
                 messages.error(request, _("No lead with that number in your area."))
                 return _render_case(request, lead, merge_form=form, open_form="merge")
             into = services.lead_merge(lead=lead, into=into, user=request.user, expected_version=version)
             messages.success(request, _("Lead %(number)s merged into %(into)s; its reports are kept there.")
                              % {"number": lead.number, "into": into.number})
-            return redirect(into)
+            return redirect(back or into)
         else:
             raise Http404
     except LeadError as exc:
         messages.error(request, str(exc))
+        if back:
+            return redirect(back)
         forms = {}
         if action == "reject":
             forms = {"reject_form": ReasonForm(request.POST), "open_form": "reject"}
         elif action == "merge":
             forms = {"merge_form": MergeForm(request.POST), "open_form": "merge"}
         return _render_case(request, lead, **forms)
-    return redirect(lead)
+    return redirect(back or lead)
 
 
 def _form_page(request, lead, form, *, template, title, **extra):

@@ -8,6 +8,7 @@ from accounts.admin import UserAdmin
 from accounts.models import User
 
 from .admin_audit import AuditedAdminMixin
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import AuditEvent
 
 # Staff accounts carry names and phone numbers: their admin is audited too. accounts sits beside common and does
@@ -34,7 +35,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Read-only and searchable: the audit trail is append-only for everyone."""
 
     list_display = ("at", "username", "role_label", "action", "object_label", "object_repr", "ip_address")
@@ -59,12 +60,3 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(region_code__startswith=request.user.region.district_code)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

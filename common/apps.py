@@ -7,17 +7,19 @@ class CommonConfig(AppConfig):
     verbose_name = _("Audit and shared pieces")
 
     def ready(self) -> None:
-        from accounts import scoping
+        from accounts import roles
+        from accounts.choices import Role
+
+        # The audit log: the district centre, its head and the administrators.
+        roles.grant("common", {role: ["common.view_auditevent"]
+                               for role in (Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR)})
+        from accounts import navigation, scoping
 
         from .models import ExportJob
 
         # A background export is scoped by its owner's region (and its pages show only the owner's own).
         scoping.register(ExportJob, region="owner__region")
-
-        # People, leads, outcomes and transfer forms are never hard-deleted (common/protect.py).
-        from . import protect
-
-        protect.connect()
+        navigation.register(menu=self.menu())
 
         # Logins and failed logins are in the audit log (操作 = 登录).
         from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -33,8 +35,7 @@ class CommonConfig(AppConfig):
 
         forms.DateField.default_validators = [validate_plausible_date]
 
-    @property
-    def menu_items(self):
+    def menu(self) -> tuple:
         from accounts.choices import Role
         from accounts.navigation import MenuItem
 

@@ -1,9 +1,12 @@
 """Filters of the audit log: who, what action, what kind of record, when, from where."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import django_filters
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -11,7 +14,12 @@ from accounts.choices import Role
 from .filters import BaseFilterSet
 from .models import AuditAction, AuditEvent
 
-AUDITED_APPS = ("accounts", "cases", "intake", "referrals", "ledgers", "common")
+
+def audited_apps() -> set[str]:
+    """The product's own apps (those inside the project directory), never named here (DESIGN §13)."""
+    base = Path(settings.BASE_DIR).resolve()
+    return {config.label for config in apps.get_app_configs()
+            if Path(config.path).resolve().is_relative_to(base) and "site-packages" not in config.path}
 
 
 def object_type_choices():
@@ -20,7 +28,8 @@ def object_type_choices():
 
     # A model named only by Django's default (its class name, not a translated verbose_name) is internal:
     # many-to-many links, simple_history's Historical… tables, counters.
-    models = [m for m in apps.get_models() if m._meta.app_label in AUDITED_APPS and not m._meta.auto_created
+    audited = audited_apps()
+    models = [m for m in apps.get_models() if m._meta.app_label in audited and not m._meta.auto_created
               and not hasattr(m, "instance_type") and isinstance(m._meta.verbose_name, Promise)]
     return sorted(((m._meta.label, str(m._meta.verbose_name)) for m in models), key=lambda c: c[1])
 

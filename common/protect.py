@@ -11,11 +11,13 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
-from django.apps import apps
 from django.db.models.signals import pre_delete
 
-# Models whose rows are kept for good ("app_label.ModelName").
-KEPT_MODELS = ("cases.Person", "cases.Lead", "cases.Outcome", "referrals.TransferForm")
+from .registry import Registry
+
+# Models whose rows are kept for good, registered by their app's ready() through :func:`keep`
+# (cases: people, leads, outcomes; referrals: transfer forms).
+kept_models: Registry = Registry("kept models")
 
 _state = threading.local()
 
@@ -40,11 +42,10 @@ def _refuse(sender, instance, **kwargs) -> None:
                                 f"({instance.pk})")
 
 
-def connect() -> None:
-    """Called from common's ready(): one receiver per kept model (other models keep fast deletes)."""
-    for label in KEPT_MODELS:
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
+def keep(*models) -> None:
+    """Called from an app's ready(): these models' rows are never hard-deleted (one receiver per kept model;
+    other models keep fast deletes)."""
+    for model in models:
+        label = model._meta.label
+        kept_models.register(model, code=label)
         pre_delete.connect(_refuse, sender=model, dispatch_uid=f"common.protect.{label}")

@@ -68,3 +68,46 @@ class ListPage:
 
 
 list_pages: Registry[ListPage] = Registry("list pages")
+
+
+class Hook:
+    """A function (or class) of the registering app, named by its dotted path and imported when first used.
+
+    Registering a path rather than the object keeps ``ready()`` from importing views and widgets early;
+    the path names the registering app's own module, never a higher one. ``code`` is the path.
+    """
+
+    def __init__(self, path: str, *, order: int = 0):
+        self.code, self.order = path, order
+        self._target = None
+
+    @property
+    def target(self):
+        if self._target is None:
+            from importlib import import_module
+
+            module, _, name = self.code.rpartition(".")
+            self._target = getattr(import_module(module), name)
+        return self._target
+
+    def __call__(self, *args, **kwargs):
+        return self.target(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.code}>"
+
+
+class ExtraExport:
+    """A further export offered on another app's list page: ``model`` is the list's model label, ``url_name``
+    the export's view, which takes the list's query string (ledgers offers the 明细表 on the lead list)."""
+
+    def __init__(self, *, model: str, label, url_name: str, order: int = 0):
+        self.model, self.label, self.url_name, self.order = model, label, url_name, order
+        self.code = url_name
+
+
+extra_exports: Registry[ExtraExport] = Registry("extra exports")
+
+# How a department's systems authenticate on the API (``code="department"``): a Hook naming the DRF
+# authentication class (intake registers its feed token; referrals' transfer-form API uses it).
+api_authentication: Registry[Hook] = Registry("API authentication")

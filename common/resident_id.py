@@ -48,10 +48,6 @@ class ResidentID:
     def address_code(self) -> str:
         return self.number[:6]
 
-    def age_on(self, day: dt.date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
-
 
 MAX_AGE_YEARS = 130  # the oldest person on record lived 122 years
 

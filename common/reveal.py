@@ -16,6 +16,7 @@ from django.db import models
 from django.http import Http404
 
 from accounts.choices import Role
+from accounts.roles import FULL_ID_ROLES
 from accounts.scoping import scope
 
 from . import resident_id
@@ -28,7 +29,7 @@ PHONE = "phone"
 # Village assistants phone the households they visit but need no ID number; the district head
 # supervises through figures and ledgers; department liaisons never see the registry.
 REVEAL_ROLES: dict[str, frozenset[str]] = {
-    ID_NUMBER: frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF, Role.ADMINISTRATOR}),
+    ID_NUMBER: FULL_ID_ROLES,  # accounts.roles: who may see full IDs, said once
     PHONE: frozenset({Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF,
                       Role.ADMINISTRATOR}),
 }

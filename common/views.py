@@ -28,6 +28,7 @@ from accounts.scoping import scope
 
 from .audit import AuditAction, audit_record, export_detail
 from .exports import XLSX_CONTENT_TYPE, ExportSpec, export_mode, job_queue, spec_write
+from .registry import extra_exports as registered_exports
 from .tables import export_cell
 
 
@@ -55,8 +56,14 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     audit_personal_data = True  # lists of people are personal data (DESIGN §11)
     paginate_by = 25
     strict = False
-    # Further exports of the same filters: (label, url name), e.g. an official ledger.
+    # Further exports of the same filters: (label, url name). Other apps offer theirs through
+    # common.registry.extra_exports (ledgers' 明细表 on the lead list), shown after these.
     extra_exports: tuple = ()  # an invalid filter shows the form errors and an empty list
+
+    def get_extra_exports(self) -> list[tuple[str, str]]:
+        label = (self.queryset.model if self.queryset is not None else self.model)._meta.label
+        offered = [(export.label, export.url_name) for export in registered_exports if export.model == label]
+        return list(self.extra_exports) + offered
 
     def get_paginate_by(self, table_data) -> int:
         try:
@@ -98,7 +105,7 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
         from django.urls import reverse
 
         context.update(
-            extra_exports=[(label, reverse(name)) for label, name in self.extra_exports],
+            extra_exports=[(label, reverse(name)) for label, name in self.get_extra_exports()],
             title=self.title,
             page_sizes=settings.LIST_PAGE_SIZES,
             current_per_page=self.get_paginate_by(None),

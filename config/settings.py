@@ -346,9 +346,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "intake.feeds.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
-# How a department system proves who it is on the API (its department's token, issued in the admin). Named
-# here so that referrals' transfer-form API does not import the app that issues the tokens (DESIGN §13).
-DEPARTMENT_API_AUTHENTICATION = "intake.feeds.api.FeedTokenAuthentication"
 SPECTACULAR_SETTINGS = {
     "TITLE": "社会救助主动发现平台 · 部门数据接口",
     "DESCRIPTION": "各部门系统按频次推送数据（博政办字〔2021〕27号）：每个部门一个令牌，每次推送一个幂等键，"
@@ -367,6 +364,20 @@ REAL_IP_HEADER = env.str("REAL_IP_HEADER", default="")
 # The district this deployment serves (its 6-digit code); seed_demo uses it too.
 DISTRICT_CODE = env.str("DISTRICT_CODE", default="370304")
 REGIONS_CSV = str(env.path("REGIONS_CSV", default=BASE_DIR / "accounts" / "data" / "regions.csv"))
+# Settings the apps read with a default, declared here so an operator finds them (issue 18):
+# A transfer form or task shows "due soon" this many working days before it is due (referrals/deadlines.py).
+DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=2)
+# Attachments to one transfer form: their number and each file's size (referrals/services.py).
+REFERRALS_ATTACHMENTS_PER_FORM = env.int("REFERRALS_ATTACHMENTS_PER_FORM", default=10)
+REFERRALS_ATTACHMENT_MAX_BYTES = env.int("REFERRALS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Feed imports on PostgreSQL take the set-based path (intake/feeds/fastpath.py); False forces the ORM path,
+# row by row, as on SQLite (the tests compare both).
+FEEDS_FAST_PATH = env.bool("FEEDS_FAST_PATH", default=True)
+# The phone offline (intake/offline.py): photos per visit and each photo's size, and for how many days after
+# the last sync a record made offline keeps the time the phone gives it.
+OFFLINE_PHOTO_MAX_BYTES = env.int("OFFLINE_PHOTO_MAX_BYTES", default=1024 * 1024)
+OFFLINE_PHOTO_MAX_COUNT = env.int("OFFLINE_PHOTO_MAX_COUNT", default=3)
+OFFLINE_MAX_DAYS = env.int("OFFLINE_MAX_DAYS", default=7)
 
 # --- the public report page (intake/public.py) ----------------------------------------
 # The address printed on the QR-code posters (e.g. https://jiuzhu.example.gov.cn); empty = the request's host.

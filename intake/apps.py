@@ -5,14 +5,34 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Lead intake")
-    home_widgets = ("intake.widgets.report_lead", "intake.widgets_offline.offline_queue",
-                    "intake.widgets_roster.roster_visits_due", "intake.widgets_roster.roster_overdue_by_village",
-                    "intake.widgets_notices.villages_without_assistant", "intake.widgets_notices.campaign_progress")
-    # Called by cases' seed_demo after people and leads exist (a lower layer cannot import this one).
-    demo_hooks = ("intake.demo.demo_roster", "intake.demo.demo_assistants")
 
     def ready(self) -> None:
-        from accounts import scoping
+        from accounts import roles
+        from accounts.choices import Role
+
+        roles.grant("intake", {
+            Role.VILLAGE_ASSISTANT: ["intake.view_*", "intake.add_*", "intake.change_*"],
+            Role.TOWNSHIP_CASEWORKER: ["intake.view_*", "intake.add_*", "intake.change_*"],
+            Role.TOWNSHIP_HEAD: ["intake.view_*", "intake.add_*", "intake.change_*"],
+            Role.DEPARTMENT_LIAISON: ["intake.view_*", "intake.add_*"],
+            Role.DISTRICT_STAFF: ["intake.view_*", "intake.add_*", "intake.change_*"],
+            Role.DISTRICT_HEAD: ["intake.view_*"],
+            Role.ADMINISTRATOR: ["intake.*"],
+        })
+        from accounts import navigation, scoping
+        from cases.demo import demo_hooks
+        from common.registry import Hook
+
+        navigation.register(menu=self.menu(), widgets=(
+            "intake.widgets.report_lead", "intake.widgets_offline.offline_queue",
+            "intake.widgets_roster.roster_visits_due", "intake.widgets_roster.roster_overdue_by_village",
+            "intake.widgets_notices.villages_without_assistant", "intake.widgets_notices.campaign_progress"))
+        # Called by cases' seed_demo after people and leads exist (a lower layer cannot import this one).
+        demo_hooks.register(Hook("intake.demo.demo_roster"))
+        demo_hooks.register(Hook("intake.demo.demo_assistants"))
+        from cases.selectors import timeline_providers
+
+        timeline_providers.register(Hook("intake.selectors.lead_timeline_visits"))
 
         from .models import PublicReport, RosterEntry, SevereWeatherPeriod, Visit
 
@@ -52,21 +72,23 @@ class IntakeConfig(AppConfig):
         scoping.register(FeedRejectedRow, region="batch__district", department="batch__department")
         scoping.register(FeedDeadline, region="feed__district", department="feed__department")
         scoping.register(FeedToken, region="department__district", department="department")
-        from common.registry import ListPage, list_pages
+        from common.registry import ListPage, api_authentication, list_pages
 
         from . import obligations
 
         obligations.register()
         list_pages.register(ListPage("cases.Lead", "intake:lead_list"))
+        # How a department system proves who it is on the API (its department's token): referrals' transfer-form
+        # API takes it from here without naming this app.
+        api_authentication.register(Hook("intake.feeds.api.FeedTokenAuthentication"), code="department")
         from .feeds import admin as _feeds_admin  # noqa: F401  (the feeds' admin pages)
         from .feeds import tasks as _feeds_tasks  # noqa: F401  (Celery discovers intake.tasks only)
 
-    @property
-    def menu_items(self):
+    def menu(self) -> tuple:
         from accounts.choices import Role
         from accounts.navigation import MenuItem
 
-        township_office = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF})
+        from accounts.roles import TOWNSHIP_OFFICE as township_office
         return (
             MenuItem(label=_("Log a lead"), url_name="intake:lead_create", permission="cases.add_lead",
                      icon="plus-circle", order=10),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
+from accounts.roles import CASE_OFFICE
 from accounts.scoping import can_see, scope
 from cases.models import Household
 from referrals.obligations import Duty, ObligationKind, obligation_kinds
@@ -30,7 +31,7 @@ from .models_notices import CampaignTarget, ScreeningCampaign
 from .roster import RosterError
 
 DECLARERS = frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
-FLAGGERS = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
+FLAGGERS = CASE_OFFICE  # accounts.roles
 MAX_DAYS = 92
 
 

@@ -1,6 +1,6 @@
 """Demo data of the intake app for ``seed_demo``: the key-population roster and the feed definitions.
 
-Called through ``IntakeConfig.demo_hooks`` (cases' seed_demo cannot import this higher layer).
+Registered in ``cases.demo.demo_hooks`` from intake's ready() (cases' seed_demo cannot import this higher layer).
 """
 from __future__ import annotations
 

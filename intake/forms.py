@@ -149,11 +149,3 @@ class HotlineForm(LeadForm):
         self.fields["channel"].initial = Channel.HOTLINE
         for name in ("reporter_name", "reporter_phone"):
             self.fields[name].widget.attrs["class"] = "form-control"
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class MergeForm(forms.Form):
-    into = forms.CharField(label=_("Merge into lead number"), max_length=24)

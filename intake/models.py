@@ -422,10 +422,6 @@ class FeedRow(models.Model):
         return f"{self.batch_id}:{self.row_number}"
 
     @property
-    def amount_display(self) -> str:
-        return f"{self.amount:,.2f}" if self.amount is not None else ""
-
-    @property
     def masked_id_number(self) -> str:
         from common import resident_id
 

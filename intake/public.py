@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import RegionLevel, Role
+from accounts.choices import RegionLevel
 from accounts.models import Region
+from accounts.roles import TOWNSHIP_OFFICE
 from accounts.scoping import can_see, scope
 from cases.choices import Channel, DiscoveryMethod, SourceType
 from cases.models import Person
@@ -30,7 +31,7 @@ from .choices import PublicReportStatus
 from .models import PublicReport
 
 # Who handles public reports: the township office, and the district centre for any township.
-HANDLER_ROLES = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF})
+HANDLER_ROLES = TOWNSHIP_OFFICE  # accounts.roles
 REFERENCE_PREFIX = "QZ"  # 求助
 MAX_DAILY_SEQUENCE = 9999
 

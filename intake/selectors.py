@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.scoping import scope
 from cases.choices import LeadStatus
 from cases.models import Lead, Person
+from cases.selectors import Event
 from common import resident_id
 
 from .choices import PublicReportStatus
-from .models import PublicReport
+from .models import PublicReport, Visit
 
 INBOX_LIMIT = 50
 
@@ -59,5 +61,10 @@ def inbox_waiting(*, user) -> dict:
     return {"count": leads["all"] + reports, "urgent": leads["urgent"]}
 
 
-def open_lead_by_number(*, user, number: str) -> Lead | None:
-    return scope(user, Lead.objects.filter(number=(number or "").strip())).first()
+def lead_timeline_visits(*, user, lead, member_ids, names) -> list:
+    """The visits to the lead's household, on the case page's timeline (registered in cases.selectors)."""
+    visits = scope(user, Visit.objects.filter(person_id__in=member_ids)).select_related("visitor")
+    return [Event(v.created_at, "door-open", _("Visit to %(name)s (%(mode)s)") % {
+        "name": names.get(v.person_id, ""), "mode": v.get_mode_display()}, detail=v.findings,
+        who=v.visitor.display_name if v.visitor else "", day=v.visited_on,
+        tone="warning" if v.found_hardship else "secondary") for v in visits]

@@ -1,34 +1,33 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
+from accounts.roles import TOWNSHIP_OFFICE, require_role
 from accounts.scoping import scope
 from cases.choices import SourceType
 from cases.models import Lead
-from cases.services import LeadError, lead_accept, lead_merge, lead_reject
+from cases.views import lead_action_do
 from common.audit import AuditAction, audit_record
 from common.resident_id import ResidentIDError
 from common.views import ObjectListView
 
 from . import selectors
 from .filters import LeadFilterSet
-from .forms import HotlineForm, LeadForm, MergeForm, RejectForm
+from .forms import HotlineForm, LeadForm
 from .services import IntakeError, lead_log
 from .tables import LeadTable
 
-INBOX_ROLES = {Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF}
+INBOX_ROLES = TOWNSHIP_OFFICE  # accounts.roles
 
 
 def _require_inbox_role(user):
-    if user.role not in INBOX_ROLES and not user.is_superuser:
-        raise PermissionDenied(_("Your role cannot open this page."))
+    require_role(user, INBOX_ROLES)
 
 
 def _log_lead(request, form_class, *, template, source_type, title):
@@ -102,7 +101,7 @@ def person_search(request):
 def inbox(request):
     _require_inbox_role(request.user)
     return render(request, "intake/inbox.html", {
-        **selectors.inbox(user=request.user), "reject_form": RejectForm(), "merge_form": MergeForm(),
+        **selectors.inbox(user=request.user),
     })
 
 
@@ -122,32 +121,10 @@ def inbox_lead_action(request, pk, action):
     lead = scope(request.user, Lead.objects.all()).filter(pk=pk).first()
     if lead is None:
         raise Http404
-    version = request.POST.get("version")
-    version = int(version) if version and version.isdigit() else None
-    try:
-        if action == "accept":
-            lead = lead_accept(lead=lead, user=request.user, expected_version=version)
-            messages.success(request, _("Lead %(number)s accepted.") % {"number": lead.number})
-        elif action == "reject":
-            form = RejectForm(request.POST)
-            if not form.is_valid():
-                raise LeadError(_("Please give the reason for rejecting this lead."))
-            lead = lead_reject(lead=lead, user=request.user, reason=form.cleaned_data["reason"],
-                               expected_version=version)
-            messages.success(request, _("Lead %(number)s rejected.") % {"number": lead.number})
-        elif action == "merge":
-            form = MergeForm(request.POST)
-            into = selectors.open_lead_by_number(user=request.user, number=request.POST.get("into", ""))
-            if not form.is_valid() or into is None:
-                raise LeadError(_("No lead with that number in your area."))
-            into = lead_merge(lead=lead, into=into, user=request.user, expected_version=version)
-            messages.success(request, _("Lead %(number)s merged into %(into)s; its reports are kept there.")
-                             % {"number": lead.number, "into": into.number})
-        else:
-            raise Http404
-    except LeadError as exc:
-        messages.error(request, str(exc))
-    return redirect("intake:inbox")
+    if action not in ("accept", "reject", "merge"):
+        raise Http404
+    # The one accept / reject / merge of the case page, its forms and messages; back to the inbox after.
+    return lead_action_do(request, lead, action, back=reverse("intake:inbox"))
 
 
 class LeadListView(ObjectListView):
@@ -157,4 +134,3 @@ class LeadListView(ObjectListView):
     permission_required = "cases.view_lead"
     title = gettext_lazy("Leads")
     export_title = gettext_lazy("Leads")
-    extra_exports = ((gettext_lazy("Official ledger (明细表)"), "ledgers:discovery_detail"),)

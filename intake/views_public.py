@@ -21,6 +21,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.choices import DISTRICT_ROLES, TOWNSHIP_ROLES, RegionLevel
 from accounts.models import Region
+from accounts.roles import require_role
 from accounts.scoping import scope
 from common import resident_id
 from common.audit import AuditAction, audit_record, client_ip
@@ -226,8 +227,7 @@ class PublicReportDetailView(ViewRolesMixin, ObjectDetailView):
 
 
 def _require_view_role(user) -> None:
-    if not (user.is_superuser or user.role in VIEW_ROLES):
-        raise PermissionDenied(_("Your role cannot open this page."))
+    require_role(user, VIEW_ROLES)
 
 
 def public_url(request, township: Region) -> str:

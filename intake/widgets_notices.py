@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from accounts.roles import CASE_OFFICE
 
 from . import assistants
 
-OFFICE_ROLES = frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
+OFFICE_ROLES = CASE_OFFICE  # accounts.roles
 
 
 def villages_without_assistant(request):

@@ -6,14 +6,10 @@ class LedgersConfig(AppConfig):
     name = "ledgers"
     verbose_name = _("Ledgers and reports")
 
-    home_widgets = ("ledgers.dashboard_views.home_widget",)
-    demo_hooks = ("ledgers.demo.demo_monthly_reports",)
-
-    @property
-    def menu_items(self):
+    def menu(self) -> tuple:
         from accounts.navigation import MenuItem
 
-        from .dashboard_selectors import DASHBOARD_ROLES
+        from .dashboard.selectors import DASHBOARD_ROLES
 
         return (
             MenuItem(label=_("Dashboard"), url_name="ledgers:dashboard", roles=DASHBOARD_ROLES,
@@ -37,7 +33,7 @@ class LedgersConfig(AppConfig):
         )
 
     def monthly_menu_items(self) -> tuple:
-        """The monthly report (月报) and the assessment (考核): ledgers.monthly_*, ledgers.assessment*."""
+        """The monthly report (月报) and the assessment (考核): ledgers.monthly, ledgers.assessment."""
         from accounts.choices import Role
         from accounts.navigation import MenuItem
 
@@ -58,8 +54,22 @@ class LedgersConfig(AppConfig):
         )
 
     def ready(self) -> None:
-        from accounts import scoping
-        from common.registry import ListPage, list_pages
+        from accounts import roles
+        from accounts.choices import Role
+
+        roles.grant("ledgers", {
+            Role.TOWNSHIP_CASEWORKER: ["ledgers.view_*"],
+            Role.TOWNSHIP_HEAD: ["ledgers.view_*", "ledgers.add_*", "ledgers.change_*"],
+            Role.DISTRICT_STAFF: ["ledgers.view_*", "ledgers.add_*", "ledgers.change_*"],
+            Role.DISTRICT_HEAD: ["ledgers.view_*", "ledgers.change_*"],
+            Role.ADMINISTRATOR: ["ledgers.*"],
+        })
+        from accounts import navigation, scoping
+        from cases.demo import demo_hooks
+        from common.registry import ExtraExport, Hook, ListPage, extra_exports, list_pages
+
+        navigation.register(menu=self.menu(), widgets=("ledgers.dashboard.views.home_widget",))
+        demo_hooks.register(Hook("ledgers.demo.demo_monthly_reports"))
 
         from . import deadlines
         from .models import AssessmentWeights, MonthlyReport
@@ -70,3 +80,8 @@ class LedgersConfig(AppConfig):
         scoping.register(AssessmentWeights, region="district")
         deadlines.register()
         list_pages.register(ListPage("intake.FeedDeadline", "ledgers:feed_deadline_list"))
+        # The official ledgers of the lists' current filters, offered on those lists (common.views.ObjectListView).
+        extra_exports.register(ExtraExport(model="cases.Lead", label=_("Official ledger (明细表)"),
+                                           url_name="ledgers:discovery_detail"))
+        extra_exports.register(ExtraExport(model="referrals.TransferForm", label=_("Tracking ledger (转办单跟踪台账)"),
+                                           url_name="ledgers:transfer_tracking"))

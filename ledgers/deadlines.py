@@ -19,34 +19,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from referrals.obligations import Duty, ObligationKind, chase_code, limit, obligation_kinds
+from referrals.obligations import Duty, ObligationKind, chase_code, obligation_kinds
 from referrals.services import district_centre, township_office
 from referrals.workdays import WorkCalendar
 
 from .models import MonthlyReport, ReportStatus
-from .monthly_selectors import previous_month
-
-
-def due_day() -> int:
-    return max(1, min(28, limit("monthly_report")))
-
-
-def report_due_on(month: dt.date, *, calendar: WorkCalendar | None = None) -> dt.date:
-    """The due date of the report of ``month`` (its first day): the 5th of the next month, or the next
-    working day when the 5th is a rest day."""
-    from dateutil.relativedelta import relativedelta
-
-    calendar = calendar or WorkCalendar()
-    day = (month + relativedelta(months=1)).replace(day=due_day())
-    while not calendar.is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
+from .monthly.selectors import previous_month
+from .monthly.services import monthly_reports_draft_missing
 
 
 def report_duties(*, today: dt.date, calendar: WorkCalendar, rule):
     """Every monthly report still a draft after its due date (last month's drafts made first)."""
-    from .monthly_services import monthly_reports_draft_missing
-
     monthly_reports_draft_missing(month=previous_month(today))
     overdue = (MonthlyReport.objects.filter(status=ReportStatus.DRAFT, due_on__lt=today)
                .select_related("township").order_by("due_on", "township__code"))

@@ -1,4 +1,4 @@
-"""Demo data of the ledgers layer (called through ``LedgersConfig.demo_hooks`` by ``seed_demo``).
+"""Demo data of the ledgers layer (a hook in ``cases.demo.demo_hooks``, registered from ledgers' ready()).
 
 Last month's monthly reports are drafted from the demo data, as the beat task would have done on the 1st, so
 the monthly pages of `make run` show figures instead of "not drafted"; one township's is submitted.
@@ -15,8 +15,8 @@ def demo_monthly_reports(*, district: Region, seed: int, today: dt.date) -> int:
     from accounts.models import User
 
     from .models import MonthlyReport, ReportStatus
-    from .monthly_selectors import previous_month
-    from .monthly_services import monthly_report_submit, monthly_reports_draft_district
+    from .monthly.selectors import previous_month
+    from .monthly.services import monthly_report_submit, monthly_reports_draft_district
 
     # The month before last: most townships submitted by the 5th; the last two in code order did not.
     earlier = previous_month(previous_month(today))

@@ -25,7 +25,7 @@ class ReportStatus(models.TextChoices):
 class MonthlyReport(models.Model):
     """One township's report of one month: drafted from the data on the 1st, reviewed and submitted by the 5th.
 
-    ``figures`` is the snapshot the draft was computed into (``monthly_selectors.SCHEMA_VERSION``); once
+    ``figures`` is the snapshot the draft was computed into (``ledgers.monthly.selectors.SCHEMA_VERSION``); once
     the report is submitted it is never recomputed, so later changes to the data do not change it.
     """
 
@@ -77,9 +77,6 @@ class MonthlyReport(models.Model):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return not self.is_submitted and today > self.due_on
-
-    def was_submitted_late(self) -> bool:
-        return self.is_submitted and timezone.localdate(self.submitted_at) > self.due_on
 
 
 class AssessmentWeights(models.Model):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ScopedAdminMixin
 from common.admin_audit import AuditedAdminMixin
+from common.admin_mixins import ReadOnlyAdminMixin
 
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,17 +12,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Records the system writes: administrators read them, nobody edits them here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class YearFilter(admin.SimpleListFilter):

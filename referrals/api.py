@@ -5,8 +5,8 @@
     POST /api/transfer-forms/{number}/answer/   {"answerer_name": "…", "answer_text": "…", "result": "relief_given"}
 
 The caller is a department system with its department's token (the same token as its data pushes,
-``Authorization: Token …``). The authentication class is named in ``settings.DEPARTMENT_API_AUTHENTICATION``
-so that this app (layer 2) never imports the app that issues tokens (intake, layer 4). A system sees and
+``Authorization: Token …``). The app that issues tokens (intake, layer 4) registers its authentication class in
+``common.registry.api_authentication`` as "department", so this app (layer 2) never names it. A system sees and
 answers only forms addressed to its own department, through the same scoping function as every page.
 Answering is idempotent: the same answer again returns the form unchanged; a different second answer is a
 409. Every read and answer is audit-logged (the forms carry a person's name). Errors are JSON in Chinese,
@@ -14,10 +14,8 @@ through the API's common exception handler.
 """
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, IntegerField, Value, When
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -30,6 +28,7 @@ from rest_framework.views import APIView
 
 from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
+from common.registry import api_authentication
 from common.resident_id import mask
 
 from . import services
@@ -105,7 +104,7 @@ class AnswerSerializer(serializers.Serializer):
 
 
 def _authentication_classes():
-    return [import_string(settings.DEPARTMENT_API_AUTHENTICATION)]
+    return [api_authentication.get("department").target]
 
 
 class Pages(LimitOffsetPagination):

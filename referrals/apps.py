@@ -14,12 +14,8 @@ def _answered_on(pks: list) -> dict:
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Transfer forms and deadlines")
-    nav_badges = ("referrals.badges.unread_notifications",)
-    home_widgets = ("referrals.widgets.todays_work", "referrals.widgets.calendar_warning",
-                    "referrals.widgets.transfer_forms_summary")
 
-    @property
-    def menu_items(self):
+    def menu(self) -> tuple:
         from accounts.choices import Role
         from accounts.navigation import MenuItem
 
@@ -37,18 +33,36 @@ class ReferralsConfig(AppConfig):
         )
 
     def ready(self) -> None:
-        from accounts import scoping
+        from accounts import roles
+        from accounts.choices import Role
+
+        roles.grant("referrals", {
+            Role.TOWNSHIP_CASEWORKER: ["referrals.view_*", "referrals.add_*", "referrals.change_*"],
+            Role.TOWNSHIP_HEAD: ["referrals.view_*", "referrals.add_*", "referrals.change_*"],
+            Role.DEPARTMENT_LIAISON: ["referrals.view_*", "referrals.change_*"],
+            Role.DISTRICT_STAFF: ["referrals.view_*", "referrals.add_*", "referrals.change_*"],
+            Role.DISTRICT_HEAD: ["referrals.view_*", "referrals.change_*"],
+            Role.ADMINISTRATOR: ["referrals.*"],
+        })
+        from accounts import navigation, scoping
 
         from .models import Notification, Reminder, TransferAttachment, TransferForm
 
         # A notification belongs to its recipient's region (the inbox filters by recipient too); a
         # liaison's notifications are found through the recipient's department.
+        navigation.register(
+            menu=self.menu(), badges=("referrals.badges.unread_notifications",),
+            widgets=("referrals.widgets.todays_work", "referrals.widgets.calendar_warning",
+                     "referrals.widgets.transfer_forms_summary"))
         scoping.register(Notification, region="recipient__region", department="recipient__department")
         # A transfer form is scoped by its township side (addressed to or issued by a township), else the
         # district; liaisons see the forms addressed to their department (docs/DECISIONS.md, Referrals).
         scoping.register(TransferForm, region="scope_region", department="to_department")
         scoping.register(TransferAttachment, region="form__scope_region", department="form__to_department")
         scoping.register(Reminder, region="region", department="department")
+        from common import protect
+
+        protect.keep(TransferForm)  # never hard-deleted (common/protect.py)
         from .models import Obligation
 
         scoping.register(Obligation, region="region", department="department")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from .choices import LADDER, NotificationKind, ReminderLevel
 from .models import Reminder
+from .notifications import notify
 from .workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -87,8 +88,6 @@ def chase(*, kind: str, subject: models.Model, due_on: dt.date, today: dt.date, 
     Returns the new :class:`Reminder`, or ``None`` when nothing was due or it
     was already sent.
     """
-    from .services import notify
-
     calendar = calendar or WorkCalendar()
     subject_type, subject_id = subject._meta.label, str(subject.pk)
     with transaction.atomic():

@@ -14,6 +14,8 @@ from accounts.models import ScopedQuerySet
 from .choices import (
     AWAITING_ANSWER, ChaserRunStatus, NotificationKind, ReminderLevel, TransferResult, TransferStatus,
 )
+from .deadlines import is_overdue, overdue_working_days
+from .obligations import obligation_kinds
 
 
 class Notification(models.Model):
@@ -42,10 +44,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
 
 
 # --- the working-day calendar -------------------------------------------------------------
@@ -216,19 +214,11 @@ class TransferForm(models.Model):
         return self.status in AWAITING_ANSWER
 
     @property
-    def is_closed(self) -> bool:
-        return self.status == TransferStatus.CLOSED
-
-    @property
     def is_overdue(self) -> bool:
-        from .deadlines import is_overdue
-
         return self.is_awaiting_answer and is_overdue(self.due_on)
 
     @property
     def overdue_working_days(self) -> int:
-        from .deadlines import overdue_working_days
-
         return overdue_working_days(self.due_on) if self.is_awaiting_answer else 0
 
 
@@ -381,15 +371,9 @@ class Obligation(models.Model):
     def __str__(self) -> str:
         return f"{job_label(self.kind)} {self.subject_id} {self.due_on:%Y-%m-%d}"
 
-    @property
-    def met_in_time(self) -> bool:
-        return self.met_on is not None and self.met_on <= self.due_on
-
 
 def job_label(job: str) -> str:
     """What the admin calls a chaser job: the label of its obligation kind."""
-    from .obligations import obligation_kinds
-
     return str(obligation_kinds.get(job).label) if job in obligation_kinds else job
 
 

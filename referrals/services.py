@@ -2,7 +2,8 @@
 
 Each function takes keyword arguments, checks the user's role and scope, runs in
 one transaction and is safe to call twice. They raise :class:`TransferFormError`
-with a message for the user; views show it with ``messages.error``.
+with a message for the user; views show it with ``messages.error``. Notifications are written by
+notifications.py (re-exported here: ``referrals.services.notify`` keeps working).
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,70 +20,22 @@ from accounts.choices import DISTRICT_ROLES, TOWNSHIP_ROLES, RegionLevel, Role
 from accounts.models import Department, Region, User
 from accounts.scoping import can_see
 
-from .choices import (
-    AWAITING_ANSWER, DEFAULT_TRANSFER_KINDS, NotificationKind, ReminderLevel, TransferResult, TransferStatus,
-)
-from .models import (
-    Notification, TransferAttachment, TransferForm, TransferFormCounter, TransferKind,
+from .choices import AWAITING_ANSWER, DEFAULT_TRANSFER_KINDS, NotificationKind, TransferResult, TransferStatus
+from .models import TransferAttachment, TransferForm, TransferFormCounter, TransferKind
+from .notifications import (  # re-exported: callers write referrals.services.notify
+    department_liaisons, district_centre, mark_notifications_read, notifications_mark_read, notify, notify_township,
+    township_office,
 )
 from .signals import transfer_form_settled
 from .workdays import WorkCalendar
 
-TOWNSHIP_OFFICE_ROLES = (Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD)
+
 # Who issues transfer forms for the district centre.
 DISTRICT_ISSUER_ROLES = frozenset({Role.DISTRICT_STAFF, Role.ADMINISTRATOR})
 
 
 class TransferFormError(Exception):
     """A transfer-form operation that cannot be done; the message is for the user, in Chinese."""
-
-
-# --- notifications ------------------------------------------------------------------------
-def notify(*, recipients: Iterable[User], kind: str, title: str, body: str = "", url: str = "",
-           is_urgent: bool = False, subject: models.Model | None = None) -> list[Notification]:
-    rows = [
-        Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url, is_urgent=is_urgent,
-                     subject_type=subject._meta.label if subject is not None else "",
-                     subject_id=str(subject.pk) if subject is not None else "")
-        for user in recipients
-    ]
-    return Notification.objects.bulk_create(rows)
-
-
-def township_office(*, township: Region) -> models.QuerySet:
-    """The active caseworkers and heads of a township: who is told of its new leads."""
-    return User.objects.filter(region=township, role__in=TOWNSHIP_OFFICE_ROLES, is_active=True)
-
-
-def notify_township(*, township: Region, kind: str, title: str, body: str = "", url: str = "",
-                    is_urgent: bool = False, subject: models.Model | None = None) -> list[Notification]:
-    return notify(recipients=township_office(township=township), kind=kind, title=title, body=body, url=url,
-                  is_urgent=is_urgent, subject=subject)
-
-
-def department_liaisons(*, department: Department) -> models.QuerySet:
-    return User.objects.filter(department=department, role=Role.DEPARTMENT_LIAISON, is_active=True)
-
-
-def district_centre(*, district_code: str) -> models.QuerySet:
-    """The district centre's staff: who receives escalations."""
-    return User.objects.filter(region__code=f"{district_code}000000", role=Role.DISTRICT_STAFF, is_active=True)
-
-
-@transaction.atomic
-def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None, now: dt.datetime | None = None) -> int:
-    """Mark the user's own notifications read (all unread ones when ``ids`` is None). Returns how many."""
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=now or timezone.now())
-
-
-def mark_notifications_read(subject: models.Model, *, now: dt.datetime | None = None) -> int:
-    """Everyone's unread notifications about ``subject`` are read: it has been dealt with (a transfer form
-    answered or closed, a lead accepted, a public report handled…). Returns how many."""
-    return Notification.objects.filter(subject_type=subject._meta.label, subject_id=str(subject.pk),
-                                       read_at__isnull=True).update(read_at=now or timezone.now())
 
 
 # --- who is who on a form -------------------------------------------------------------------
@@ -438,8 +390,3 @@ def transfer_forms_chase(*, today: dt.date, calendar: WorkCalendar | None = None
 
     return chase_code("transfer_form", today=today, calendar=calendar)
 
-
-def reverse_answer_link(form: TransferForm) -> str:
-    from .links import answer_link_token
-
-    return reverse("referrals:answer_link", args=[answer_link_token(form)])

@@ -5,7 +5,6 @@ Views are thin: every queryset goes through the scope (the generic views or
 """
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import DISTRICT_ROLES
+from accounts.roles import RoleRequiredMixin
 from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
 from common.views import ObjectDetailView, ObjectListView
@@ -49,7 +49,6 @@ class TransferFormListView(ObjectListView):
     permission_required = "referrals.view_transferform"
     title = gettext_lazy("Transfer forms")
     export_title = gettext_lazy("Transfer forms")
-    extra_exports = ((gettext_lazy("Tracking ledger (转办单跟踪台账)"), "ledgers:transfer_tracking"),)
 
     def get_table_kwargs(self):
         kwargs = super().get_table_kwargs()
@@ -58,12 +57,8 @@ class TransferFormListView(ObjectListView):
         return kwargs
 
 
-class DistrictOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (user.is_superuser or user.role in DISTRICT_ROLES):
-            raise PermissionDenied(_("Your role cannot open this page."))
-        return super().dispatch(request, *args, **kwargs)
+class DistrictOnlyMixin(RoleRequiredMixin):
+    required_roles = DISTRICT_ROLES
 
 
 class TransferTrackingView(DistrictOnlyMixin, TransferFormListView):
@@ -147,7 +142,7 @@ def notifications_read_all(request):
 
 # --- issuing -------------------------------------------------------------------------------
 def _lead_for(user, pk):
-    Lead = apps.get_model("cases", "Lead")  # referrals never imports cases (DESIGN §13)
+    Lead = TransferForm._meta.get_field("lead").related_model  # referrals never names cases (DESIGN §13)
     try:
         pk = int(pk)
     except (TypeError, ValueError):

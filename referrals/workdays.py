@@ -189,6 +189,18 @@ class WorkCalendar:
                 count += 1
         return sign * count
 
+    def working_day_ordinals(self, start, end) -> dict[dt.date, int]:
+        """Each day from ``start`` to ``end`` → the working days in (start, day]: so for days a ≤ b of the span,
+        ``working_days_between(a, b) == ordinals[b] - ordinals[a]`` — one pass for many pairs (ledgers)."""
+        start, end = _as_date(start), _as_date(end)
+        ordinals, count, day = {start: 0}, 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+            ordinals[day] = count
+        return ordinals
+
     def unknown_years_between(self, a, b) -> list[int]:
         a, b = _as_date(a), _as_date(b)
         lo, hi = min(a, b), max(a, b)

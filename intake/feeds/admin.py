@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy
 
 from accounts.admin_mixins import ScopedAdminMixin
+from common.admin_mixins import ReadOnlyAdminMixin
 
 from ..models import Feed, FeedBatch, FeedColumn, FeedDeadline, FeedToken, WarningRule, WarningThreshold
 
@@ -74,12 +75,8 @@ class FeedTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
                              % {"department": obj.department.name, "key": key})
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    read_only_allows_delete = True
 
 
 @admin.register(FeedBatch)

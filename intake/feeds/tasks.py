@@ -9,11 +9,19 @@ chased by the obligation engine (intake/obligations.py).
 """
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
+from ..models import FeedBatch
 from .choices import BatchStatus
+from .importing import batch_process, counts_of
+from .progress import _progress
+from .rescue import dead_import_q
+
+log = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -23,9 +31,6 @@ TRANSIENT = (OperationalError, InterfaceError)
 def import_delivery(self, batch_id: int) -> dict:
     """Import a delivery. A delivery another worker is importing (its heartbeat is fresh) is looked at again
     once a heartbeat could have gone stale: if that worker died, this one takes the import over."""
-    from ..models import FeedBatch
-    from .services import batch_process, counts_of
-
     try:
         batch = batch_process(batch_id=batch_id, task_id=self.request.id or "")
     except TRANSIENT as exc:
@@ -44,7 +49,26 @@ def rescue_stuck_deliveries() -> list[int]:
     """Beat, every minute: deliveries "importing" whose worker stopped beating are queued again and imported
     anew. Nothing of the dead import was stored (all or nothing), and the claim is a conditional update, so a
     redelivered message racing this one imports the delivery once."""
-    from .rescue import deliveries_rescue
-
     return deliveries_rescue()
+
+
+def batch_enqueue(batch: FeedBatch) -> None:
+    """Queue the delivery's import once the current transaction commits."""
+    batch_id = batch.pk
+    _progress(batch_id, done=0, total=max(1, batch.rows_total) * 2, phase="queued")
+    transaction.on_commit(lambda: import_delivery.delay(batch_id))
+
+
+def deliveries_rescue() -> list[int]:
+    """Queue again every import whose worker died; returns the deliveries queued."""
+    rescued = []
+    for batch in FeedBatch.objects.filter(dead_import_q()).only("pk", "rows_total", "status"):
+        with transaction.atomic():
+            # Conditional: a worker that took it over in the meantime keeps it.
+            if FeedBatch.objects.filter(pk=batch.pk).filter(dead_import_q()).update(
+                    status=BatchStatus.QUEUED, task_id="", heartbeat_at=None):
+                log.warning("delivery %s: its import stopped (worker lost); queued again", batch.pk)
+                batch_enqueue(batch)
+                rescued.append(batch.pk)
+    return rescued
 

@@ -24,7 +24,7 @@ from accounts.choices import Role
 from config.celery import app
 from intake.feeds import services
 from intake.feeds.choices import BatchSource, BatchStatus
-from intake.feeds.rescue import deliveries_rescue
+from intake.feeds.tasks import deliveries_rescue
 from intake.models import Feed, FeedBatch, FeedRow
 from tests.intake.feed_factories import install_feeds, xlsx_bytes
 from tests.security.test_outage import _database_url

@@ -14,10 +14,11 @@ from django.urls import reverse
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
 from cases.models import Lead
-from ledgers.deadlines import report_due_on, reports_chase
+from ledgers.deadlines import reports_chase
+from ledgers.monthly.due import report_due_on
 from ledgers.models import MonthlyReport, ReportStatus
-from ledgers.monthly_selectors import compute_figures, histogram_median
-from ledgers.monthly_services import (
+from ledgers.monthly.selectors import compute_figures, histogram_median
+from ledgers.monthly.services import (
     MonthlyReportError, monthly_report_rebuild, monthly_report_submit, monthly_reports_draft,
 )
 from ledgers.tasks import draft_monthly_reports

@@ -42,9 +42,9 @@ from referrals.choices import ReminderLevel
 from referrals.models import Obligation, Reminder, TransferForm
 from referrals.workdays import WorkCalendar
 
-from .deadlines import report_due_on
-from .models import AssessmentWeights, MonthlyReport, ReportStatus
-from .monthly_selectors import month_bounds, month_last_day
+from ..models import AssessmentWeights, MonthlyReport, ReportStatus
+from ..monthly.due import report_due_on
+from ..monthly.selectors import month_bounds, month_last_day
 
 FINDINGS = (SpotCheckFinding.WRONGLY_INCLUDED, SpotCheckFinding.WRONGLY_LEFT_OUT)
 
@@ -71,10 +71,6 @@ class AssessmentRow:
     @property
     def in_time_percent(self) -> Decimal | None:
         return _percent(self.answered_in_time, self.transfers_due)
-
-    @property
-    def reports_percent(self) -> Decimal | None:
-        return _percent(self.reports_on_time, self.reports_due)
 
 
 def _percent(part: int, whole: int) -> Decimal | None:

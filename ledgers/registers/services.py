@@ -8,7 +8,7 @@ from common.audit import filters_text
 from common.exports import ExportSpec, spec_write
 from common.xlsx import Column
 
-from .selectors import DISCOVERY_DETAIL_COLUMNS, DISCOVERY_DETAIL_TITLE, LEDGERS, discovery_detail_rows
+from .selectors import LEDGERS
 
 
 def ledger_title(kind: str, *, region_name: str, period: str = "") -> str:
@@ -36,13 +36,3 @@ def ledger_write(target, kind: str, *, user, queryset: QuerySet, region_name: st
     return spec_write(target, ledger_spec(kind, user=user, queryset=queryset, region_name=region_name,
                                           period=period))
 
-
-def discovery_detail_write(target, *, leads: QuerySet, region_name: str, period: str = "") -> int:
-    """主动发现救助对象明细表 into ``target`` from prepared leads; returns the number of rows."""
-    from common.xlsx import write_single_sheet
-
-    period = period or f"{timezone.localdate():%Y年%m月%d日}"
-    title = f"{region_name}{DISCOVERY_DETAIL_TITLE}（{period}）"
-    return write_single_sheet(target, sheet_name=str(DISCOVERY_DETAIL_TITLE), title=title,
-                              columns=[Column(h, w) for h, w in DISCOVERY_DETAIL_COLUMNS],
-                              rows=discovery_detail_rows(leads=leads))

@@ -263,13 +263,8 @@ def _workday_histograms(pairs: list[dict], *, calendar: WorkCalendar | None) -> 
     calendar = calendar or WorkCalendar()
     lo = min(p["reported_on"] for p in pairs)
     hi = max(p["assessed_on"] for p in pairs)
-    # Working days counted once over the whole span: between(a, b) = index[b] - index[a].
-    index, count, day = {}, 0, lo
-    while day <= hi:
-        if day != lo and calendar.is_working_day(day):
-            count += 1
-        index[day] = count
-        day += dt.timedelta(days=1)
+    # Working days counted once over the whole span (the calendar's ordinals): between(a, b) = index[b] - index[a].
+    index = calendar.working_day_ordinals(lo, hi)
     histograms: dict[int, Counter] = defaultdict(Counter)
     for p in pairs:
         histograms[p["township_id"]][max(0, index[p["assessed_on"]] - index[p["reported_on"]])] += p["n"]
@@ -543,7 +538,7 @@ def monthly_reports(*, user):
     """The reports the user may see (scoped), newest month first."""
     from accounts.scoping import scope
 
-    from .models import MonthlyReport
+    from ..models import MonthlyReport
 
     return scope(user, MonthlyReport.objects.select_related("township", "submitted_by"))
 

@@ -282,15 +282,8 @@ def feed_punctuality(*, user, period: Period, today: dt.date) -> Chart:
 def _workday_ordinals(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[int]]:
     """Each day from ``start`` to ``end`` with the number of working days up to it: the working days in
     (a, b] are ``ordinal(b) - ordinal(a)`` (referrals.workdays's convention; one query for the holidays)."""
-    calendar = WorkCalendar.preloaded()
-    days, ordinals, count, day = [], [], 0, start
-    while day <= end:
-        if calendar.is_working_day(day):
-            count += 1
-        days.append(day)
-        ordinals.append(count)
-        day += dt.timedelta(days=1)
-    return days, ordinals
+    ordinals = WorkCalendar.preloaded().working_day_ordinals(start, end)
+    return list(ordinals), list(ordinals.values())
 
 
 def _response_rows_in_python(leads, ordinal: dict, *, by_month: bool) -> list[tuple]:
