@@ -23,7 +23,10 @@ class CasesConfig(AppConfig):
             MenuItem(label=_("Outcomes"), url_name="cases:outcome_list",
                      permission="cases.view_outcome", roles=office, icon="clipboard-check", order=54, group=group),
             MenuItem(label=_("Spot checks"), url_name="cases:spot_check_list",
-                     permission="cases.view_spotcheck", roles=district, icon="shuffle", order=56, group=group),
+                     permission="cases.view_spotcheck", roles=office, icon="shuffle", order=56, group=group),
+            MenuItem(label=_("Checks for missed reports (漏报)"), url_name="cases:unreported_check_list",
+                     permission="cases.view_unreportedcheck", roles=office, icon="search-heart", order=57,
+                     group=group),
         )
 
     def ready(self) -> None:
