@@ -24,12 +24,20 @@ User = get_user_model()
 DISTRICT_ROLES = (Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR)
 
 
+def _office_only(user) -> None:
+    from .widgets_notices import OFFICE_ROLES
+
+    if not (user.is_superuser or user.role in OFFICE_ROLES or user.role == Role.ADMINISTRATOR):
+        raise PermissionDenied(_("Your role cannot open this page."))
+
+
 @login_required
 @permission_required("intake.view_assistantappointment", raise_exception=True)
 def assistant_coverage(request):
     """Township and district: every village with its assistant (appointed since, trainings), or none. The district
     sees its townships and drills into one (``?township=``)."""
     user = request.user
+    _office_only(user)
     missing_only = request.GET.get("missing") == "1"
     show_township = user.role in DISTRICT_ROLES or user.is_superuser
     by_township = assistants.coverage_by_township(user=user)
@@ -108,6 +116,7 @@ def assistant_village(request, pk):
     """One village's assistants: appointments (current and past) with their trainings; the township appoints, ends
     an appointment and records a training here."""
     user = request.user
+    _office_only(user)
     village = scope(user, Region.objects.filter(level=RegionLevel.VILLAGE, pk=pk)).select_related("parent").first()
     if village is None:
         raise Http404
