@@ -27,6 +27,8 @@ class CasesConfig(AppConfig):
             MenuItem(label=_("Checks for missed reports (漏报)"), url_name="cases:unreported_check_list",
                      permission="cases.view_unreportedcheck", roles=office, icon="search-heart", order=57,
                      group=group),
+            MenuItem(label=_("包村 / 包户"), url_name="cases:cadre_assignment_list",
+                     permission="cases.view_cadreassignment", roles=office, icon="diagram-3", order=58, group=group),
         )
 
     def ready(self) -> None:
