@@ -12,12 +12,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import django_filters
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
 from accounts.scoping import scope
+from cases.models import Person
+from common import resident_id
+from common.audit import AuditAction, audit_record
+from common.filters import BaseFilterSet
+from common.tables import PHONE_HIDDEN, BaseTable, MaskedIDColumn
+from common.views import ObjectListView
 
 from . import assistants, campaigns
-from .models_notices import AssistantAppointment, AssistantBackground, ScreeningCampaign
+from .choices import VisitMode
+from .models_notices import AssistantAppointment, AssistantBackground, CampaignTarget, ScreeningCampaign
 from .roster import RosterError
 
 User = get_user_model()
@@ -203,3 +215,149 @@ def campaign_list(request):
         "form": form, "campaigns": list(scope(user, ScreeningCampaign.objects.select_related("area"))[:50]),
         "progress": campaigns.campaign_progress(user=user), "today": timezone.localdate(),
     })
+
+
+# --- one screening: progress per village, its people, flagging a household, a visit to a flagged one -----------
+class CampaignTargetFilterSet(BaseFilterSet):
+    village = django_filters.ModelChoiceFilter(label=gettext_lazy("Village"),
+                                               queryset=Region.objects.filter(level=RegionLevel.VILLAGE))
+    visited = django_filters.ChoiceFilter(label=gettext_lazy("Visited"), method="filter_visited",
+                                          choices=[("1", gettext_lazy("Yes")), ("0", gettext_lazy("No"))])
+    from_roster = django_filters.ChoiceFilter(label=gettext_lazy("Why"), method="filter_roster",
+                                              choices=[("1", gettext_lazy("On the key roster")),
+                                                       ("0", gettext_lazy("Flagged household"))])
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["village"]
+
+    def filter_visited(self, queryset, name, value):
+        return queryset.filter(visited_on__isnull=value != "1")
+
+    def filter_roster(self, queryset, name, value):
+        return queryset.filter(from_roster=value == "1")
+
+
+class CampaignTargetTable(BaseTable):
+    township = tables.Column(verbose_name=gettext_lazy("township"), attrs=PHONE_HIDDEN)
+    village = tables.Column(verbose_name=gettext_lazy("village"))
+    person__name = tables.Column(verbose_name=gettext_lazy("full name"))
+    person__id_number = MaskedIDColumn(verbose_name=gettext_lazy("ID number"))
+    from_roster = tables.Column(verbose_name=gettext_lazy("why"), attrs=PHONE_HIDDEN)
+    visited_on = tables.DateColumn(verbose_name=gettext_lazy("visited on"), format="Y-m-d", default="")
+    action = tables.Column(verbose_name="", accessor="pk", orderable=False, exclude_from_export=True)
+
+    class Meta(BaseTable.Meta):
+        model = CampaignTarget
+        fields = ("township", "village", "person__name", "person__id_number", "from_roster", "visited_on")
+        order_by = ("village", "person__name")
+
+    def render_from_roster(self, value):
+        return _("On the key roster") if value else _("Flagged household")
+
+    def value_from_roster(self, value):
+        return self.render_from_roster(value)
+
+    def render_action(self, record, value):
+        if record.visited_on is not None:
+            return format_html('<span class="badge text-bg-success">{}</span>', _("Visited"))
+        if record.from_roster:
+            return format_html('<span class="small text-muted">{}</span>', _("Visit from the roster"))
+        return format_html('<a class="btn btn-sm btn-outline-primary py-0" href="{}">{}</a>',
+                           reverse("intake:campaign_target_visit", args=[record.pk]), _("Record the visit"))
+
+
+class FlagForm(forms.Form):
+    id_number = forms.CharField(label=gettext_lazy("ID number of a household member"), max_length=40,
+                                widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}))
+
+
+class CampaignDetailView(ObjectListView):
+    """One 集中排查: progress per village, the people to visit; the township flags households for it."""
+
+    queryset = CampaignTarget.objects.select_related("person", "village", "township")
+    filterset_class = CampaignTargetFilterSet
+    table_class = CampaignTargetTable
+    permission_required = "intake.view_campaigntarget"
+    template_name = "intake/campaigns/detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.campaign = scope(request.user, ScreeningCampaign.objects.select_related("area")) \
+                .filter(pk=kwargs["pk"]).first()
+            if self.campaign is None:
+                raise Http404
+            self.title = _("Concentrated screening: %(reason)s") % {"reason": self.campaign.reason}
+            self.export_title = self.title
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(campaign=self.campaign)
+
+    def post(self, request, *args, **kwargs):
+        """Flag a household of the area (found by a member's ID number, in the user's scope)."""
+        form = FlagForm(request.POST)
+        person = None
+        if form.is_valid():
+            try:
+                number = resident_id.parse(form.cleaned_data["id_number"]).number
+            except resident_id.ResidentIDError as exc:
+                messages.error(request, str(exc))
+                return redirect("intake:campaign_detail", pk=self.campaign.pk)
+            person = scope(request.user, Person.objects.select_related("household")).filter(id_number=number).first()
+        if person is None or person.household is None:
+            messages.error(request, _("No household with this ID number in your area."))
+            return redirect("intake:campaign_detail", pk=self.campaign.pk)
+        try:
+            target = campaigns.campaign_flag_household(user=request.user, campaign=self.campaign,
+                                                       household=person.household)
+        except RosterError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(name)s's household is to be visited in this screening.") % {
+                "name": target.person.name})
+        return redirect("intake:campaign_detail", pk=self.campaign.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        rows = campaigns.campaign_progress(user=user, campaign=self.campaign)
+        context.update(
+            campaign=self.campaign, progress=rows, today=timezone.localdate(),
+            targets=sum(r["targets"] for r in rows), visited=sum(r["visited"] for r in rows),
+            can_flag=(user.role in campaigns.FLAGGERS or user.is_superuser)
+            and self.campaign.ends_on >= timezone.localdate(),
+            flag_form=FlagForm(),
+        )
+        return context
+
+
+class CampaignVisitForm(forms.Form):
+    visited_on = forms.DateField(label=gettext_lazy("Date of the visit"), initial=timezone.localdate,
+                                 widget=forms.DateInput(attrs={"type": "date", "class": "form-control"},
+                                                        format="%Y-%m-%d"))
+    mode = forms.ChoiceField(label=gettext_lazy("How"), choices=VisitMode.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    findings = forms.CharField(label=gettext_lazy("What was found"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+
+@login_required
+@permission_required("intake.add_visit", raise_exception=True)
+def campaign_target_visit(request, pk):
+    """The visit to a household flagged for a screening (roster people are visited from the roster)."""
+    target = scope(request.user, CampaignTarget.objects.select_related("person", "village", "campaign")) \
+        .filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    form = CampaignVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaigns.campaign_visit_log(user=request.user, target=target, **form.cleaned_data)
+        except RosterError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("intake:campaign_detail", pk=target.campaign_id)
+    audit_record(request=request, action=AuditAction.DETAIL, obj=target.person)
+    return render(request, "intake/campaigns/visit.html", {"target": target, "form": form})
