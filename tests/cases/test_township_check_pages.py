@@ -76,3 +76,30 @@ def test_the_district_sees_all_townships_checks_and_other_townships_do_not(world
     assert UnreportedCheck.objects.filter(level="township").count() == 1  # the other township drew nothing here
     assistant = client_for(world.users[Role.VILLAGE_ASSISTANT])
     assert assistant.get(LIST).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_assessment_counts_missed_reports_not_the_townships_own_spot_check_findings(world, client_for):
+    """A township that finds an error in its own 急难 check is not penalised for it; a 漏报 counts, and the
+    assessment page says how many of the findings are missed reports."""
+    from ledgers.assessment import assessment_table
+
+    from cases.township_checks import township_checks_draw, township_spot_check_record, unreported_check_record
+
+    cw, staff = f.caseworker(world), world.users[Role.DISTRICT_STAFF]
+    f.reported(world, urgent=True)
+    poor = PersonFactory(village=world.village_a1, name="未报户")
+    poor.assistance_status = AssistanceStatus.DIBAO_EDGE
+    poor.save()
+    month = timezone.localdate().replace(day=1)
+    spot, unreported = township_checks_draw(user=cw, township=world.township_a, month=month)
+    township_spot_check_record(spot_check=spot[0], user=cw, visited_on=timezone.localdate(),
+                               finding="wrongly_left_out", note="漏登记一名家庭成员")
+    unreported_check_record(check=unreported[0], user=cw, visited_on=timezone.localdate(), finding="missed",
+                            note="独居无收入")
+    rows, _weights = assessment_table(user=staff, first=month, last=month)
+    row = next(r for r in rows if r.township == world.township_a)
+    assert (row.spot_checks, row.spot_check_findings, row.missed_reports) == (1, 1, 1)
+    page = client_for(staff).get(reverse("ledgers:assessment"),
+                                 {"first": f"{month:%Y-%m}", "last": f"{month:%Y-%m}"}).content.decode()
+    assert 'data-testid="missed-reports"' in page
