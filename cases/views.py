@@ -392,7 +392,8 @@ class SpotCheckListView(ObjectListView):
         from .township_checks import can_record_township_checks
         from .views_checks import TownshipDrawForm
 
-        can_draw_township = can_record_township_checks(user)  # issue 17 rule 10: the township's own checks
+        # Issue 17 rule 10: the township draws its own checks here too (the district draws them on 漏报抽查).
+        can_draw_township = can_record_township_checks(user) and not selectors.can_spot_check(user)
         context.update(
             can_draw=selectors.can_spot_check(user),
             draw_form=SpotCheckDrawForm(initial={"month": last_month}),

@@ -1,6 +1,8 @@
-"""Pages of the notices' people (issue 17): the assistants' coverage per village (rule 2)."""
+"""Pages of the notices' people (issue 17): the assistants per village (rule 2) and the 集中排查 (rule 6)."""
 from __future__ import annotations
 
+import django_filters
+import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -8,14 +10,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-import django_filters
-import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import format_html
 
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
