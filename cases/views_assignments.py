@@ -126,6 +126,12 @@ class CadreAssignmentListView(ObjectListView):
     export_title = gettext_lazy("Cadres for villages and households (包村/包户)")
     template_name = "cases/cadre_assignment_list.html"
 
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if not assignments.can_assign(self.request.user):
+            kwargs["exclude"] = ("end",)  # the button needs the form only assigners get
+        return kwargs
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user

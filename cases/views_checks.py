@@ -48,10 +48,10 @@ def _last_month() -> dt.date:
 
 class TownshipDrawForm(forms.Form):
     month = forms.DateField(label=gettext_lazy("Month"), input_formats=["%Y-%m"],
-                            widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm"},
+                            widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm w-auto"},
                                                    format="%Y-%m"))
     township = forms.ModelChoiceField(label=gettext_lazy("Township"), queryset=Region.objects.none(),
-                                      widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+                                      widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
