@@ -82,7 +82,7 @@ def test_the_district_sees_all_townships_checks_and_other_townships_do_not(world
 def test_the_assessment_counts_missed_reports_not_the_townships_own_spot_check_findings(world, client_for):
     """A township that finds an error in its own 急难 check is not penalised for it; a 漏报 counts, and the
     assessment page says how many of the findings are missed reports."""
-    from ledgers.assessment import assessment_table
+    from ledgers.assessment.selectors import assessment_table
 
     from cases.township_checks import township_checks_draw, township_spot_check_record, unreported_check_record
 
