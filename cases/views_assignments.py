@@ -122,8 +122,8 @@ class CadreAssignmentListView(ObjectListView):
     filterset_class = CadreAssignmentFilterSet
     table_class = CadreAssignmentTable
     permission_required = "cases.view_cadreassignment"
-    title = gettext_lazy("Cadres for villages and households (包村/包户)")
-    export_title = gettext_lazy("Cadres for villages and households (包村/包户)")
+    title = gettext_lazy("Cadres for villages and households (包村, 包户)")  # also the sheet's name: no "/"
+    export_title = title
     template_name = "cases/cadre_assignment_list.html"
 
     def get_table_kwargs(self):

@@ -288,6 +288,8 @@ class CampaignDetailView(ObjectListView):
                 raise Http404
             self.title = _("Concentrated screening: %(reason)s") % {"reason": self.campaign.reason}
             self.export_title = self.title
+            if request.GET.get("export") == "xlsx":  # the title names the sheet: the reason may hold "/" or ":"
+                self.title = _("Concentrated screening (集中排查)")
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):

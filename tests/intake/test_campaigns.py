@@ -100,3 +100,12 @@ def test_the_district_declares_on_the_page_and_the_township_flags_and_visits_hou
     other = client_for(world.users["caseworker_b"])
     assert other.get(visit_url).status_code == 404
     assert a2.name not in other.get(url).content.decode()
+
+
+def test_a_screenings_people_export_even_when_its_reason_holds_a_slash(world, clock, client_for):
+    staff = world.users[Role.DISTRICT_STAFF]
+    add_entry(world.users[Role.VILLAGE_ASSISTANT], world.people["a1"], since=TODAY - D(days=5))
+    campaign = campaigns.campaign_declare(user=staff, area=world.township_a, reason="疫情/灾情: 排查",
+                                          starts_on=TODAY, ends_on=TODAY + D(days=6))
+    response = client_for(staff).get(reverse("intake:campaign_detail", args=[campaign.pk]), {"export": "xlsx"})
+    assert response.status_code == 200
