@@ -54,6 +54,7 @@ class DistrictSettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Follow-ups and spot checks"), {"fields": ("follow_up_months", "observation_review_months",
                                                       "spot_check_percent", "spot_check_minimum")}),
         (_("Public notice (公示)"), {"fields": ("publicity_days",)}),
+        (_("Visit photos"), {"fields": ("keep_photo_location",)}),
     )
 
 

@@ -21,7 +21,12 @@ class CasesConfig(AppConfig):
             MenuItem(label=_("Outcomes"), url_name="cases:outcome_list",
                      permission="cases.view_outcome", roles=office, icon="clipboard-check", order=54, group=group),
             MenuItem(label=_("Spot checks"), url_name="cases:spot_check_list",
-                     permission="cases.view_spotcheck", roles=district, icon="shuffle", order=56, group=group),
+                     permission="cases.view_spotcheck", roles=office, icon="shuffle", order=56, group=group),
+            MenuItem(label=_("Checks for missed reports (漏报)"), url_name="cases:unreported_check_list",
+                     permission="cases.view_unreportedcheck", roles=office, icon="search-heart", order=57,
+                     group=group),
+            MenuItem(label=_("包村 / 包户"), url_name="cases:cadre_assignment_list",
+                     permission="cases.view_cadreassignment", roles=office, icon="diagram-3", order=58, group=group),
         )
 
     def ready(self) -> None:

@@ -136,9 +136,12 @@ class SpotCheckFilterSet(BaseFilterSet):
                                       widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
                                       method="filter_month")
 
+    level = django_filters.ChoiceFilter(label=_("Drawn by"), choices=[("district", _("District")),
+                                                                      ("township", _("Township"))])
+
     class Meta:
         model = SpotCheck
-        fields = ["finding", "township"]
+        fields = ["finding", "township", "level"]
 
     def filter_month(self, queryset, name, value):
         return queryset.filter(month=value.replace(day=1))

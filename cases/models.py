@@ -343,6 +343,11 @@ class DistrictSettings(models.Model):
         _("the district's notice"), max_length=120, blank=True,
         help_text=_("Document number (and title) of the district's own notice on proactive discovery, cited on the "
                     "assessment page, e.g. 博政办字〔2021〕27号."))
+    # Issue 19: visit photos lose every EXIF tag on upload; the district may ask to keep where a photo was taken.
+    keep_photo_location = models.BooleanField(
+        _("keep the photo's location"), default=False,
+        help_text=_("Off: visit photos are stored without any location. On: the place where the photo was taken (GPS "
+                    "in the photo) is kept — nothing else the camera wrote (device, time)."))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

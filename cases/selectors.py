@@ -103,6 +103,8 @@ def lead_close_blockers(*, lead: Lead, outcomes=None) -> list[str]:
             "number": form.number, "recipient": form.recipient_name})
     if not any(o.status == OutcomeStatus.DONE for o in outcomes):
         reasons.append(_("no outcome is done yet"))
+    if lead.person.is_unidentified:  # issue 17 rule 7 (cases/unidentified.py check_identified refuses the close)
+        reasons.append(_("the person is not identified yet: record their ID number"))
     return reasons
 
 

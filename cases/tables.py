@@ -107,11 +107,12 @@ class SpotCheckTable(BaseTable):
                                         "td": {"class": "d-none d-md-table-cell font-monospace small"}})
     lead__archive_class = tables.Column(verbose_name=_("archive class"), attrs=PHONE_HIDDEN)
     finding = tables.Column(verbose_name=_("finding"))
-    visited_on = tables.DateColumn(verbose_name=_("date of the district's visit"), format="Y-m-d",
+    visited_on = tables.DateColumn(verbose_name=_("date of the visit"), format="Y-m-d",
                                    attrs=PHONE_HIDDEN)
+    level = tables.Column(verbose_name=_("drawn by"), attrs=PHONE_HIDDEN)  # district, or the township's own
 
     class Meta(BaseTable.Meta):
         model = SpotCheck
         fields = ("month", "township", "lead__person__name", "lead__number", "lead__archive_class", "finding",
-                  "visited_on")
+                  "visited_on", "level")
         order_by = ("-month", "township")

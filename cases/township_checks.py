@@ -109,3 +109,48 @@ def unreported_check_record(*, check: UnreportedCheck, user, visited_on: dt.date
         check.lead = lead
     _save(check, user, "record")
     return check
+
+
+def can_record_township_checks(user) -> bool:
+    return user.is_superuser or user.role in CHECKERS
+
+
+@transaction.atomic
+def township_spot_check_record(*, spot_check: SpotCheck, user, visited_on: dt.date, finding: str,
+                               note: str = "") -> SpotCheck:
+    """The township's own 抽查、回访 of an 急难 lead (a township-level spot check): its visit and finding."""
+    from .choices import SpotCheckFinding
+    from .services import LeadError, _check_not_future, _save
+
+    if spot_check.level != TOWNSHIP_LEVEL:
+        raise LeadError(_("Only the district centre records the district's spot checks."))
+    _check_user(user, spot_check.township)
+    spot_check = SpotCheck.objects.select_for_update().get(pk=spot_check.pk)
+    note = (note or "").strip()
+    if finding not in SpotCheckFinding.values or finding == SpotCheckFinding.PENDING:
+        raise LeadError(_("Please choose the finding of the spot check."))
+    if visited_on is None:
+        raise LeadError(_("Please enter the date of the visit."))
+    _check_not_future(visited_on, _("date of the visit"))
+    if finding != SpotCheckFinding.CONFIRMED and not note:
+        raise LeadError(_("Please explain what was wrong."))
+    if (spot_check.finding, spot_check.visited_on, spot_check.note) == (finding, visited_on, note):
+        return spot_check
+    spot_check.finding, spot_check.visited_on, spot_check.visited_by, spot_check.note = (
+        finding, visited_on, user, note)
+    _save(spot_check, user, "record")
+    return spot_check
+
+
+def unreported_summary(*, user, start: dt.date) -> list[dict]:
+    """Per township since ``start``: never-reported households drawn, visited, and 漏报 found."""
+    from django.db.models import Count
+
+    from accounts.scoping import scope
+
+    return list(scope(user, UnreportedCheck.objects.filter(month__gte=start))
+                .values("township_id", "township__name")
+                .annotate(drawn=Count("id"),
+                          visited=Count("id", filter=~Q(finding=UnreportedCheck.Finding.PENDING)),
+                          missed=Count("id", filter=Q(finding=UnreportedCheck.Finding.MISSED)))
+                .order_by("township__name"))

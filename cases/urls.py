@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_applications, views_informing, views_voluntary
+from . import views, views_applications, views_assignments, views_checks, views_informing, views_voluntary
 
 app_name = "cases"
 
@@ -25,4 +25,12 @@ urlpatterns = [
     path("spot-checks/", views.SpotCheckListView.as_view(), name="spot_check_list"),
     path("spot-checks/draw/", views.spot_check_draw, name="spot_check_draw"),
     path("spot-checks/<int:pk>/", views.spot_check_record, name="spot_check_record"),
+    # 包村 / 包户 (issue 17 rule 3): cases/views_assignments.py
+    path("cadres/", views_assignments.CadreAssignmentListView.as_view(), name="cadre_assignment_list"),
+    path("cadres/assign/", views_assignments.cadre_assign, name="cadre_assign"),
+    path("cadres/end/", views_assignments.cadre_assignment_end, name="cadre_assignment_end"),
+    # The township's own checks (issue 17 rule 10): cases/views_checks.py
+    path("township-checks/", views_checks.UnreportedCheckListView.as_view(), name="unreported_check_list"),
+    path("township-checks/draw/", views_checks.township_checks_draw, name="township_checks_draw"),
+    path("township-checks/<int:pk>/", views_checks.unreported_check_record, name="unreported_check_record"),
 ]

@@ -401,9 +401,17 @@ class SpotCheckListView(ObjectListView):
         user = self.request.user
         today = timezone.localdate()
         last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        from .township_checks import can_record_township_checks
+        from .views_checks import TownshipDrawForm
+
+        # Issue 17 rule 10: the township draws its own checks here too (the district draws them on 漏报抽查).
+        can_draw_township = can_record_township_checks(user) and not selectors.can_spot_check(user)
         context.update(
             can_draw=selectors.can_spot_check(user),
             draw_form=SpotCheckDrawForm(initial={"month": last_month}),
+            can_draw_township=can_draw_township,
+            township_draw_form=TownshipDrawForm(user=user, initial={"month": last_month}) if can_draw_township
+            else None,
             summary=selectors.spot_check_summary(user=user, start=today.replace(month=1, day=1)),
         )
         return context
@@ -436,19 +444,24 @@ def spot_check_record(request, pk):
     if spot_check is None:
         raise Http404
     lead = spot_check.lead
-    can_record = selectors.can_spot_check(request.user)
+    from . import township_checks
+
+    own = spot_check.level == township_checks.TOWNSHIP_LEVEL  # the township's own check of an 急难 lead
+    can_record = (township_checks.can_record_township_checks(request.user) if own
+                  else selectors.can_spot_check(request.user))
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied(_("Only the district centre can do spot checks."))
         form = SpotCheckForm(request.POST)
         if form.is_valid():
+            record = township_checks.township_spot_check_record if own else services.spot_check_record
             try:
-                services.spot_check_record(spot_check=spot_check, user=request.user, **form.cleaned_data)
+                record(spot_check=spot_check, user=request.user, **form.cleaned_data)
             except LeadError as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("Spot check recorded."))
-                return redirect("cases:spot_check_list")
+                return redirect(reverse("cases:spot_check_list") + ("?level=township" if own else ""))
         else:
             messages.error(request, _("Please correct the fields marked in red."))
     else:
@@ -456,6 +469,8 @@ def spot_check_record(request, pk):
         if spot_check.finding != "pending":
             initial["finding"] = spot_check.finding
         form = SpotCheckForm(initial=initial)
+    if own:
+        form.fields["visited_on"].label = _("Date of the visit")
     return render(request, "cases/spot_check_form.html", {
         "spot_check": spot_check, "lead": lead, "object": lead, "form": form, "can_record": can_record,
         "title": _("Spot check of lead %(number)s") % {"number": lead.number}})

@@ -20,6 +20,11 @@ class LeadForm(forms.Form):
                                 widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off",
                                                               "placeholder": _("18 digits; the last may be X")}))
     name = forms.CharField(label=_("Full name"), required=False, max_length=32)
+    # Issue 17 rule 7: someone whose ID is not known (a homeless person, "刘大爷" of a public report).
+    unidentified = forms.BooleanField(label=_("The ID number is not known (e.g. a homeless person)"), required=False)
+    description = forms.CharField(label=_("Description (age, looks, clothes, what they say)"), required=False,
+                                  max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    found_at = forms.CharField(label=_("Where the person was found"), required=False, max_length=200)
     village = forms.ModelChoiceField(label=_("Village / community"), queryset=Region.objects.none(), required=False)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
@@ -112,12 +117,23 @@ class LeadForm(forms.Form):
                                         "on the day they are found. Please give the reason for the delay.")
                        % {"day": f"{day:%Y-%m-%d}", "days": days})
 
+    def _check_unidentified(self, data) -> None:
+        data["person"], data["id_number"] = None, ""
+        if not (data.get("name") or "").strip() and not (data.get("description") or "").strip():
+            self.add_error("description", _("Give the person's name, or describe them, when the ID is unknown."))
+        if not (data.get("found_at") or "").strip():
+            self.add_error("found_at", _("Say where the person was found."))
+        if not data.get("village"):
+            self.add_error("village", _("Please choose the village or community where the person was found."))
+
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
         self._check_late(data)
-        if not data.get("person") and not data.get("id_number"):
+        if data.get("unidentified"):
+            self._check_unidentified(data)
+        elif not data.get("person") and not data.get("id_number"):
             self.add_error("id_number", _("Find the person above, or enter their ID number to register them."))
         elif not data.get("person"):
             exists = Person.objects.filter(id_number=data["id_number"]).exists()

@@ -137,18 +137,26 @@ class PublicReportAcceptForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=32, required=False)
     village = forms.ModelChoiceField(label=_("Village or community"), queryset=Region.objects.none(),
                                      required=False, empty_label=_("Choose…"))
+    # Issue 17 rule 7: the public rarely knows an ID; the lead can be accepted for a person not identified yet.
+    unidentified = forms.BooleanField(label=_("Accept without an ID number (the person is not identified yet)"),
+                                      required=False)
+    description = forms.CharField(label=_("Description (age, looks, clothes, what they say)"), required=False,
+                                  max_length=500)
+    found_at = forms.CharField(label=_("Where the person was found"), required=False, max_length=200)
 
     def __init__(self, *args, report: PublicReport, user, candidates, **kwargs):
         same_id = [p for p in candidates if report.subject_id_number and p.id_number == report.subject_id_number]
         kwargs.setdefault("initial", {
             "person": same_id[0].pk if same_id else None,  # the registered person with the reported ID
             "id_number": report.subject_id_number, "name": report.subject_name, "village": report.village_id,
+            "found_at": report.address,
         })
         super().__init__(*args, prefix="accept", **kwargs)
         self.fields["person"].queryset = candidates
         self.fields["village"].queryset = scope(user, township_villages(report.township))
-        for name in ("id_number", "name"):
+        for name in ("id_number", "name", "description", "found_at"):
             self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["unidentified"].widget.attrs["class"] = "form-check-input"
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         self.fields["village"].widget.attrs["class"] = "form-select"
 
@@ -160,6 +168,13 @@ class PublicReportAcceptForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("unidentified"):
+            data["person"], data["id_number"] = None, ""
+            if not data.get("village"):
+                self.add_error("village", _("Please choose the village or community where the person was found."))
+            if not (data.get("found_at") or "").strip():
+                self.add_error("found_at", _("Say where the person was found."))
+            return data
         if not data.get("person") and not data.get("id_number") and not self.errors:
             raise forms.ValidationError(_("Choose the person from the registry, or enter their ID number to find "
                                           "or register them."))

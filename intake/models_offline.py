@@ -57,7 +57,8 @@ def visit_photo_path(instance, filename: str) -> str:
 
 
 class VisitPhoto(models.Model):
-    """A photo of a visit for the district's spot checks: a JPEG re-encoded on the server (no EXIF, no location)."""
+    """A photo of a visit for the district's spot checks: a JPEG re-encoded on the server (no EXIF; the GPS tags only
+    when the district keeps the photo's location)."""
 
     visit = models.ForeignKey("intake.Visit", verbose_name=_("visit"), on_delete=models.PROTECT,
                               related_name="photos")

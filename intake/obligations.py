@@ -22,11 +22,19 @@ from referrals.services import department_liaisons, district_centre, township_of
 from .models import FeedDeadline, RosterEntry
 
 
+def _household_cadres(entries) -> dict:
+    """The current 包户 cadres of the overdue entries' households (one query)."""
+    from cases.assignments import households_for
+
+    return households_for(household_ids=entries.values("person__household_id"))
+
+
 def roster_visit_duties(*, today, calendar, rule):
     offices: dict[int, list] = {}
     centres: dict[str, list] = {}
     entries = (RosterEntry.objects.filter(until__isnull=True, next_due_on__lt=today)
                .select_related("person", "person__village", "township", "assistant").order_by("next_due_on", "pk"))
+    cadres = _household_cadres(entries)
     for entry in entries.iterator(chunk_size=500):
         township = entry.township
         if township.pk not in offices:
@@ -36,17 +44,30 @@ def roster_visit_duties(*, today, calendar, rule):
             centres[code] = list(district_centre(district_code=code))
         assistant = entry.assistant if entry.assistant_id and entry.assistant.is_active else None
         person = entry.person
+        # 包户 (issue 17 rule 3, decision 604): the household's cadre is named first; their account is told too when
+        # the assignment links one; the assistant (or the township) still gets it — most cadres have no account.
+        household_cadres = cadres.get(person.household_id, [])
+        recipients = [assistant] if assistant else list(offices[township.pk])
+        recipients += [c.cadre_user for c in household_cadres
+                       if c.cadre_user_id and c.cadre_user.is_active and c.cadre_user not in recipients]
+        addressed = assistant.display_name if assistant else township.name
+        body_cadres = ""
+        if household_cadres:
+            names = "、".join(c.cadre_name for c in household_cadres)
+            addressed = _("%(cadres)s (包户) · %(assistant)s") % {"cadres": names, "assistant": addressed}
+            body_cadres = " " + _("Household cadre (包户): %(cadres)s.") % {"cadres": "、".join(
+                f"{c.cadre_name} {c.phone}".strip() for c in household_cadres)}
         yield Duty(
             subject=entry, due_on=entry.next_due_on, region=person.village,
-            recipient_name=assistant.display_name if assistant else township.name,
-            recipients=[assistant] if assistant else offices[township.pk],
+            recipient_name=addressed[:64],
+            recipients=recipients,
             written_to=offices[township.pk], escalate_to=centres[code],
             url=reverse("intake:roster_detail", args=[entry.pk]),
             title=_("Roster visit overdue: %(name)s, %(village)s (due %(due)s)") % {
                 "name": person.name, "village": person.village.name, "due": f"{entry.next_due_on:%Y-%m-%d}"},
             body=_("Seeds 001 and 002: key-roster households are visited monthly, weekly in severe weather and daily "
                    "when gravely ill. Visit %(cadence)s; record the visit on the roster page.") % {
-                "cadence": entry.get_cadence_display()})
+                "cadence": entry.get_cadence_display()} + body_cadres)
 
 
 def feed_delivery_duties(*, today, calendar, rule):

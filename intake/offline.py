@@ -133,6 +133,7 @@ def offline_pack(*, user, now: dt.datetime | None = None) -> dict:
         "idle_seconds": settings.SESSION_COOKIE_AGE,
         "photo_max_bytes": photo_max_bytes(),
         "photo_max_count": photo_max_count(),
+        "keep_photo_location": keep_photo_location(user),  # the phone copies the photo's GPS only when on
         "roster": entries,
     }
 
@@ -167,8 +168,29 @@ def _form_errors(form) -> str:
     return "；".join(parts)
 
 
-def _clean_photo(value, number: int) -> tuple[bytes, int, int]:
-    """A JPEG the phone compressed, checked by content and re-encoded here (no EXIF, no location survives)."""
+def keep_photo_location(user) -> bool:
+    """The district's setting (off by default): keep where a visit photo was taken (issue 19)."""
+    from cases.models import DistrictSettings
+
+    region = getattr(user, "region", None)
+    return bool(region is not None and DistrictSettings.for_district_code(region.code).keep_photo_location)
+
+
+def _location_only(image):
+    """An EXIF block holding the photo's GPS tags and nothing else (no device, time or thumbnail), or None."""
+    from PIL import ExifTags, Image
+
+    gps = image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    if not gps:
+        return None
+    exif = Image.Exif()
+    exif[ExifTags.IFD.GPSInfo] = dict(gps)
+    return exif.tobytes()
+
+
+def _clean_photo(value, number: int, *, keep_location: bool = False) -> tuple[bytes, int, int]:
+    """A JPEG the phone compressed, checked by content and re-encoded here: no EXIF survives, except the GPS tags
+    when the district keeps the photo's location (``DistrictSettings.keep_photo_location``)."""
     from PIL import Image
 
     def refuse(reason: str) -> OfflineError:
@@ -196,9 +218,12 @@ def _clean_photo(value, number: int) -> tuple[bytes, int, int]:
             if max(image.size) > 4096:
                 raise refuse(_("more than 4096 pixels on a side."))
             image.load()
+            location = _location_only(image) if keep_location else None
             out = io.BytesIO()
-            # Saved afresh without exif/icc/comments: nothing the camera wrote (place, device, time) is kept.
-            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            # Saved afresh without exif/icc/comments: nothing the camera wrote (device, time) is kept, nor the place
+            # unless the district asks for it.
+            extra = {"exif": location} if location else {}
+            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True, **extra)
             width, height = image.size
     except OfflineError:
         raise
@@ -207,7 +232,7 @@ def _clean_photo(value, number: int) -> tuple[bytes, int, int]:
     return out.getvalue(), width, height
 
 
-def _clean_photos(photos, *, kind: str) -> list[tuple[bytes, int, int]]:
+def _clean_photos(photos, *, kind: str, keep_location: bool = False) -> list[tuple[bytes, int, int]]:
     photos = photos or []
     if not isinstance(photos, list):
         raise OfflineError(_("The photos could not be read."))
@@ -215,7 +240,7 @@ def _clean_photos(photos, *, kind: str) -> list[tuple[bytes, int, int]]:
         raise OfflineError(_("Photos can only be attached to a visit."))
     if len(photos) > photo_max_count():
         raise OfflineError(_("At most %(count)s photos per visit.") % {"count": photo_max_count()})
-    return [_clean_photo(value, number) for number, value in enumerate(photos, start=1)]
+    return [_clean_photo(value, number, keep_location=keep_location) for number, value in enumerate(photos, start=1)]
 
 
 def _lead_message(*, lead: Lead, merged: bool, user, open_before: Lead | None) -> tuple[str, bool]:
@@ -358,7 +383,8 @@ def offline_submit(*, user, payload: dict, now: dt.datetime | None = None) -> tu
     if existing is not None:
         return _replay(existing, user=user, checksum=checksum), existing
     now = now or timezone.now()
-    photos = _clean_photos(payload.get("photos"), kind=kind)
+    photos = _clean_photos(payload.get("photos"), kind=kind,
+                           keep_location=bool(payload.get("photos")) and keep_photo_location(user))
     recorded_at = recorded_at_for(payload=payload, user=user, now=now)
     try:
         with transaction.atomic():

@@ -194,9 +194,24 @@ def _person_for(*, user, report: PublicReport, person: Person | None, id_number:
         raise PublicReportError(str(exc)) from exc
 
 
+def _unidentified_for(*, user, report: PublicReport, name: str, description: str, found_at: str,
+                      village: Region | None) -> Person:
+    from .services import IntakeError
+    from .unidentified import unidentified_person_for
+
+    if village is not None and (village.parent_id != report.township_id or village.level != RegionLevel.VILLAGE):
+        raise PublicReportError(_("Please choose a village or community of the report's township."))
+    try:
+        return unidentified_person_for(user=user, village=village, name=(name or "").strip() or report.subject_name,
+                                       description=description, found_at=(found_at or "").strip() or report.address)
+    except IntakeError as exc:
+        raise PublicReportError(str(exc)) from exc
+
+
 @transaction.atomic
 def public_report_accept(*, report: PublicReport, user, person: Person | None = None, id_number: str = "",
-                         name: str = "", village: Region | None = None) -> tuple[PublicReport, bool]:
+                         name: str = "", village: Region | None = None, unidentified: bool = False,
+                         description: str = "", found_at: str = "") -> tuple[PublicReport, bool]:
     """Accept a pending report as a lead for a person found in scope or registered now.
 
     Returns ``(report, merged)``: ``merged`` when the person already had an open lead and this report
@@ -208,7 +223,12 @@ def public_report_accept(*, report: PublicReport, user, person: Person | None = 
         return report, False
     if report.status != PublicReportStatus.PENDING:
         raise PublicReportError(_("This report was rejected and cannot be accepted."))
-    person = _person_for(user=user, report=report, person=person, id_number=id_number, name=name, village=village)
+    if unidentified:  # issue 17 rule 7: a name or a description and where found; the ID comes later
+        person = _unidentified_for(user=user, report=report, name=name, description=description,
+                                   found_at=found_at, village=village)
+    else:
+        person = _person_for(user=user, report=report, person=person, id_number=id_number, name=name,
+                             village=village)
     try:
         lead, merged = lead_report(
             person=person, method=DiscoveryMethod.WORK, channel=Channel.PUBLIC_REPORT,

@@ -17,7 +17,10 @@ urlpatterns = [
     path("roster/<int:pk>/visit/", views.visit_create, name="visit_create"),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),
     path("assistants/", views_notices.assistant_coverage, name="assistant_coverage"),
+    path("assistants/villages/<int:pk>/", views_notices.assistant_village, name="assistant_village"),
     path("screenings/", views_notices.campaign_list, name="campaign_list"),
+    path("screenings/<int:pk>/", views_notices.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("screenings/targets/<int:pk>/visit/", views_notices.campaign_target_visit, name="campaign_target_visit"),
     path("severe-weather/", views.severe_weather, name="severe_weather"),
     path("severe-weather/<int:pk>/end/", views.severe_weather_end, name="severe_weather_end"),
 ]

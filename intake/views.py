@@ -22,6 +22,7 @@ from .filters import LeadFilterSet
 from .forms import HotlineForm, LeadForm
 from .services import IntakeError, lead_log
 from .tables import LeadTable
+from .unidentified import lead_log_unidentified
 
 INBOX_ROLES = TOWNSHIP_OFFICE  # accounts.roles
 
@@ -34,16 +35,22 @@ def _log_lead(request, form_class, *, template, source_type, title):
     form = form_class(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data.get("unidentified"):  # issue 17 rule 7: no ID, a name or a description and where found
+            log, who = lead_log_unidentified, {"description": data.get("description", ""),
+                                               "found_at": data.get("found_at", "")}
+        else:
+            log, who = lead_log, {"person": data.get("person"), "id_number": data.get("id_number", ""),
+                                  "phone": data.get("phone", ""),
+                                  "name_is_registered": {"registered": True, "reported": False}.get(
+                                      data.get("name_check", ""))}
         try:
-            lead, merged = lead_log(
-                user=request.user, person=data.get("person"), id_number=data.get("id_number", ""),
-                name=data.get("name", ""), village=data.get("village"), phone=data.get("phone", ""),
+            lead, merged = log(
+                user=request.user, name=data.get("name", ""), village=data.get("village"), **who,
                 method=data["method"], channel=data["channel"], discovered_on=data["discovered_on"],
                 suspected_relief=data["suspected_relief"], causes=data["causes"], is_urgent=data["is_urgent"],
                 family_situation=data["family_situation"], source_type=source_type,
                 reporter_name=data.get("reporter_name", ""), reporter_phone=data.get("reporter_phone", ""),
                 late_reason=data.get("late_reason", ""),
-                name_is_registered={"registered": True, "reported": False}.get(data.get("name_check", "")),
             )
         except (IntakeError, ResidentIDError) as exc:
             messages.error(request, str(exc))

@@ -198,7 +198,8 @@ class PublicReportDetailView(ViewRolesMixin, ObjectDetailView):
                     before = report.status
                     report, merged = public_report_accept(
                         report=report, user=request.user, person=data["person"], id_number=data["id_number"],
-                        name=data["name"], village=data["village"])
+                        name=data["name"], village=data["village"], unidentified=data["unidentified"],
+                        description=data["description"], found_at=data["found_at"])
                     if before == PublicReportStatus.ACCEPTED:
                         messages.info(request, _("This report was already accepted as lead %(number)s.")
                                       % {"number": report.lead.number})

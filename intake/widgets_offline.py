@@ -10,4 +10,5 @@ def offline_queue(request):
         return None
     from .views_offline import offline_urls
 
-    return {"order": 5, "template": "intake/_offline_queue.html", "offline_urls": offline_urls()}
+    return {"order": 5, "template": "intake/_offline_queue.html", "offline_urls": offline_urls(),
+            "head_template": "intake/_offline_head.html"}  # the manifest: the app installs from the home page

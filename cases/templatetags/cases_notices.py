@@ -30,7 +30,7 @@ def lead_notices(context, lead):
         "can_record": bool(since) and not change and lead.is_open and "outcome" in actions,
         "actions": actions,
         "form": ChangeOfMindForm(initial={"stated_on": timezone.localdate()}),
-        "csrf_token": context.get("csrf_token"),
+        "csrf_token": context.get("csrf_token"), "request": request,
     }
 
 
@@ -54,9 +54,16 @@ def outcome_notice(context, outcome, actions=()):
     }
 
 
-@register.inclusion_tag("cases/_responsible_cadres.html")
-def responsible_cadres(person):
-    """包村 / 包户: who is responsible for this person (shown on leads and roster entries)."""
-    from ..assignments import responsible_for
+@register.inclusion_tag("cases/_responsible_cadres.html", takes_context=True)
+def responsible_cadres(context, person):
+    """包村 / 包户: who is responsible for this person (shown on leads and roster entries); the township (or the
+    village's assistant) assigns the household's cadre here."""
+    from ..assignments import can_assign, responsible_for
+    from ..models import CadreAssignment
 
-    return {"cadres": responsible_for(person=person)}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"cadres": responsible_for(person=person), "person": person,
+            "can_assign": bool(user) and person.household_id is not None and not person.is_unidentified
+            and can_assign(user, CadreAssignment.Kind.HOUSEHOLD),
+            "next": request.get_full_path() if request else "", "csrf_token": context.get("csrf_token")}

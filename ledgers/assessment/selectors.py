@@ -59,6 +59,7 @@ class AssessmentRow:
     escalations: int = 0
     spot_checks: int = 0
     spot_check_findings: int = 0
+    unreported_checks: int = 0  # never-reported households drawn (issue 17 rule 10)
     missed_reports: int = 0  # 漏报: hardship found in a household never reported (issue 17 rule 10)
     reports_due: int = 0
     reports_on_time: int = 0
@@ -138,15 +139,19 @@ def assessment_table(*, user, first: dt.date, last: dt.date, today: dt.date | No
                            escalations=Count("id", filter=Q(level=ReminderLevel.ESCALATION))).order_by())
     put(({"township_id": township_by_code[r.pop("prefix")], **r} for r in reminders
          if r["prefix"] in township_by_code), "township_id")
-    put(SpotCheck.objects.filter(township_id__in=ids, month__gte=first_day, month__lte=months[-1])
+    # The district's spot checks (a township's own checks of its 急难 leads are its diligence, not counted against
+    # it); households never reported count whoever drew them: hardship there is a 漏报 (decision 606).
+    put(SpotCheck.objects.filter(township_id__in=ids, month__gte=first_day, month__lte=months[-1], level="district")
         .values("township_id")
         .annotate(spot_checks=Count("id"), spot_check_findings=Count("id", filter=Q(finding__in=FINDINGS)))
         .order_by(), "township_id")
     put(UnreportedCheck.objects.filter(township_id__in=ids, month__gte=first_day, month__lte=months[-1])
-        .values("township_id").annotate(missed_reports=Count("id", filter=Q(finding=UnreportedCheck.Finding.MISSED)))
+        .values("township_id").annotate(missed_reports=Count("id", filter=Q(finding=UnreportedCheck.Finding.MISSED)),
+                                        unreported_checks=Count("id"))
         .order_by(), "township_id")
     for row in rows.values():  # a 漏报 is a spot-check finding against the township (seed 002: 防止出现漏报)
         row.spot_check_findings += row.missed_reports
+        row.spot_checks += row.unreported_checks
 
     calendar = WorkCalendar()
     due_months = [m for m in months if report_due_on(m, calendar=calendar) < today]

@@ -20,6 +20,13 @@
     find.classList.remove("d-none");
     document.getElementById("person-search").focus();
   });
+  // Issue 17 rule 7: no ID number — a description and where the person was found.
+  const unidentified = form.querySelector("input[name=unidentified]");
+  if (unidentified) {
+    unidentified.addEventListener("change", function () {
+      document.getElementById("unidentified-fields").classList.toggle("d-none", !unidentified.checked);
+    });
+  }
   // The channel follows the method unless the user chose one.
   const defaults = {visit: "home_visit", data_push: "department_data", work: "service_hall"};
   const channel = form.querySelector("select[name=channel]");

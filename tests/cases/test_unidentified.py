@@ -45,6 +45,8 @@ def test_a_lead_without_an_id_is_accepted_and_closing_waits_for_the_id(world, cl
     services.outcome_record(lead=lead, user=cw, kind="temporary", amount=800)
     with pytest.raises(LeadError, match="身份"):
         services.lead_close(lead=Lead.objects.get(pk=lead.pk), user=cw)
+    page = client_for(cw).get(lead.get_absolute_url()).content.decode()  # the page says why it cannot be closed
+    assert 'data-testid="close-blockers"' in page and "身份尚未核实" in page
 
     real_id = valid_id(address="370304")
     response = client_for(cw).post(reverse("cases:lead_identify", args=[lead.pk]),

@@ -49,3 +49,49 @@ def test_the_coverage_page_and_the_home_widget(world, client_for):
     assert 'data-testid="coverage-by-township"' in district
     # A village assistant sees no such page: the township manages assistants.
     assert client_for(world.users[Role.VILLAGE_ASSISTANT]).get("/").content.decode().count("widget-assistants") == 0
+
+
+def test_the_township_appoints_ends_and_trains_from_the_pages(world, client_for):
+    """Rule 2 without the admin: appointment, its end and a training recorded by the township on the village page;
+    the district drills from its townships to their villages; villages without an assistant are highlighted."""
+    caseworker = world.users[Role.TOWNSHIP_CASEWORKER]
+    client = client_for(caseworker)
+    url = reverse("intake:assistant_village", args=[world.village_a1.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="no-assistant"' in page and 'data-testid="appoint-form"' in page
+    day = timezone.localdate() - dt.timedelta(days=30)
+    response = client.post(url, {"action": "appoint", "appoint-name": "陈协理", "appoint-phone": "13812345678",
+                                 "appoint-background": "public_post", "appoint-appointed_on": day.isoformat()})
+    assert response.status_code == 302
+    appointment = AssistantAppointment.objects.get(village=world.village_a1)
+    assert (appointment.name, appointment.appointed_on, appointment.background) == ("陈协理", day, "public_post")
+    response = client.post(url, {"action": "train", "train-appointment": appointment.pk,
+                                 "train-trained_on": timezone.localdate().isoformat(), "train-topic": "主动发现业务培训",
+                                 "train-hours": "2", "train-given_by": "镇民政办"})
+    assert response.status_code == 302 and appointment.trainings.get().topic == "主动发现业务培训"
+    coverage = client.get(reverse("intake:assistant_coverage")).content.decode()
+    assert "陈协理" in coverage and f"{day:%Y-%m-%d}" in coverage and "table-danger" in coverage
+    # A future date is refused; ending the appointment leaves the village without an assistant again.
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    client.post(url, {"action": "end", "end-appointment": appointment.pk, "end-ended_on": future})
+    appointment.refresh_from_db()
+    assert appointment.ended_on is None
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    client.post(url, {"action": "end", "end-appointment": appointment.pk, "end-ended_on": yesterday.isoformat()})
+    appointment.refresh_from_db()
+    assert appointment.ended_on == yesterday
+    assert assistants.villages_without_assistant(user=caseworker) == Region.objects.filter(
+        level=RegionLevel.VILLAGE, parent=world.township_a).count()
+
+    # Another township's village is not found; the village assistant cannot appoint.
+    assert client_for(world.users["caseworker_b"]).get(url).status_code == 404
+    helper = client_for(world.users[Role.VILLAGE_ASSISTANT])
+    assert helper.post(url, {"action": "appoint", "appoint-name": "自封", "appoint-background": "other",
+                             "appoint-appointed_on": day.isoformat()}).status_code == 403
+
+    # The district: townships first, then one township's villages.
+    district = client_for(world.users[Role.DISTRICT_STAFF])
+    top = district.get(reverse("intake:assistant_coverage")).content.decode()
+    assert f"?township={world.township_a.pk}" in top and 'data-testid="coverage"' not in top
+    drilled = district.get(reverse("intake:assistant_coverage"), {"township": world.township_a.pk}).content.decode()
+    assert world.village_a1.name in drilled and world.village_b1.name not in drilled

@@ -59,3 +59,53 @@ def test_the_district_declares_on_the_page(world, clock, client_for):
         "ends_on": (TODAY + D(days=3)).isoformat()})
     assert response.status_code == 302
     assert client_for(world.users[Role.TOWNSHIP_CASEWORKER]).get(reverse("intake:campaign_list")).status_code == 200
+
+
+def test_the_district_declares_on_the_page_and_the_township_flags_and_visits_households(world, clock, client_for):
+    """Rule 6 on the pages: declare (district), progress per village on the screening's page, a household flagged by
+    the township (by a member's ID number) and its visit recorded; other townships see none of it."""
+    assistant, staff = world.users[Role.VILLAGE_ASSISTANT], world.users[Role.DISTRICT_STAFF]
+    add_entry(assistant, world.people["a1"], since=TODAY - D(days=5))
+    district = client_for(staff)
+    response = district.post(reverse("intake:campaign_list"), {
+        "area": world.township_a.pk, "reason": "暴雨洪涝", "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + D(days=6)).isoformat()})
+    assert response.status_code == 302
+    campaign = campaigns.current_campaigns(user=staff).get()
+    listing = district.get(reverse("intake:campaign_list")).content.decode()
+    assert reverse("intake:campaign_detail", args=[campaign.pk]) in listing
+    # A township cannot declare: the page offers no form.
+    township = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
+    assert 'data-testid="campaign-form"' not in township.get(reverse("intake:campaign_list")).content.decode()
+
+    url = reverse("intake:campaign_detail", args=[campaign.pk])
+    page = township.get(url).content.decode()
+    assert 'data-testid="flag-form"' in page and 'data-testid="campaign-progress"' in page
+    a2 = world.people["a2"]
+    assert township.post(url, {"id_number": a2.id_number}).status_code == 302
+    target = CampaignTarget.objects.get(campaign=campaign, from_roster=False)
+    assert target.person == a2.household.head or target.person.household == a2.household
+    # The other township's household: not found in this township's scope.
+    township.post(url, {"id_number": world.people["b1"].id_number})
+    assert CampaignTarget.objects.filter(campaign=campaign).count() == 2
+    page = township.get(url, {"visited": "0"}).content.decode()
+    assert a2.id_number not in page  # masked
+    visit_url = reverse("intake:campaign_target_visit", args=[target.pk])
+    assert visit_url in page
+    response = township.post(visit_url, {"visited_on": TODAY.isoformat(), "mode": VisitMode.HOME,
+                                         "findings": "房屋进水，已转移安置"})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.visited_on == TODAY
+    other = client_for(world.users["caseworker_b"])
+    assert other.get(visit_url).status_code == 404
+    assert a2.name not in other.get(url).content.decode()
+
+
+def test_a_screenings_people_export_even_when_its_reason_holds_a_slash(world, clock, client_for):
+    staff = world.users[Role.DISTRICT_STAFF]
+    add_entry(world.users[Role.VILLAGE_ASSISTANT], world.people["a1"], since=TODAY - D(days=5))
+    campaign = campaigns.campaign_declare(user=staff, area=world.township_a, reason="疫情/灾情: 排查",
+                                          starts_on=TODAY, ends_on=TODAY + D(days=6))
+    response = client_for(staff).get(reverse("intake:campaign_detail", args=[campaign.pk]), {"export": "xlsx"})
+    assert response.status_code == 200

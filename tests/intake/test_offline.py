@@ -307,6 +307,36 @@ def test_a_visit_photo_is_kept_as_a_fresh_jpeg_without_location_and_served_to_th
     assert other.get(url).status_code == 404
 
 
+def test_a_district_that_keeps_the_photos_location_keeps_the_gps_and_nothing_else(world, phone, assistant, clock,
+                                                                                  settings, tmp_path):
+    """Issue 19: "keep the photo's location" (district setting, off by default): the GPS tags stay, the camera's
+    other tags (device, time) do not; the phone learns the setting from its pack to copy the EXIF block at all."""
+    from PIL import ExifTags
+
+    from cases.models import DistrictSettings
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    assert phone.get(PACK).json()["keep_photo_location"] is False
+    DistrictSettings.objects.update_or_create(district=world.district, defaults={"keep_photo_location": True})
+    assert phone.get(PACK).json()["keep_photo_location"] is True
+    entry = add_entry(assistant, world.people["a1"])
+    answer = phone.send(visit_item(phone, entry=entry, found_hardship=False, photos=[jpeg(with_gps=True)])).json()
+    assert answer["status"] == "created"
+    with VisitPhoto.objects.get().image.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read())).getexif()
+    assert stored.get_ifd(ExifTags.IFD.GPSInfo)[2] == (39.0, 54.0, 0.0)
+    assert 0x010F not in stored  # the maker is not kept
+
+
+def test_the_offline_app_installs_from_the_assistants_home_page(world, client):
+    """Issue 19: the manifest link is on the assistant's home page, not only on the offline pages."""
+    client.force_login(world.users[Role.VILLAGE_ASSISTANT])
+    home = client.get("/").content.decode()
+    assert '<link rel="manifest" href="/intake/offline/manifest.webmanifest">' in home
+    client.force_login(world.users[Role.TOWNSHIP_CASEWORKER])
+    assert 'rel="manifest"' not in client.get("/").content.decode()
+
+
 @pytest.mark.parametrize("photos, reason", [
     ([jpeg(fmt="PNG")], "JPEG"),
     (["data:image/jpeg;base64," + base64.b64encode(b"\xff\xd8\xff" + b"not really").decode()], "有效的图片"),

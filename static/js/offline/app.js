@@ -404,9 +404,38 @@
   }
 
   var photos = [];
-  function compress(file, maxBytes) {
-    // Drawn on a canvas and saved as a new JPEG: the camera's EXIF (place, device, time) is not copied.
-    return createImageBitmap(file).then(function (bitmap) {
+  // The photo's EXIF block (APP1), copied only when the district keeps the photo's location: the server keeps its
+  // GPS tags and drops the rest (device, time, thumbnail). Off by default (pack.keep_photo_location).
+  function exifSegment(file) {
+    return file.slice(0, 131072).arrayBuffer().then(function (buffer) {
+      var b = new Uint8Array(buffer);
+      if (b[0] !== 0xFF || b[1] !== 0xD8) { return null; }
+      var i = 2;
+      while (i + 4 <= b.length && b[i] === 0xFF) {
+        var marker = b[i + 1], length = (b[i + 2] << 8) | b[i + 3];
+        if (marker === 0xDA) { return null; }
+        if (marker === 0xE1 && b[i + 4] === 0x45 && b[i + 5] === 0x78 && b[i + 6] === 0x69 && b[i + 7] === 0x66 &&
+            i + 2 + length <= b.length) {
+          return b.slice(i, i + 2 + length);
+        }
+        i += 2 + length;
+      }
+      return null;
+    }).catch(function () { return null; });
+  }
+  function withSegment(url, segment) {
+    if (!segment) { return url; }
+    var raw = atob(url.slice(url.indexOf(',') + 1));
+    var head = '';
+    for (var k = 0; k < segment.length; k++) { head += String.fromCharCode(segment[k]); }
+    return 'data:image/jpeg;base64,' + btoa(raw.slice(0, 2) + head + raw.slice(2));
+  }
+  function compress(file, maxBytes, keepLocation) {
+    // Drawn on a canvas and saved as a new JPEG: the camera's EXIF (place, device, time) is not copied — unless the
+    // district keeps the photo's location, then the EXIF block is put back for the server to keep the GPS only.
+    var segment = keepLocation ? exifSegment(file) : Promise.resolve(null);
+    return segment.then(function (seg) { return createImageBitmap(file).then(function (bitmap) {
+      var extra = seg ? seg.length : 0;
       var scale = Math.min(1, 1280 / Math.max(bitmap.width, bitmap.height));
       var canvas = document.createElement('canvas');
       canvas.width = Math.max(1, Math.round(bitmap.width * scale));
@@ -414,12 +443,12 @@
       canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
       var quality = 0.75;
       var url = canvas.toDataURL('image/jpeg', quality);
-      while (url.length * 0.75 > maxBytes && quality > 0.3) {
+      while (url.length * 0.75 + extra > maxBytes && quality > 0.3) {
         quality -= 0.15;
         url = canvas.toDataURL('image/jpeg', quality);
       }
-      return url;
-    });
+      return withSegment(url, seg);
+    }); });
   }
   function wirePhotos(form, pack) {
     var input = form.querySelector('[data-offline-photos]');
@@ -430,7 +459,7 @@
       var room = pack.photo_max_count - photos.length;
       if (files.length > room) { setMessage(M.msgPhotoTooMany); files = files.slice(0, Math.max(0, room)); }
       Promise.all(files.map(function (file) {
-        return compress(file, pack.photo_max_bytes).catch(function () { setMessage(M.msgPhotoFailed); return null; });
+        return compress(file, pack.photo_max_bytes, pack.keep_photo_location).catch(function () { setMessage(M.msgPhotoFailed); return null; });
       })).then(function (urls) {
         urls.forEach(function (url) {
           if (!url) { return; }
