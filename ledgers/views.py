@@ -95,6 +95,7 @@ class NewlyAssistedListView(LedgerListView):
     table_class = NewlyAssistedTable
     permission_required = "cases.view_outcome"
     period_fields = ("included_from", "included_to")
+    default_period_field = "included_from"
     title = selectors.NEWLY_ASSISTED_TITLE
     description = gettext_lazy("People newly included in 特困, 低保, low-income monitoring or temporary relief, or "
                                "referred to another department's relief, with the date of inclusion (seed 001).")
@@ -119,6 +120,7 @@ class UrgentListView(LedgerListView):
     table_class = UrgentTable
     permission_required = "cases.view_lead"
     period_fields = ("discovered_from", "discovered_to")
+    default_period_field = "discovered_from"
     title = selectors.URGENT_TITLE
     description = gettext_lazy("Urgent (急难) leads with the person's health, labour capacity, causes of hardship and "
                                "difficulty class from the home visit (seed 002).")
