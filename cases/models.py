@@ -240,6 +240,11 @@ class Lead(models.Model):
             models.Index(fields=["village", "-reported_at"], name="lead_village_idx"),
             # The inbox: the few "reported" leads, oldest first, out of a million (bench/list_pages.py).
             models.Index(fields=["status", "reported_at"], name="lead_status_reported_idx"),
+            # The monthly report: what happened to leads in a month, whenever reported (issue 15).
+            models.Index(fields=["accepted_at"], name="lead_accepted_idx", condition=models.Q(accepted_at__isnull=False)),
+            models.Index(fields=["assessed_at"], name="lead_assessed_idx", condition=models.Q(assessed_at__isnull=False),
+                         include=["township", "reported_at"]),
+            models.Index(fields=["closed_at"], name="lead_closed_idx", condition=models.Q(closed_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -575,6 +580,13 @@ class Outcome(LeadRegionKeys):
             # The same for one township, by its own key (issue 15).
             models.Index(fields=["township", "-included_on"], name="outcome_township_included_idx"),
             models.Index(fields=["township", "-recorded_at"], name="outcome_township_recorded_idx"),
+            # The monthly report: outcomes done, results told, filings received in a month (issue 15).
+            models.Index(fields=["done_at"], name="outcome_done_idx", condition=models.Q(done_at__isnull=False),
+                         include=["township", "kind", "status"]),
+            models.Index(fields=["notified_on"], name="outcome_notified_idx",
+                         condition=models.Q(notified_on__isnull=False)),
+            models.Index(fields=["filing_received_on"], name="outcome_filing_received_idx",
+                         condition=models.Q(filing_received_on__isnull=False)),
         ]
 
     def __str__(self) -> str:

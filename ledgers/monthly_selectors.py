@@ -127,7 +127,8 @@ def _compute_figures(*, townships: Iterable[Region], month: dt.date,
     first, last = month, month_last_day(month)
     in_month = {"gte": start, "lt": end}
     out = {pk: _empty() for pk in ids}
-    codes = list(ReliefKind.objects.values_list("code", flat=True))
+    code_of = dict(ReliefKind.objects.values_list("id", "code"))
+    codes = list(code_of.values())
     relief = {pk: dict.fromkeys(codes, 0) for pk in ids}
 
     def add(rows, key_field: str, mapping):
@@ -151,12 +152,14 @@ def _compute_figures(*, townships: Iterable[Region], month: dt.date,
         lambda name: name.replace("__", "."))
 
     # 2. By suspected relief (one row per lead and kind in the many-to-many table).
+    # COUNT(*) by the kind's id, not its code: the month's leads then probe the (lead, kind) unique index with an
+    # index-only scan instead of a hash join over every lead's kinds (0.3 s instead of 0.9 s a month, issue 15).
     through = Lead.suspected_relief.through
     for row in (through.objects.filter(lead__reported_at__gte=start, lead__reported_at__lt=end)
                 .exclude(lead__status=LeadStatus.MERGED)
-                .values("lead__township_id", "reliefkind__code").annotate(n=Count("id")).order_by()):
+                .values("lead__township_id", "reliefkind_id").annotate(n=Count("*")).order_by()):
         if row["lead__township_id"] in relief:
-            relief[row["lead__township_id"]][row["reliefkind__code"]] = row["n"]
+            relief[row["lead__township_id"]][code_of[row["reliefkind_id"]]] = row["n"]
 
     # 3. What happened to leads in the month, whenever they were reported.
     happened = Lead.objects.filter(

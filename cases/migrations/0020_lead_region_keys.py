@@ -132,4 +132,28 @@ class Migration(migrations.Migration):
             model_name='outcome',
             index=models.Index(fields=['township', '-recorded_at'], name='outcome_township_recorded_idx'),
         ),
+            migrations.AddIndex(
+            model_name='lead',
+            index=models.Index(condition=models.Q(('accepted_at__isnull', False)), fields=['accepted_at'], name='lead_accepted_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='lead',
+            index=models.Index(condition=models.Q(('assessed_at__isnull', False)), fields=['assessed_at'], include=('township', 'reported_at'), name='lead_assessed_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='lead',
+            index=models.Index(condition=models.Q(('closed_at__isnull', False)), fields=['closed_at'], name='lead_closed_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='outcome',
+            index=models.Index(condition=models.Q(('done_at__isnull', False)), fields=['done_at'], include=('township', 'kind', 'status'), name='outcome_done_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='outcome',
+            index=models.Index(condition=models.Q(('notified_on__isnull', False)), fields=['notified_on'], name='outcome_notified_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='outcome',
+            index=models.Index(condition=models.Q(('filing_received_on__isnull', False)), fields=['filing_received_on'], name='outcome_filing_received_idx'),
+        ),
     ]
