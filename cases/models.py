@@ -241,9 +241,10 @@ class Lead(models.Model):
             # The inbox: the few "reported" leads, oldest first, out of a million (bench/list_pages.py).
             models.Index(fields=["status", "reported_at"], name="lead_status_reported_idx"),
             # The monthly report: what happened to leads in a month, whenever reported (issue 15).
-            models.Index(fields=["accepted_at"], name="lead_accepted_idx", condition=models.Q(accepted_at__isnull=False)),
-            models.Index(fields=["assessed_at"], name="lead_assessed_idx", condition=models.Q(assessed_at__isnull=False),
-                         include=["township", "reported_at"]),
+            models.Index(fields=["accepted_at"], name="lead_accepted_idx",
+                         condition=models.Q(accepted_at__isnull=False)),
+            models.Index(fields=["assessed_at"], name="lead_assessed_idx",
+                         condition=models.Q(assessed_at__isnull=False), include=["township", "reported_at"]),
             models.Index(fields=["closed_at"], name="lead_closed_idx", condition=models.Q(closed_at__isnull=False)),
         ]
 
