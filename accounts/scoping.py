@@ -21,6 +21,11 @@ The rules, by role:
 * reference data registered ``everyone_in_district`` (departments): the whole
   district, for every role;
 * superusers: everything; inactive or anonymous users: nothing.
+
+A model whose rows carry their township and village keys themselves registers them (``township=``,
+``village=``): a township's or a village's rows are then ``township_id = …`` / ``village_id = …`` — an index
+scan, no join through the region tree or the lead (issue 15, docs/DECISIONS.md 550). The rows they select
+are the same as the code-prefix rule's, as long as the keys agree with ``region`` (they are copied from it).
 """
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from .choices import Role
+from .choices import RegionLevel, Role
 
 
 @dataclass(frozen=True)
@@ -42,16 +47,20 @@ class ScopeRule:
     everyone_in_district: bool = False
     # Data department liaisons read district-wide (the region tree).
     liaisons_see_district: bool = False
+    # The row's own township / village foreign keys, when it carries them (scoped without a join).
+    township: str | None = None
+    village: str | None = None
 
 
 _RULES: dict[type[models.Model], ScopeRule] = {}
 
 
 def register(model: type[models.Model], *, region: str, department: str | None = None,
-             everyone_in_district: bool = False, liaisons_see_district: bool = False) -> None:
+             everyone_in_district: bool = False, liaisons_see_district: bool = False,
+             township: str | None = None, village: str | None = None) -> None:
     _RULES[model] = ScopeRule(region=region, department=department,
                               everyone_in_district=everyone_in_district,
-                              liaisons_see_district=liaisons_see_district)
+                              liaisons_see_district=liaisons_see_district, township=township, village=village)
 
 
 
@@ -97,6 +106,11 @@ def scope(user, queryset: models.QuerySet | type[models.Model]) -> models.QueryS
             return qs.none()
         return qs.filter(**district_filter, **{rule.department: user.department_id})
 
+    level = user.region.level
+    if rule.township and level == RegionLevel.TOWNSHIP:
+        return qs.filter(**{f"{rule.township}_id": user.region_id})
+    if rule.village and level == RegionLevel.VILLAGE:
+        return qs.filter(**{f"{rule.village}_id": user.region_id})
     return qs.filter(**{_code_lookup(rule): user.scope_prefix})
 
 

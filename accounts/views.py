@@ -81,3 +81,29 @@ def home(request):
         "duties": ROLE_DUTIES.get(user.role, []),
         "widgets": home_widgets_for(request),
     })
+
+
+# Villages a type-ahead offers at a time (common.filters.RegionSearchSelect).
+VILLAGE_OPTIONS_MAX = 30
+
+
+@login_required
+def village_options(request):
+    """The ``<option>``s of a village filter whose name contains ``?q=``: only the user's own villages (scoped),
+    each with its township, at most ``VILLAGE_OPTIONS_MAX``; the empty choice first (no filter)."""
+    from django.http import HttpResponse
+    from django.utils.html import format_html, format_html_join
+
+    from .choices import RegionLevel
+    from .models import Region
+    from .scoping import scope
+
+    query = (request.GET.get("q") or "").strip()[:32]
+    villages = scope(request.user, Region.objects.filter(level=RegionLevel.VILLAGE)).select_related("parent")
+    if query:
+        villages = villages.filter(name__contains=query)
+    rows = [(v.pk, f"{v.name}（{v.parent.name}）" if v.parent_id else v.name)
+            for v in villages.order_by("code")[:VILLAGE_OPTIONS_MAX]]
+    html = format_html('<option value="">{}</option>', "---------") + format_html_join(
+        "", '<option value="{}">{}</option>', rows)
+    return HttpResponse(html)

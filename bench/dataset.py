@@ -525,7 +525,8 @@ class Builder:
                 lead.update(closed_at=closed_at, closed_by_id=township_user if status != "merged" else staff)
             if "investigating" in reached:
                 ids["inv"] += 1
-                inv = dict(id=ids["inv"], lead_id=i, started_at=reached["investigating"], started_by_id=township_user,
+                inv = dict(id=ids["inv"], lead_id=i, township_id=lead["township_id"], village_id=lead["village_id"],
+                           started_at=reached["investigating"], started_by_id=township_user,
                            household_size=self.person_household_size[person - 1], updated_at=self.now,
                            updated_by_id=township_user, is_joint=urgent)
                 visited = reached["investigating"] + days * rng.uniform(0.1, 2)
@@ -549,7 +550,8 @@ class Builder:
                 for kind in picked:
                     ids["out"] += 1
                     done = status == "closed" or rng.random() < 0.4
-                    outcome = dict(id=ids["out"], lead_id=i, kind=kind, recorded_by_id=township_user,
+                    outcome = dict(id=ids["out"], lead_id=i, township_id=lead["township_id"],
+                                   village_id=lead["village_id"], kind=kind, recorded_by_id=township_user,
                                    recorded_at=recorded, status="done" if done else "in_progress",
                                    done_at=min(closed_at, self.now) if done else None)
                     if kind in ("dibao", "tekun", "temporary", "monitoring"):

@@ -8,6 +8,11 @@ the day it is added. Each is requested in-process (Django's test client, logged 
 ``district``, which sees the whole district) once to warm up, then at ``?per_page=25`` and
 ``?per_page=100``, counting queries with ``CaptureQueriesContext``. The counts must be equal: a query per
 row would show up as 75 more. The time of each request is printed too (one request, in-process, no server).
+
+Issue 15 adds the **Python time per page**: the process's CPU time (``time.process_time``: Django, the
+templates, django-tables2, psycopg's client side — not PostgreSQL, which is another process) of each list
+page at 25 rows as ``district`` and of the home page of every demo role, the best of ``CPU_RUNS`` requests,
+against the budget of 30 ms. The wall time beside it includes PostgreSQL.
 """
 from __future__ import annotations
 
@@ -26,6 +31,10 @@ if str(ROOT) not in sys.path:
 from bench.common import Context, Figure  # noqa: E402
 
 USERNAME = "district"
+# The demo accounts of every role (cases.demo.demo_accounts), whose home pages are timed.
+ROLE_USERS = ("assistant", "township", "townhead", "medical", "district", "districthead", "admin")
+CPU_BUDGET_MS = 30.0
+CPU_RUNS = 3
 
 
 def list_routes() -> list[tuple[str, type]]:
@@ -77,6 +86,51 @@ def measure(username: str = USERNAME, sizes: tuple[int, int] = (25, 100)) -> lis
                 row["rows_shown"] = response.content.count(b"<tr") - 1
         results.append(row)
     return results
+
+
+def cpu_times(client, path: str, params: dict | None = None, runs: int = CPU_RUNS) -> tuple[float, float, int]:
+    """(best Python CPU ms, wall ms of that request, status) of ``runs`` requests after a warm-up."""
+    client.get(path, params or {})
+    best = (float("inf"), 0.0, 0)
+    for _ in range(runs):
+        cpu, wall = time.process_time(), time.perf_counter()
+        response = client.get(path, params or {})
+        cpu, wall = (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
+        if cpu < best[0]:
+            best = (cpu, wall, response.status_code)
+    return best
+
+
+def measure_cpu(username: str = USERNAME) -> list[dict]:
+    """Python CPU per page: every list page at 25 rows as ``username``, and the home page of every role."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    rows = []
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    for path, _view in list_routes():
+        cpu, wall, status = cpu_times(client, path, {"per_page": 25})
+        rows.append({"page": path, "user": username, "cpu": cpu, "wall": wall, "status": status})
+    for role_user in ROLE_USERS:
+        user = User.objects.filter(username=role_user).first()
+        if user is None:
+            continue
+        client = Client()
+        client.force_login(user)
+        cpu, wall, status = cpu_times(client, "/")
+        rows.append({"page": "/ (home)", "user": role_user, "cpu": cpu, "wall": wall, "status": status})
+    return rows
+
+
+def report_cpu(rows: list[dict]) -> str:
+    lines = [f"{'page':<34} {'user':<13} {'CPU ms':>7} {'wall ms':>8}  status  (budget {CPU_BUDGET_MS:.0f} ms CPU)"]
+    for r in rows:
+        over = "" if r["cpu"] <= CPU_BUDGET_MS else "  over"
+        lines.append(f"{r['page']:<34} {r['user']:<13} {r['cpu']:>7.1f} {r['wall']:>8.0f}  {r['status']}{over}")
+    return "\n".join(lines)
 
 
 MAIN_PAGES = ("/", "/intake/inbox/")  # with every list page, where the slowest queries are looked for
@@ -139,6 +193,15 @@ def run(ctx: Context) -> list[Figure]:
         figures.append(Figure(
             name=f"queries {r['path']} (100 rows)", value=r["queries"][100], unit="q",
             baseline_name="at 25 rows", baseline_value=r["queries"][25], target="equal, HTTP 200", met=ok))
+    cpu_rows = measure_cpu()
+    print()
+    print(report_cpu(cpu_rows))
+    for r in cpu_rows:
+        if r["status"] != 200:
+            continue
+        figures.append(Figure(name=f"Python CPU {r['page']} ({r['user']}, 25 rows)", value=r["cpu"], unit="ms",
+                              baseline_name="wall", baseline_value=r["wall"], target=f"≤ {CPU_BUDGET_MS:.0f} ms",
+                              met=r["cpu"] <= CPU_BUDGET_MS))
     worst = worst_queries()
     for rank, q in enumerate(worst, start=1):
         print(f"\n--- slowest query #{rank}: {q['ms']:.1f} ms on {q['page']} as {q['user']}\n{q['sql']}\n{q['plan']}")

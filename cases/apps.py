@@ -49,18 +49,18 @@ class CasesConfig(AppConfig):
         )
 
         navigation.register(menu=self.menu(), widgets=("cases.widgets.registry_summary", "cases.widgets.due_work"))
-        scoping.register(Person, region="village")
+        scoping.register(Person, region="village", township="township", village="village")
         # Masked everywhere; shown whole only by the logged "show" action (common/reveal.py).
         from common import reveal
 
         reveal.register(Person, id_number=reveal.ID_NUMBER, phone=reveal.PHONE)
         reveal.register(LeadSource, reporter_phone=reveal.PHONE)
-        scoping.register(Household, region="village")
-        scoping.register(Lead, region="village")
+        scoping.register(Household, region="village", township="township", village="village")
+        scoping.register(Lead, region="village", township="township", village="village")
         scoping.register(LeadSource, region="lead__village")
-        scoping.register(Investigation, region="lead__village")
-        scoping.register(Outcome, region="lead__village")
-        scoping.register(FollowUp, region="lead__village")
+        scoping.register(Investigation, region="village", township="township", village="village")
+        scoping.register(Outcome, region="village", township="township", village="village")
+        scoping.register(FollowUp, region="village", township="township", village="village")
         scoping.register(SpotCheck, region="lead__village")
         from .models import CadreAssignment, ChangeOfMind
 

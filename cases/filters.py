@@ -69,7 +69,7 @@ class FollowUpFilterSet(BaseFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FollowUpKind.choices)
     due = DueFilter()
     township = django_filters.ModelChoiceFilter(
-        label=_("Township"), field_name="lead__township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
+        label=_("Township"), field_name="township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
     due_before = django_filters.DateFilter(label=_("Due by"), field_name="due_on", lookup_expr="lte",
                                            widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -97,7 +97,7 @@ class OutcomeFilterSet(BaseFilterSet):
     filing = django_filters.ChoiceFilter(label=_("Filing with the district (备案)"), method="filter_filing",
                                          choices=[("owed", _("Not received yet")), ("received", _("Received"))])
     township = django_filters.ModelChoiceFilter(
-        label=_("Township"), field_name="lead__township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
+        label=_("Township"), field_name="township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
     included_after = django_filters.DateFilter(label=_("Included from"), field_name="included_on",
                                                lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"}))
     included_before = django_filters.DateFilter(label=_("Included to"), field_name="included_on",

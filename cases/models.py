@@ -240,6 +240,12 @@ class Lead(models.Model):
             models.Index(fields=["village", "-reported_at"], name="lead_village_idx"),
             # The inbox: the few "reported" leads, oldest first, out of a million (bench/list_pages.py).
             models.Index(fields=["status", "reported_at"], name="lead_status_reported_idx"),
+            # The monthly report: what happened to leads in a month, whenever reported (issue 15).
+            models.Index(fields=["accepted_at"], name="lead_accepted_idx",
+                         condition=models.Q(accepted_at__isnull=False)),
+            models.Index(fields=["assessed_at"], name="lead_assessed_idx",
+                         condition=models.Q(assessed_at__isnull=False), include=["township", "reported_at"]),
+            models.Index(fields=["closed_at"], name="lead_closed_idx", condition=models.Q(closed_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -381,7 +387,41 @@ class DistrictSettings(models.Model):
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class Investigation(models.Model):
+# --- rows of a lead that lists count: scoped by their own region keys ------------------------------
+class LeadRegionKeys(models.Model):
+    """The lead's township and village, copied onto a row of the lead (investigation, outcome, follow-up).
+
+    Lists of these rows are scoped and counted by them without joining a million leads (issue 15;
+    docs/DECISIONS.md 550): a township's count is an index scan on ``township_id``. They are set from the lead
+    when the row is saved, moved with the lead when its village changes (``cases.unidentified``), backfilled by
+    migration 0020 and written by the bench's bulk loader; they are never edited by hand."""
+
+    township = models.ForeignKey(Region, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+",
+                                 editable=False)
+    village = models.ForeignKey(Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+",
+                                editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.lead_id and (self.township_id is None or self.village_id is None):
+            lead = self.lead
+            self.township_id, self.village_id = lead.township_id, lead.village_id
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "township", "village"}
+        super().save(*args, **kwargs)
+
+
+def lead_region_keys_follow(lead) -> None:
+    """The lead's village changed (its person was identified): its rows move with it."""
+    for model in (Investigation, Outcome, FollowUp):
+        model.objects.filter(lead_id=lead.pk).exclude(township_id=lead.township_id, village_id=lead.village_id) \
+            .update(township_id=lead.township_id, village_id=lead.village_id)
+
+
+class Investigation(LeadRegionKeys):
     """入户调查评估 of a lead (seed 001 二(二), seed 002; DESIGN §3)."""
 
     lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="investigations")
@@ -471,7 +511,7 @@ class Investigation(models.Model):
 
 
 # --- outcomes ----------------------------------------------------------------------------
-class Outcome(models.Model):
+class Outcome(LeadRegionKeys):
     """One 办理结果 of a lead (seed 001's ledger column: 不符合救助条件、纳入救助范畴和纳入时间)."""
 
     lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="outcomes")
@@ -543,6 +583,16 @@ class Outcome(models.Model):
             # The outcome list and the 新增救助群众/救助观察 ledgers, newest first (bench/list_pages.py).
             models.Index(fields=["-recorded_at"], name="outcome_recorded_idx"),
             models.Index(fields=["-included_on"], name="outcome_included_idx"),
+            # The same for one township, by its own key (issue 15).
+            models.Index(fields=["township", "-included_on"], name="outcome_township_included_idx"),
+            models.Index(fields=["township", "-recorded_at"], name="outcome_township_recorded_idx"),
+            # The monthly report: outcomes done, results told, filings received in a month (issue 15).
+            models.Index(fields=["done_at"], name="outcome_done_idx", condition=models.Q(done_at__isnull=False),
+                         include=["township", "kind", "status"]),
+            models.Index(fields=["notified_on"], name="outcome_notified_idx",
+                         condition=models.Q(notified_on__isnull=False)),
+            models.Index(fields=["filing_received_on"], name="outcome_filing_received_idx",
+                         condition=models.Q(filing_received_on__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -557,7 +607,7 @@ class Outcome(models.Model):
 
 
 # --- follow-ups and spot checks ----------------------------------------------------------------
-class FollowUp(models.Model):
+class FollowUp(LeadRegionKeys):
     """回访 after an outcome, and the periodic review of the observation list (seed 002 二(六))."""
 
     lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="follow_ups")
@@ -587,6 +637,7 @@ class FollowUp(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lead", "kind", "due_on"], name="follow_up_once_per_due_date"),
         ]
+        indexes = [models.Index(fields=["township", "due_on"], name="followup_township_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.lead.number} · {self.get_kind_display()} · {self.due_on:%Y-%m-%d}"

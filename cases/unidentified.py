@@ -20,7 +20,7 @@ from accounts.models import Region
 from common import resident_id
 
 from .choices import OPEN_LEAD_STATUSES
-from .models import Household, Lead, Person
+from .models import Household, Lead, Person, lead_region_keys_follow
 
 PLACEHOLDER_ADDRESS = "000000"
 
@@ -85,6 +85,7 @@ def lead_identify(*, lead: Lead, user, id_number: str, name: str) -> Lead:
     lead.person = person
     lead.village_id, lead.township_id = person.village_id, person.township_id
     _save_lead(lead, user, "identify")
+    lead_region_keys_follow(lead)  # its investigation (and any outcome) are scoped by the lead's village
     placeholder.identified_as = person
     placeholder.save(update_fields=["identified_as", "updated_at"])
     return lead

@@ -82,12 +82,44 @@ def _region_choices(field: forms.ModelChoiceField) -> list[tuple[str, str]] | No
     return head + choices
 
 
+# A region filter with more options than this (a district's 296 villages) is a type-ahead: the select holds only
+# the chosen option, and typing in the search box above it fills it from ``accounts:village_options`` (htmx).
+SEARCH_FROM_OPTIONS = 40
+SEARCH_PLACEHOLDER = _("Type a name to find it…")
+SEARCH_LABEL = _("Find by name")
+
+
+class RegionSearchSelect(FastSelect):
+    """The select of a long region filter, with a search box that fills it (issue 15). Without JavaScript the
+    chosen option still shows and submits; the options come from a scoped endpoint, 30 at a time."""
+
+    def __init__(self, *args, options_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options_url = options_url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v not in (None, "")}
+        all_choices = self.choices
+        self.choices = [(v, label) for v, label in all_choices if v == "" or str(v) in chosen]
+        try:
+            select = super().render(name, value, attrs, renderer)
+        finally:
+            self.choices = all_choices
+        widget_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        search = (f'<input type="search" class="form-control form-control-sm mb-1" form="{_escape(widget_id)}-search" '
+                  f'name="q" autocomplete="off" placeholder="{_escape(SEARCH_PLACEHOLDER)}" '
+                  f'aria-label="{_escape(SEARCH_LABEL)}" hx-get="{_escape(self.options_url)}" '
+                  f'hx-trigger="input changed delay:300ms, search" hx-target="#{_escape(widget_id)}" '
+                  f'hx-swap="innerHTML" data-testid="region-search">')
+        return mark_safe(search + select)
+
+
 class BaseFilterSet(django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         self.request = request
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
-        for field in self.form.fields.values():
+        for name, field in self.form.fields.items():
             # Region and other related choices show only what the user may see.
             queryset = getattr(field, "queryset", None)
             if user is not None and queryset is not None and is_registered(queryset.model):
@@ -99,6 +131,8 @@ class BaseFilterSet(django_filters.FilterSet):
                     choices = _region_choices(field)
                     if choices is not None:
                         widget.choices = choices
+                        if name == "village" and len(choices) > SEARCH_FROM_OPTIONS:
+                            field.widget = widget = _searchable(widget)
             if isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
                 widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)
             ):
@@ -107,6 +141,16 @@ class BaseFilterSet(django_filters.FilterSet):
                 widget.attrs.setdefault("class", "form-check-input")
             elif not isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+def _searchable(widget: FastSelect) -> RegionSearchSelect:
+    from django.urls import reverse
+
+    search = RegionSearchSelect(attrs=widget.attrs, choices=widget.choices,
+                                options_url=reverse("accounts:village_options"))
+    search.is_required = widget.is_required
+    search.is_localized = widget.is_localized
+    return search
 
 
 def _fast(widget: forms.Select) -> FastSelect:

@@ -72,7 +72,7 @@ class BaseTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}
         empty_text = _("Nothing matches these filters.")
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "common/table.html"  # the body in Python (common/templatetags/common_tables.py)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

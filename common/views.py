@@ -29,6 +29,7 @@ from accounts.scoping import scope
 from .audit import AuditAction, audit_record, export_detail
 from .exports import XLSX_CONTENT_TYPE, ExportSpec, export_mode, job_queue, spec_write
 from .registry import extra_exports as registered_exports
+from .pagination import EXACT_PARAM, EXACT_VALUE, CappedPaginator
 from .tables import export_cell
 
 
@@ -81,11 +82,31 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
         pagination = super().get_table_pagination(table)
         if pagination is not False:
             pagination["per_page"] = self.get_paginate_by(None)
+            # Counted exactly up to LIST_COUNT_CAP rows, "10,000 条以上" past it (common/pagination.py).
+            pagination["paginator_class"] = CappedPaginator
+            pagination["exact"] = self.request.GET.get(EXACT_PARAM) == EXACT_VALUE
         return pagination
+
+    # The filter field of a period's first day that defaults to 1 January of this year when the request does
+    # not name it (lists over large tables that are read by period: the ledgers). Emptied in the form, it is
+    # not applied. The page says so (docs/DECISIONS.md 551).
+    default_period_field: str = ""
+
+    def period_default(self):
+        """The default first day applied to this request, or None."""
+        field = self.default_period_field
+        if not field or field in self.request.GET:
+            return None
+        return timezone.localdate().replace(month=1, day=1)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
+        since = self.period_default()
+        if since is not None:
+            data = self.request.GET.copy()
+            data[self.default_period_field] = since.isoformat()
+            kwargs["data"] = data
         return kwargs
 
     def get(self, request, *args, **kwargs):
@@ -110,10 +131,16 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
             page_sizes=settings.LIST_PAGE_SIZES,
             current_per_page=self.get_paginate_by(None),
             export_query=query.urlencode(),
+            period_default=self.period_default(),
         )
         table = context.get("table")
         paginator = getattr(table, "paginator", None)
         context["total_count"] = paginator.count if paginator is not None else None
+        if getattr(paginator, "capped", False):
+            exact = self.request.GET.copy()
+            exact[EXACT_PARAM] = EXACT_VALUE
+            exact.pop("page", None)
+            context.update(count_capped=True, count_cap=paginator.cap, count_exact_query=exact.urlencode())
         return context
 
     # --- export hook ---------------------------------------------------------

@@ -326,6 +326,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 LIST_PAGE_SIZES = (25, 50, 100)
 LIST_PAGE_MAX = max(LIST_PAGE_SIZES)  # whatever ?per_page= asks (common.tables.BaseTable.paginate)
+# Lists count exactly up to this many rows, then say "more than" with a link to count (common/pagination.py).
+LIST_COUNT_CAP = 10_000
 # Excel exports (common/exports.py): up to EXPORT_BACKGROUND_ROWS rows the file is written in the request;
 # above it a background job writes it into EXPORT_ROOT (private, never served statically) and the user downloads
 # it from "My exports" for EXPORT_KEEP_HOURS. Above LIST_EXPORT_MAX_ROWS (a safety limit below Excel's 1,048,576

@@ -36,8 +36,8 @@ class IntakeConfig(AppConfig):
 
         from .models import PublicReport, RosterEntry, SevereWeatherPeriod, Visit
 
-        scoping.register(RosterEntry, region="village")
-        scoping.register(Visit, region="village")
+        scoping.register(RosterEntry, region="village", township="township", village="village")
+        scoping.register(Visit, region="village", township="township", village="village")
         scoping.register(SevereWeatherPeriod, region="township")
         from .models_notices import AssistantAppointment, AssistantTraining
 

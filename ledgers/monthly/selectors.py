@@ -127,7 +127,8 @@ def _compute_figures(*, townships: Iterable[Region], month: dt.date,
     first, last = month, month_last_day(month)
     in_month = {"gte": start, "lt": end}
     out = {pk: _empty() for pk in ids}
-    codes = list(ReliefKind.objects.values_list("code", flat=True))
+    code_of = dict(ReliefKind.objects.values_list("id", "code"))
+    codes = list(code_of.values())
     relief = {pk: dict.fromkeys(codes, 0) for pk in ids}
 
     def add(rows, key_field: str, mapping):
@@ -151,12 +152,14 @@ def _compute_figures(*, townships: Iterable[Region], month: dt.date,
         lambda name: name.replace("__", "."))
 
     # 2. By suspected relief (one row per lead and kind in the many-to-many table).
+    # COUNT(*) by the kind's id, not its code: the month's leads then probe the (lead, kind) unique index with an
+    # index-only scan instead of a hash join over every lead's kinds (0.3 s instead of 0.9 s a month, issue 15).
     through = Lead.suspected_relief.through
     for row in (through.objects.filter(lead__reported_at__gte=start, lead__reported_at__lt=end)
                 .exclude(lead__status=LeadStatus.MERGED)
-                .values("lead__township_id", "reliefkind__code").annotate(n=Count("id")).order_by()):
+                .values("lead__township_id", "reliefkind_id").annotate(n=Count("*")).order_by()):
         if row["lead__township_id"] in relief:
-            relief[row["lead__township_id"]][row["reliefkind__code"]] = row["n"]
+            relief[row["lead__township_id"]][code_of[row["reliefkind_id"]]] = row["n"]
 
     # 3. What happened to leads in the month, whenever they were reported.
     happened = Lead.objects.filter(
@@ -182,10 +185,11 @@ def _compute_figures(*, townships: Iterable[Region], month: dt.date,
     histograms = _workday_histograms([p for p in pairs if p["township_id"] in out], calendar=calendar)
 
     # 5. Outcomes done in the month, by kind.
+    # Outcomes and follow-ups carry their lead's township (cases.models.LeadRegionKeys): no join to the leads.
     for row in (Outcome.objects.filter(status=OutcomeStatus.DONE, done_at__gte=start, done_at__lt=end)
-                .values("lead__township_id", "kind").annotate(n=Count("id")).order_by()):
-        if row["lead__township_id"] in out:
-            out[row["lead__township_id"]][f"outcome.{row['kind']}"] = row["n"]
+                .values("township_id", "kind").annotate(n=Count("id")).order_by()):
+        if row["township_id"] in out:
+            out[row["township_id"]][f"outcome.{row['kind']}"] = row["n"]
 
     # 6. Transfer forms addressed to the township. "Overdue at the end of the month": issued before its end,
     # not answered or closed by then, due before its last day (a form is overdue the day after it is due).
@@ -225,19 +229,19 @@ def _compute_figures(*, townships: Iterable[Region], month: dt.date,
         .order_by(), "township_id", str)
 
     # 10. The notices' facts (issue 17): results told, 回访测评, 备案 to the district, 漏报 found by random checks.
-    add(Outcome.objects.filter(lead__township_id__in=ids).filter(
+    add(Outcome.objects.filter(township_id__in=ids).filter(
         Q(notified_on__gte=first, notified_on__lte=last) | Q(filing_due_on__isnull=False, done_at__gte=start,
                                                              done_at__lt=end)
         | Q(filing_received_on__gte=first, filing_received_on__lte=last))
-        .values("lead__township_id").annotate(
+        .values("township_id").annotate(
             told=_count(notified_on__gte=first, notified_on__lte=last),
             filings_owed=_count(filing_due_on__isnull=False, done_at__gte=start, done_at__lt=end),
             filings_received=_count(filing_received_on__gte=first, filing_received_on__lte=last),
-    ).order_by(), "lead__township_id", str)
-    add(FollowUp.objects.filter(lead__township_id__in=ids, done_on__gte=first, done_on__lte=last)
-        .exclude(satisfaction="").values("lead__township_id").annotate(
+    ).order_by(), "township_id", str)
+    add(FollowUp.objects.filter(township_id__in=ids, done_on__gte=first, done_on__lte=last)
+        .exclude(satisfaction="").values("township_id").annotate(
             assessed_by_person=Count("id"), dissatisfied=_count(satisfaction="dissatisfied"))
-        .order_by(), "lead__township_id", str)
+        .order_by(), "township_id", str)
     add(UnreportedCheck.objects.filter(township_id__in=ids, visited_on__gte=first, visited_on__lte=last,
                                        finding=UnreportedCheck.Finding.MISSED)
         .values("township_id").annotate(missed_reports=Count("id")).order_by(), "township_id", str)

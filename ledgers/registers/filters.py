@@ -28,9 +28,9 @@ def _person_q(prefix: str, value: str) -> Q:
 class _OutcomeLedgerFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Lead number, name or ID number"), method="filter_q")
     township = django_filters.ModelChoiceFilter(
-        label=_("Township"), field_name="lead__township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
+        label=_("Township"), field_name="township", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP))
     village = django_filters.ModelChoiceFilter(
-        label=_("Village"), field_name="lead__village", queryset=Region.objects.filter(level=RegionLevel.VILLAGE))
+        label=_("Village"), field_name="village", queryset=Region.objects.filter(level=RegionLevel.VILLAGE))
     included_from = django_filters.DateFilter(label=_("Included from"), field_name="included_on",
                                               lookup_expr="gte", **DATE)
     included_to = django_filters.DateFilter(label=_("Included until"), field_name="included_on",

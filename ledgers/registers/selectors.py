@@ -86,11 +86,12 @@ _INVESTIGATIONS = Prefetch("lead__investigations", queryset=Investigation.object
 # 新增救助群众台账: one row per assistance given (seed 001: new 特困, 低保, low-income, 临时救助, referred).
 def newly_assisted_outcomes(*, user, outcomes: QuerySet | None = None) -> QuerySet:
     outcomes = scope(user, outcomes if outcomes is not None else Outcome.objects.all())
+    # No "lead not merged" test: only a lead not yet accepted can be merged (cases.services.lead_merge), and such a
+    # lead has no outcome; without the join to the leads a township's count is an index scan (issue 15).
     return (outcomes.filter(status=OutcomeStatus.DONE, kind__in=ASSISTED_OUTCOMES)
-            .exclude(lead__status=LeadStatus.MERGED)
             .select_related("lead__township", "lead__village", "lead__person", "department")
             .prefetch_related(_INVESTIGATIONS, "lead__causes")
-            .order_by("lead__township__code", "included_on", "id"))
+            .order_by("township__code", "included_on", "id"))
 
 
 def _assistance_text(outcome: Outcome) -> str:
@@ -154,7 +155,7 @@ def observation_outcomes(*, user, outcomes: QuerySet | None = None) -> QuerySet:
                 Prefetch("lead__follow_ups", queryset=FollowUp.objects.filter(
                     kind=FollowUpKind.OBSERVATION_REVIEW).exclude(status=FollowUpStatus.CANCELLED)
                     .order_by("due_on", "id"), to_attr="observation_reviews"))
-            .order_by("lead__township__code", "included_on", "id"))
+            .order_by("township__code", "included_on", "id"))
 
 
 def _review_texts(lead: Lead) -> tuple[str, dt.date | None]:
@@ -307,12 +308,12 @@ LEDGERS: dict[str, Ledger] = {
         "newly_assisted", NEWLY_ASSISTED_TITLE, NEWLY_ASSISTED_COLUMNS, Outcome,
         lambda user, base: newly_assisted_outcomes(user=user, outcomes=base),
         lambda queryset, user: newly_assisted_rows(outcomes=queryset, user=user),
-        "lead__township", "included_on"),
+        "township", "included_on"),
     "observation": Ledger(
         "observation", OBSERVATION_TITLE, OBSERVATION_COLUMNS, Outcome,
         lambda user, base: observation_outcomes(user=user, outcomes=base),
         lambda queryset, user: observation_rows(outcomes=queryset, user=user),
-        "lead__township", "included_on"),
+        "township", "included_on"),
     "urgent": Ledger(
         "urgent", URGENT_TITLE, URGENT_COLUMNS, Lead,
         lambda user, base: urgent_leads(user=user, leads=base),

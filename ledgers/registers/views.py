@@ -74,9 +74,13 @@ class LedgerListView(LedgerExportMixin, ObjectListView):
 
     template_name = "ledgers/ledger_list.html"
     description = ""
+    # The page lists newest first along an index; the export keeps the ledger's official order (township, date).
+    # Sorting a district's 580,000 outcomes by township name to show 25 of them cost ~1 s (issue 15).
+    page_ordering: tuple[str, ...] = ()
 
     def get_queryset(self):
-        return selectors.LEDGERS[self.ledger_kind].prepare(user=self.request.user, base=super().get_queryset())
+        queryset = selectors.LEDGERS[self.ledger_kind].prepare(user=self.request.user, base=super().get_queryset())
+        return queryset.order_by(*self.page_ordering) if self.page_ordering else queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -95,6 +99,8 @@ class NewlyAssistedListView(LedgerListView):
     table_class = NewlyAssistedTable
     permission_required = "cases.view_outcome"
     period_fields = ("included_from", "included_to")
+    default_period_field = "included_from"
+    page_ordering = ("-included_on", "-id")
     title = selectors.NEWLY_ASSISTED_TITLE
     description = gettext_lazy("People newly included in 特困, 低保, low-income monitoring or temporary relief, or "
                                "referred to another department's relief, with the date of inclusion (seed 001).")
@@ -107,6 +113,7 @@ class ObservationListView(LedgerListView):
     table_class = ObservationTable
     permission_required = "cases.view_outcome"
     period_fields = ("included_from", "included_to")
+    page_ordering = ("-included_on", "-id")
     title = selectors.OBSERVATION_TITLE
     description = gettext_lazy("Families not eligible under the current rules but in real hardship, kept on the "
                                "observation list and reviewed regularly (seed 001).")
@@ -119,6 +126,8 @@ class UrgentListView(LedgerListView):
     table_class = UrgentTable
     permission_required = "cases.view_lead"
     period_fields = ("discovered_from", "discovered_to")
+    default_period_field = "discovered_from"
+    page_ordering = ("-discovered_on", "-id")
     title = selectors.URGENT_TITLE
     description = gettext_lazy("Urgent (急难) leads with the person's health, labour capacity, causes of hardship and "
                                "difficulty class from the home visit (seed 002).")

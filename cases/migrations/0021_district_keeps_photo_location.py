@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0019_lead_late_reason'),
+        ('cases', '0020_lead_region_keys'),
     ]
 
     operations = [
