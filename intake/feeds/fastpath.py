@@ -13,7 +13,6 @@ the delivery's rows are stored last, each with its outcome, lead and rule. It ru
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -89,61 +88,57 @@ _history = bulk_leads.history_rows
 
 
 # --- staging ------------------------------------------------------------------------------------
-class Stager:
-    """The validated rows into the staging table, in chunks a writer thread sends (the server parses them on the
-    other core while the next chunk is formatted). Only the first row of each checksum goes in: a repeated line
-    of the file is unchanged, as on the ORM path. (Streaming rows in while validating was tried: no faster.)"""
-
-    CHUNK = 5000
-
-    def __enter__(self) -> Stager:
-        from psycopg.copy import QueuedLibpqWriter
-
-        self.seen: set[str] = set()
-        self.lines: list[str] = []
-        self.dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) makes one a row
-        self.cursor = connection.cursor()
-        self.cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        self.cursor.execute(f"""
-            CREATE TEMP TABLE {STAGE} (
-                row_number integer NOT NULL, checksum text NOT NULL, id_number text NOT NULL, name text NOT NULL,
-                amount numeric, event_date date, year integer NOT NULL, data jsonb NOT NULL,
-                fr_id bigint NOT NULL DEFAULT nextval(pg_get_serial_sequence('{FeedRow._meta.db_table}', 'id'))
-            )""")
-        # psycopg's own cursor: Django's debug wrapper (DEBUG on) takes no ``writer`` (issue 14); the COPY is not
-        # logged in connection.queries, the statements around it are.
-        raw = self.cursor.cursor
-        self.copying = raw.copy(
-            f"COPY {STAGE} (row_number, checksum, id_number, name, amount, event_date, year, data) FROM STDIN",
-            writer=QueuedLibpqWriter(raw))
-        self.copy = self.copying.__enter__()
-        return self
-
-    def add(self, row: ParsedRow) -> None:
-        if row.checksum in self.seen:
-            return
-        self.seen.add(row.checksum)
-        amount = "\\N" if row.amount is None else str(row.amount)
-        day = "\\N" if row.event_date is None else row.event_date.isoformat()
-        self.lines.append(f"{row.row_number}\t{row.checksum}\t{row.id_number}\t{_q(row.name)}\t{amount}\t{day}\t"
-                          f"{row.year}\t{_q(self.dumps(row.data))}\n")
-        if len(self.lines) >= self.CHUNK:
-            self.copy.write("".join(self.lines))
-            self.lines = []
-
-    def __exit__(self, *exc) -> None:
-        try:
-            if self.lines and exc[0] is None:
-                self.copy.write("".join(self.lines))
-            self.copying.__exit__(*exc)
-        finally:
-            self.cursor.close()
+RAW = "feed_raw"
 
 
-def _stage(rows: list[ParsedRow]) -> None:
-    with Stager() as stager:
+def _stage(cursor, rows: list[ParsedRow], *, feed_id: int) -> None:
+    """The validated rows into the staging table: Python sends each row's typed cells once (one COPY, in this
+    thread), SQL makes its checksum and the JSON of its other columns — the bytes :func:`validation.row_checksum`
+    hashes — and keeps only the first row of each checksum (a repeated line of the file is unchanged, as on
+    the ORM path). No writer thread: psycopg's ``QueuedLibpqWriter`` was used here, and a bench whose writer
+    thread had gone hung in this COPY (docs/PERFORMANCE.md, "The bench must not hang")."""
+    keys = sorted({k for r in rows for k in r.data})  # the checksum's order of the other columns
+    extra = "".join(f", c{i} text" for i in range(len(keys)))
+    cursor.execute(f"DROP TABLE IF EXISTS {RAW}, {STAGE}")
+    cursor.execute(f"""CREATE TEMP TABLE {RAW} (row_number integer NOT NULL, id_number text NOT NULL,
+                       name text NOT NULL, amount numeric, event_date date, year integer NOT NULL{extra})""")
+    raw = cursor.cursor  # psycopg's own cursor: Django's debug wrapper (DEBUG on) has no copy() (issue 14)
+    with raw.copy(f"COPY {RAW} FROM STDIN") as copy:
+        lines: list[str] = []
+        null = "\\N"
         for row in rows:
-            stager.add(row)
+            data = row.data
+            cells = "".join(["\t" + (_q(data[k]) if k in data else null) for k in keys]) if keys else ""
+            amount = null if row.amount is None else row.amount
+            day = null if row.event_date is None else row.event_date.isoformat()
+            lines.append(f"{row.row_number}\t{row.id_number}\t{_q(row.name)}\t{amount}\t{day}\t{row.year}{cells}\n")
+            if len(lines) >= 5000:
+                copy.write("".join(lines))
+                lines = []
+        if lines:
+            copy.write("".join(lines))
+    pairs = ", ".join(f"%s::text, r.c{i}" for i in range(len(keys)))
+    others = "".join(f", %s::text || r.c{i}" for i in range(len(keys)))
+    data_sql = f"jsonb_strip_nulls(jsonb_build_object({pairs}))" if keys else "'{}'::jsonb"
+    cursor.execute(f"""
+        CREATE TEMP TABLE {STAGE} (
+            row_number integer NOT NULL, checksum text NOT NULL, id_number text NOT NULL, name text NOT NULL,
+            amount numeric, event_date date, year integer NOT NULL, data jsonb NOT NULL,
+            fr_id bigint NOT NULL DEFAULT nextval(pg_get_serial_sequence('{FeedRow._meta.db_table}', 'id')))""")
+    cursor.execute(f"""
+        INSERT INTO {STAGE} (row_number, checksum, id_number, name, amount, event_date, year, data)
+        SELECT * FROM (
+            SELECT DISTINCT ON (checksum) * FROM (
+                SELECT r.row_number,
+                       encode(sha256(convert_to(concat_ws(chr(31), %s::text, r.id_number, r.name,
+                           CASE WHEN r.amount IS NULL OR r.amount = 0 THEN '' ELSE r.amount::text END,
+                           coalesce(to_char(r.event_date, 'YYYY-MM-DD'), ''){others}), 'UTF8')), 'hex') AS checksum,
+                       r.id_number, r.name, r.amount, r.event_date, r.year,
+                       {data_sql} AS data
+                FROM {RAW} r) c
+            ORDER BY checksum, row_number) d
+        ORDER BY row_number""", [feed_id, *[f"{k}=" for k in keys], *keys])
+    cursor.execute(f"DROP TABLE {RAW}")
 
 
 def _match(cursor, feed_id: int, townships: list[int]) -> int:
@@ -415,7 +410,7 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
     with connection.cursor() as cursor:
         # Sorts and hashes of 100,000 rows stay in memory (the default 4 MB spills them to disk); this transaction only.
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        _stage(parsed)
+        _stage(cursor, parsed, feed_id=feed.pk)
         cursor.execute(f"ANALYZE {STAGE}")
         lap("stage (COPY)")
         new = _match(cursor, feed.pk, district_townships(feed))
