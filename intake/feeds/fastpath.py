@@ -122,7 +122,7 @@ def _stage(cursor, rows: list[ParsedRow], *, feed_id: int) -> None:
     data_sql = f"jsonb_strip_nulls(jsonb_build_object({pairs}))" if keys else "'{}'::jsonb"
     cursor.execute(f"""
         CREATE TEMP TABLE {STAGE} (
-            row_number integer NOT NULL, checksum text NOT NULL, id_number text NOT NULL, name text NOT NULL,
+            row_number integer NOT NULL, checksum uuid NOT NULL, id_number text NOT NULL, name text NOT NULL,
             amount numeric, event_date date, year integer NOT NULL, data jsonb NOT NULL,
             fr_id bigint NOT NULL DEFAULT nextval(pg_get_serial_sequence('{FeedRow._meta.db_table}', 'id')))""")
     cursor.execute(f"""
@@ -130,9 +130,10 @@ def _stage(cursor, rows: list[ParsedRow], *, feed_id: int) -> None:
         SELECT * FROM (
             SELECT DISTINCT ON (checksum) * FROM (
                 SELECT r.row_number,
-                       encode(sha256(convert_to(concat_ws(chr(31), %s::text, r.id_number, r.name,
+                       encode(substring(sha256(convert_to(concat_ws(chr(31), %s::text, r.id_number, r.name,
                            CASE WHEN r.amount IS NULL OR r.amount = 0 THEN '' ELSE r.amount::text END,
-                           coalesce(to_char(r.event_date, 'YYYY-MM-DD'), ''){others}), 'UTF8')), 'hex') AS checksum,
+                           coalesce(to_char(r.event_date, 'YYYY-MM-DD'), ''){others}), 'UTF8')) FROM 1 FOR 16),
+                           'hex')::uuid AS checksum,
                        r.id_number, r.name, r.amount, r.event_date, r.year,
                        {data_sql} AS data
                 FROM {RAW} r) c

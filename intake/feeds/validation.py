@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 import operator
 import re
 import unicodedata
@@ -51,25 +52,25 @@ class ParsedRow:
     data: dict[str, str] = field(default_factory=dict)
     year: int = 0  # the year the row counts in: its date's, else the period's
     feed_id: int = 0
-    _checksum: str = field(default="", repr=False, compare=False)
+    _checksum: uuid.UUID | None = field(default=None, repr=False, compare=False)
 
     @property
-    def checksum(self) -> str:
+    def checksum(self) -> uuid.UUID:
         """The same row in any later delivery of this feed has the same checksum (and changes nothing). Computed
         when first asked: the PostgreSQL import computes it in SQL instead (``fastpath.CHECKSUM_SQL``, the same
         bytes hashed; the path-equivalence tests compare the two)."""
-        if not self._checksum:
+        if self._checksum is None:
             self._checksum = row_checksum(self)
         return self._checksum
 
 
-def row_checksum(row: ParsedRow) -> str:
-    """sha256 of the feed, ID, name, amount ("" when none or zero), date and the other columns as ``key=value``
-    in the order of those strings, joined by U+001F."""
+def row_checksum(row: ParsedRow) -> uuid.UUID:
+    """The first 16 bytes of the sha256 of the feed, ID, name, amount ("" when none or zero), date and the other
+    columns as ``key=value`` in the order of their keys, joined by U+001F."""
     parts = [str(row.feed_id), row.id_number, row.name, str(row.amount or ""),
              row.event_date.isoformat() if row.event_date else ""]
     parts += [f"{k}={v}" for k, v in sorted(row.data.items())]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return uuid.UUID(bytes=hashlib.sha256("\x1f".join(parts).encode()).digest()[:16])
 
 
 @dataclass
