@@ -1,6 +1,6 @@
 """A 100,000-row 主动发现救助对象明细表 export against hand-written xlsxwriter (DESIGN §10).
 
-* **product** — the product's code path: ``ledgers.services.ledger_spec`` (selectors: the scoped queryset
+* **product** — the product's code path: ``ledgers.registers.services.ledger_spec`` (selectors: the scoped queryset
   read by one streamed query of plain values, the row builder) written by ``common.exports.spec_write``
   (``common.xlsx``: typed, formula-safe cells, title row, frozen header, widths), from the database;
 * **baseline** — what a careful hand-written xlsxwriter export of the same rows does, in ``constant_memory``
@@ -70,7 +70,7 @@ def _spec(rows: int):
     """The 明细表 of the last ~``rows`` leads by 发现日期: the lead list's "discovered after" filter, as a
     district exporting a period does (a few more than ``rows`` when several leads share the cut-off date)."""
     from cases.models import Lead
-    from ledgers.services import ledger_spec
+    from ledgers.registers.services import ledger_spec
 
     base = Lead.objects.filter(discovered_on__gte=_cutoff(rows))
     return ledger_spec("discovery_detail", user=_System(), queryset=base, region_name="博山区",
@@ -172,7 +172,7 @@ def rss_in_subprocess(database_url: str, rows: int, *, setup_only: bool = False)
 def run(ctx: Context) -> list[Figure]:
     from django.db import connection
 
-    from ledgers.selectors import DISCOVERY_DETAIL_COLUMNS
+    from ledgers.registers.selectors import DISCOVERY_DETAIL_COLUMNS
 
     rows = QUICK_ROWS if ctx.quick else ROWS
     headers = [h for h, _w in DISCOVERY_DETAIL_COLUMNS]

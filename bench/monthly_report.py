@@ -4,7 +4,7 @@
 
 * **baseline**: one month's bare ``SELECT township_id, method, count(*) … GROUP BY`` over the leads table
   (DESIGN §10 measured ≈ 50 ms for 1,000,000 indexed leads on this machine);
-* **one township**: every figure of the report for one township (``ledgers.monthly_selectors.compute_figures``
+* **one township**: every figure of the report for one township (``ledgers.monthly.selectors.compute_figures``
   — about ten grouped queries: leads by method, channel and relief; accepted, assessed, closed; the working-day
   median; outcomes; transfer forms both ways; reminders; the roster);
 * **district**: the same for every township of the district at once (what the task on the 1st computes).
@@ -45,7 +45,7 @@ def busiest_month() -> dt.date:
     from django.utils import timezone
 
     from cases.models import Lead
-    from ledgers.monthly_selectors import month_start, previous_month
+    from ledgers.monthly.selectors import month_start, previous_month
 
     latest = Lead.objects.aggregate(Max("reported_at"))["reported_at__max"]
     if latest is None:
@@ -58,7 +58,7 @@ def run(ctx: Context, month: dt.date | None = None) -> list[Figure]:
 
     from accounts.choices import RegionLevel
     from accounts.models import Region
-    from ledgers.monthly_selectors import compute_figures, month_bounds
+    from ledgers.monthly.selectors import compute_figures, month_bounds
 
     district = Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code").first()
     townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=district.district_code)
@@ -107,7 +107,7 @@ def main() -> None:
     from bench.dataset import setup_django
 
     setup_django(args.database_url)
-    from ledgers.monthly_selectors import parse_month
+    from ledgers.monthly.selectors import parse_month
 
     ctx = Context(database_url=args.database_url, tmpdir=Path("/tmp"))
     figures = run(ctx, month=parse_month(args.month) if args.month else None)

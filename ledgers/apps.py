@@ -6,14 +6,14 @@ class LedgersConfig(AppConfig):
     name = "ledgers"
     verbose_name = _("Ledgers and reports")
 
-    home_widgets = ("ledgers.dashboard_views.home_widget",)
+    home_widgets = ("ledgers.dashboard.views.home_widget",)
     demo_hooks = ("ledgers.demo.demo_monthly_reports",)
 
     @property
     def menu_items(self):
         from accounts.navigation import MenuItem
 
-        from .dashboard_selectors import DASHBOARD_ROLES
+        from .dashboard.selectors import DASHBOARD_ROLES
 
         return (
             MenuItem(label=_("Dashboard"), url_name="ledgers:dashboard", roles=DASHBOARD_ROLES,
@@ -37,7 +37,7 @@ class LedgersConfig(AppConfig):
         )
 
     def monthly_menu_items(self) -> tuple:
-        """The monthly report (月报) and the assessment (考核): ledgers.monthly_*, ledgers.assessment*."""
+        """The monthly report (月报) and the assessment (考核): ledgers.monthly, ledgers.assessment."""
         from accounts.choices import Role
         from accounts.navigation import MenuItem
 

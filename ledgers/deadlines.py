@@ -24,7 +24,7 @@ from referrals.services import district_centre, township_office
 from referrals.workdays import WorkCalendar
 
 from .models import MonthlyReport, ReportStatus
-from .monthly_selectors import previous_month
+from .monthly.selectors import previous_month
 
 
 def due_day() -> int:
@@ -45,7 +45,7 @@ def report_due_on(month: dt.date, *, calendar: WorkCalendar | None = None) -> dt
 
 def report_duties(*, today: dt.date, calendar: WorkCalendar, rule):
     """Every monthly report still a draft after its due date (last month's drafts made first)."""
-    from .monthly_services import monthly_reports_draft_missing
+    from .monthly.services import monthly_reports_draft_missing
 
     monthly_reports_draft_missing(month=previous_month(today))
     overdue = (MonthlyReport.objects.filter(status=ReportStatus.DRAFT, due_on__lt=today)

@@ -15,8 +15,8 @@ def demo_monthly_reports(*, district: Region, seed: int, today: dt.date) -> int:
     from accounts.models import User
 
     from .models import MonthlyReport, ReportStatus
-    from .monthly_selectors import previous_month
-    from .monthly_services import monthly_report_submit, monthly_reports_draft_district
+    from .monthly.selectors import previous_month
+    from .monthly.services import monthly_report_submit, monthly_reports_draft_district
 
     # The month before last: most townships submitted by the 5th; the last two in code order did not.
     earlier = previous_month(previous_month(today))

@@ -25,7 +25,7 @@ class ReportStatus(models.TextChoices):
 class MonthlyReport(models.Model):
     """One township's report of one month: drafted from the data on the 1st, reviewed and submitted by the 5th.
 
-    ``figures`` is the snapshot the draft was computed into (``monthly_selectors.SCHEMA_VERSION``); once
+    ``figures`` is the snapshot the draft was computed into (``ledgers.monthly.selectors.SCHEMA_VERSION``); once
     the report is submitted it is never recomputed, so later changes to the data do not change it.
     """
 

@@ -18,8 +18,8 @@ from referrals.tasks import TRANSIENT_ERRORS, retry_delay
 @shared_task(bind=True, name="ledgers.tasks.draft_monthly_reports", acks_late=True, max_retries=5)
 def draft_monthly_reports(self, month: str | None = None) -> dict:
     """Draft each township's report of ``month`` ("YYYY-MM"; default: the month before today)."""
-    from .monthly_selectors import parse_month, previous_month
-    from .monthly_services import monthly_reports_draft_all
+    from .monthly.selectors import parse_month, previous_month
+    from .monthly.services import monthly_reports_draft_all
 
     target = parse_month(month) if month else previous_month(timezone.localdate())
     if target is None:

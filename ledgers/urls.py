@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import assessment_views, dashboard_views, monthly_views, views
+from .assessment import views as assessment_views
+from .dashboard import views as dashboard_views
+from .monthly import views as monthly_views
+from .registers import views
 
 app_name = "ledgers"
 

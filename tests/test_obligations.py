@@ -223,7 +223,7 @@ def test_event_rows_older_than_3_working_days_are_flagged_late(world):
     batch.refresh_from_db()
     assert batch.rows_late == 1
     # Counted against the department's punctuality in the district's monthly view.
-    from ledgers.monthly_selectors import feed_punctuality
+    from ledgers.monthly.selectors import feed_punctuality
 
     row = next(r for r in feed_punctuality(district=world.district, month=D(2025, 10, 1))
                if r["feed__department__name"] == feed.department.name)
@@ -233,7 +233,7 @@ def test_event_rows_older_than_3_working_days_are_flagged_late(world):
 # --- 8. the monthly report --------------------------------------------------------------------------------
 def test_a_monthly_report_not_submitted_by_the_5th_is_chased(world):
     from ledgers.models import MonthlyReport
-    from ledgers.monthly_services import monthly_reports_draft
+    from ledgers.monthly.services import monthly_reports_draft
 
     with on(D(2025, 9, 1)):
         monthly_reports_draft(townships=[world.township_a], month=D(2025, 8, 1))

@@ -42,7 +42,7 @@ def test_the_township_samples_urgent_leads_and_never_reported_households(world):
 
 @pytest.mark.django_db
 def test_a_missed_report_counts_against_the_township_in_the_assessment(world):
-    from ledgers.assessment import assessment_table
+    from ledgers.assessment.selectors import assessment_table
 
     staff = world.users[Role.DISTRICT_STAFF]
     poor = PersonFactory(village=world.village_a1, name="未报户")

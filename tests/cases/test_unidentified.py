@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from cases import services
 from cases.choices import Channel, DiscoveryMethod, LeadStatus
+from cases.models import Lead
 from cases.services import LeadError
 from cases.unidentified import lead_identify, unidentified_person_create
 from tests.cases import factories as f
@@ -43,7 +44,7 @@ def test_a_lead_without_an_id_is_accepted_and_closing_waits_for_the_id(world, cl
     lead = services.lead_assess(lead=lead, user=cw)
     services.outcome_record(lead=lead, user=cw, kind="temporary", amount=800)
     with pytest.raises(LeadError, match="身份"):
-        services.lead_close(lead=services.Lead.objects.get(pk=lead.pk), user=cw)
+        services.lead_close(lead=Lead.objects.get(pk=lead.pk), user=cw)
 
     real_id = valid_id(address="370304")
     response = client_for(cw).post(reverse("cases:lead_identify", args=[lead.pk]),

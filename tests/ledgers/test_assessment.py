@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from accounts.choices import Role
 from cases.models import SpotCheck
-from ledgers.assessment import assessment_table
+from ledgers.assessment.selectors import assessment_table
 from ledgers.models import AssessmentWeights, MonthlyReport
-from ledgers.monthly_services import monthly_report_submit, monthly_reports_draft
+from ledgers.monthly.services import monthly_report_submit, monthly_reports_draft
 from tests.referrals.factories import at
 
 from .monthly_world import MARCH, build_march

@@ -30,7 +30,7 @@ from django.urls import reverse
 from accounts.choices import Role
 from cases.choices import DiscoveryMethod, LeadStatus, OutcomeKind, OutcomeStatus
 from intake.models import Feed, FeedDeadline
-from ledgers import dashboard_selectors as selectors
+from ledgers.dashboard import selectors
 from tests.ledgers.dashboard_factories import at, d, form, lead
 
 TODAY = dt.date(2026, 6, 17)

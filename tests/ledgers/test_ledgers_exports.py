@@ -201,7 +201,7 @@ def test_transfer_tracking_ledger_from_the_transfer_list(client_for, world, ledg
 
 
 def test_overdue_working_days_count_until_the_answer(world, ledgers_world):
-    from ledgers.selectors import transfer_overdue_days
+    from ledgers.registers.selectors import transfer_overdue_days
     from referrals.workdays import WorkCalendar
 
     to_a, _ = issue_forms(world, ledgers_world)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from cases import services
 from cases.choices import FollowUpKind, OutcomeKind
 from cases.informing import outcome_notify
-from cases.models import FollowUp
-from ledgers.monthly_selectors import compute_figures, figure_sections
+from cases.models import FollowUp, Lead
+from ledgers.monthly.selectors import compute_figures, figure_sections
 from tests.cases import factories as f
 
 
@@ -20,7 +20,7 @@ def test_the_monthly_figures_count_told_assessed_and_filed(world):
     lead = f.assessed(world)
     outcome = services.outcome_record(lead=lead, user=cw, kind=OutcomeKind.TEMPORARY, amount=Decimal("800"))
     outcome_notify(outcome=outcome, user=cw, notified_on=timezone.localdate(), notified_how="phone")
-    lead = services.lead_close(lead=services.Lead.objects.get(pk=lead.pk), user=cw)
+    lead = services.lead_close(lead=Lead.objects.get(pk=lead.pk), user=cw)
     follow_up = FollowUp.objects.get(lead=lead, kind=FollowUpKind.AFTER_OUTCOME)
     services.follow_up_record(follow_up=follow_up, user=cw, done_on=timezone.localdate(), mode="phone",
                               findings="已好转", still_in_hardship=False, satisfaction="dissatisfied")

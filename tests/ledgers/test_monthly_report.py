@@ -16,8 +16,8 @@ from accounts.models import Region
 from cases.models import Lead
 from ledgers.deadlines import report_due_on, reports_chase
 from ledgers.models import MonthlyReport, ReportStatus
-from ledgers.monthly_selectors import compute_figures, histogram_median
-from ledgers.monthly_services import (
+from ledgers.monthly.selectors import compute_figures, histogram_median
+from ledgers.monthly.services import (
     MonthlyReportError, monthly_report_rebuild, monthly_report_submit, monthly_reports_draft,
 )
 from ledgers.tasks import draft_monthly_reports

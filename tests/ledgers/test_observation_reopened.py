@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from cases import services
 from cases.choices import FollowUpKind, LeadStatus, OutcomeKind
-from ledgers.selectors import observation_outcomes
+from ledgers.registers.selectors import observation_outcomes
 from tests.cases import factories as f
 
 

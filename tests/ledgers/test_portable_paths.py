@@ -7,7 +7,8 @@ from django.db import connection
 
 from accounts.choices import Role
 from cases.models import Lead
-from ledgers import dashboard_selectors, selectors
+from ledgers.dashboard import selectors as dashboard_selectors
+from ledgers.registers import detail as selectors
 from tests.ledgers.test_dashboard import TODAY, data, today  # noqa: F401 - fixtures
 from tests.ledgers.test_discovery_detail import make_leads
 

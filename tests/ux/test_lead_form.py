@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from cases.models import Lead, Person
-from ledgers.selectors import discovery_detail_rows
+from ledgers.registers.selectors import discovery_detail_rows
 
 URL = "/intake/leads/new/"
 

@@ -7,8 +7,8 @@ from accounts.choices import Role
 from cases import services
 from cases.choices import OutcomeKind
 from cases.models import Lead
-from ledgers import dashboard_selectors
-from ledgers.selectors import discovery_detail_rows
+from ledgers.dashboard import selectors as dashboard_selectors
+from ledgers.registers.selectors import discovery_detail_rows
 from tests.cases import factories as f
 
 

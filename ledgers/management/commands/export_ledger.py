@@ -3,8 +3,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Region
-from ledgers.selectors import LEDGERS
-from ledgers.services import ledger_write
+from ledgers.registers.selectors import LEDGERS
+from ledgers.registers.services import ledger_write
 
 
 class Command(BaseCommand):

@@ -42,9 +42,9 @@ from referrals.choices import ReminderLevel
 from referrals.models import Obligation, Reminder, TransferForm
 from referrals.workdays import WorkCalendar
 
-from .deadlines import report_due_on
-from .models import AssessmentWeights, MonthlyReport, ReportStatus
-from .monthly_selectors import month_bounds, month_last_day
+from ..deadlines import report_due_on
+from ..models import AssessmentWeights, MonthlyReport, ReportStatus
+from ..monthly.selectors import month_bounds, month_last_day
 
 FINDINGS = (SpotCheckFinding.WRONGLY_INCLUDED, SpotCheckFinding.WRONGLY_LEFT_OUT)
 

@@ -12,7 +12,7 @@ from accounts.models import Region
 from common.filters import BaseFilterSet, DueFilter, WholeNumberFilter
 from common.tables import PHONE_HIDDEN, BaseTable
 
-from .models import MonthlyReport, ReportStatus
+from ..models import MonthlyReport, ReportStatus
 
 BADGES = {"submitted": "text-bg-success", "draft": "text-bg-secondary", "overdue": "text-bg-danger"}
 

@@ -22,11 +22,11 @@ from common.audit import AuditAction, audit_record
 from common.exports import XLSX_CONTENT_TYPE
 from common.views import ObjectListView
 
-from . import monthly_selectors as selectors
-from . import monthly_services as services
-from .models import MonthlyReport
-from .monthly_forms import MonthForm, RemarksForm
-from .monthly_tables import MonthlyReportFilterSet, MonthlyReportTable
+from ..models import MonthlyReport
+from . import selectors
+from . import services
+from .forms import MonthForm, RemarksForm
+from .tables import MonthlyReportFilterSet, MonthlyReportTable
 
 
 

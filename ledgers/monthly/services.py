@@ -22,9 +22,9 @@ from accounts.models import Region
 from accounts.scoping import can_see
 from referrals.workdays import WorkCalendar
 
-from .deadlines import report_due_on
-from .models import MonthlyReport, ReportStatus
-from .monthly_selectors import SCHEMA_VERSION, compute_figures, month_start
+from ..deadlines import report_due_on
+from ..models import MonthlyReport, ReportStatus
+from .selectors import SCHEMA_VERSION, compute_figures, month_start
 
 
 class MonthlyReportError(Exception):
@@ -247,7 +247,7 @@ def _sheet_names(townships) -> dict[int, str]:
 
 def monthly_workbook_write(target, *, data, district_name: str) -> None:
     """The district's workbook of one month: a summary sheet (townships side by side + total) and one sheet
-    per township (its figures and remarks). ``data`` is :func:`monthly_selectors.district_month`."""
+    per township (its figures and remarks). ``data`` is :func:`selectors.district_month`."""
     from common.xlsx import Column, SheetWriter, new_workbook
 
     month_label = f"{data.month.year}年{data.month.month}月"

@@ -7,7 +7,7 @@ from accounts.models import Department
 from common.filters import BaseFilterSet, DueFilter
 from intake.models import Feed, FeedDeadline
 
-from .dashboard_selectors import PUNCTUALITY, feed_deadlines_by_punctuality
+from .selectors import PUNCTUALITY, feed_deadlines_by_punctuality
 
 
 class FeedDeadlineFilterSet(BaseFilterSet):

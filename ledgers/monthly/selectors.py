@@ -543,7 +543,7 @@ def monthly_reports(*, user):
     """The reports the user may see (scoped), newest month first."""
     from accounts.scoping import scope
 
-    from .models import MonthlyReport
+    from ..models import MonthlyReport
 
     return scope(user, MonthlyReport.objects.select_related("township", "submitted_by"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .monthly_selectors import parse_month
+from .selectors import parse_month
 
 MAX_MONTHS = 36
 

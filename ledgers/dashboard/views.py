@@ -15,9 +15,9 @@ from accounts.choices import TOWNSHIP_ROLES
 from common.views import ObjectListView
 from intake.models import FeedDeadline
 
-from . import dashboard_selectors as selectors
-from .dashboard_filters import FeedDeadlineFilterSet
-from .dashboard_tables import FeedDeadlineTable
+from . import selectors
+from .filters import FeedDeadlineFilterSet
+from .tables import FeedDeadlineTable
 
 
 def _url(list_name: str, query: dict | None) -> str | None:

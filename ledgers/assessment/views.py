@@ -16,9 +16,9 @@ from common.xlsx import Column, SheetWriter, new_workbook
 
 from cases.models import DistrictSettings
 
-from .assessment import assessment_table, counted_from, formula_text, months_between, number, on_time_by_kind
-from .models import AssessmentWeights
-from .monthly_forms import MonthRangeForm
+from ..models import AssessmentWeights
+from ..monthly.forms import MonthRangeForm
+from .selectors import assessment_table, counted_from, formula_text, months_between, number, on_time_by_kind
 
 
 

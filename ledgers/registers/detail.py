@@ -1,0 +1,283 @@
+"""The 明细表 (seed 001's attachment): its leads, in SQL on PostgreSQL and portably elsewhere."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import F, Func, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.scoping import scope
+from cases.choices import FollowUpKind, FollowUpStatus, LeadStatus, OutcomeStatus
+from cases.models import FollowUp, Investigation, Lead, Outcome
+
+
+# Seed 001's attachment, 黔江区社会救助主动发现救助对象明细表: exactly these columns, in this order.
+DISCOVERY_DETAIL_COLUMNS = [
+    ("序号", 6), ("发现方式", 12), ("发现人", 12), ("所属乡镇（街道）", 14), ("对象姓名", 10),
+    ("家庭基本情况", 40), ("疑似符合救助", 20), ("乡镇（街道）调查情况", 40), ("乡镇（街道）办理结果", 36),
+    ("备注", 24),
+]
+DISCOVERY_DETAIL_TITLE = gettext_lazy("Detailed list of people found by proactive discovery")
+
+
+def discovery_detail_leads(*, user, leads: QuerySet | None = None) -> QuerySet:
+    """The leads of the ledger (the given filtered queryset, or all), scoped, in the ledger's order."""
+    leads = scope(user, leads if leads is not None else Lead.objects.all())
+    return leads.exclude(status="merged").order_by("township__code", "reported_at", "id")
+
+
+def _investigation_line(visited_on: str | None, met_in_person, difficulty: str, proposals: str, labels) -> str:
+    """乡镇（街道）调查情况 from the latest investigation (``visited_on`` as ``YYYY-MM-DD``)."""
+    parts = []
+    if visited_on:
+        met = labels.met if met_in_person else labels.not_met
+        parts.append(labels.visit % {"date": visited_on, "met": met})
+    if difficulty:
+        parts.append(difficulty)
+    if proposals:
+        parts.append(proposals)
+    return "；".join(parts) or labels.started
+
+
+def _result_text(lead: Lead) -> str:
+    outcomes = [(o.kind, o.status, o.reason, o.included_on.isoformat() if o.included_on else None,
+                 o.explained_on.isoformat() if o.explained_on else None, o.explained_how,
+                 o.notified_on.isoformat() if o.notified_on else None, o.notified_how)
+                for o in lead.outcomes.all()]
+    follow_ups = [(fu.done_on.isoformat(), fu.satisfaction) for fu in lead.follow_ups.all()
+                  if fu.kind == FollowUpKind.AFTER_OUTCOME and fu.status == FollowUpStatus.DONE and fu.satisfaction]
+    return _result_line(outcomes, lead.status, lead.reject_reason, _Labels(), follow_ups)
+
+
+def _result_line(outcomes, status: str, reject_reason: str, labels, follow_ups=()) -> str:
+    """办理结果: each outcome (not eligible with its reason, or included with 纳入时间), else the lead's state.
+
+    ``outcomes`` are ``(kind, status, reason, included_on, explained_on, explained_how)`` with dates as
+    ``YYYY-MM-DD`` or None, then ``notified_on, notified_how``. 不符合救助条件 and 本人不愿申请 say when and how
+    the policy was explained; each outcome when and how the person was told (告知); ``follow_ups`` are the
+    回访 done with their 测评 as ``(done_on, satisfaction)`` (issue 17, seed 003).
+    """
+    lines = []
+    for kind, outcome_status, reason, included_on, *more in outcomes:
+        if outcome_status == OutcomeStatus.CANCELLED:
+            continue
+        label = labels.outcome[kind]
+        explained_on, explained_how, notified_on, notified_how = (list(more) + [None] * 4)[:4]
+        told = (labels.told % {"date": notified_on, "how": labels.explained_how.get(notified_how or "", "")}
+                if notified_on else "")
+        explained = ""
+        if explained_on and explained_how:
+            explained = labels.explained % {"date": explained_on, "how": labels.explained_how.get(explained_how, "")}
+        elif explained_on:
+            explained = labels.explained_on % {"date": explained_on}
+        if kind == "not_eligible":
+            lines.append((f"{label}：{reason}" if reason else label) + explained + told)
+        elif kind == "declined":
+            # Not "included": the person did not want to apply; the dates say when the policy was explained.
+            if explained:
+                lines.append(label + explained + told)
+            else:
+                lines.append(labels.declined % {"outcome": label, "date": included_on} if included_on else label)
+        elif outcome_status == OutcomeStatus.DONE and included_on:
+            lines.append(labels.included % {"outcome": label, "date": included_on} + told)
+        else:
+            lines.append(f"{label}（{labels.outcome_status[outcome_status]}）" + told)
+    for done_on, satisfaction in follow_ups or ():
+        lines.append(labels.satisfaction_line % {"date": done_on, "verdict": labels.satisfaction.get(satisfaction, "")})
+    if not lines:
+        if status == "rejected":
+            return labels.rejected % {"reason": reject_reason}
+        return labels.lead_status[status]
+    return "\n".join(lines)
+
+
+class _Labels:
+    """Every translated word a ledger row uses, looked up once per export instead of once per cell."""
+
+    def __init__(self):
+        from cases.choices import DifficultyClass, DiscoveryMethod, OutcomeKind
+
+        self.method = {k: str(v) for k, v in DiscoveryMethod.choices}
+        self.difficulty = {k: str(v) for k, v in DifficultyClass.choices}
+        self.outcome = {k: str(v) for k, v in OutcomeKind.choices}
+        self.outcome_status = {k: str(v) for k, v in OutcomeStatus.choices}
+        self.lead_status = {k: str(v) for k, v in LeadStatus.choices}
+        # Not "met the person": that msgid is also the investigation form's question (是否见到本人).
+        self.met, self.not_met = _("the person was met"), _("did not meet the person")
+        self.visit = _("Home visit on %(date)s, %(met)s")
+        self.started = _("Investigation started")
+        self.not_investigated = _("Not yet investigated")
+        self.included = _("%(outcome)s (included on %(date)s)")
+        self.rejected = _("Not accepted: %(reason)s")
+        from cases.choices import ExplanationMode
+
+        self.explained_how = {k: str(v) for k, v in ExplanationMode.choices}
+        self.explained = _("(policy explained on %(date)s, %(how)s)")
+        self.explained_on = _("(policy explained on %(date)s)")
+        from cases.choices import Satisfaction
+
+        self.told = _("; told the result on %(date)s (%(how)s)")
+        self.satisfaction = {k: str(v) for k, v in Satisfaction.choices}
+        self.satisfaction_line = _("Follow-up on %(date)s, the person's assessment: %(verdict)s")
+        self.urgent, self.late = _("Urgent (急难)"), _("Late report")
+        self.declined = _("%(outcome)s (policy explained on %(date)s)")
+
+
+# Rows per FETCH of the server-side cursor: enough to keep round trips few, small enough to keep memory flat.
+DETAIL_CHUNK = 2000
+
+
+def _text_array(*expressions) -> Func:
+    return Func(*expressions, function="ARRAY", template="ARRAY[%(expressions)s]",
+                output_field=ArrayField(TextField()))
+
+
+def _iso_date(field: str) -> Func:
+    return Func(F(field), Value("YYYY-MM-DD"), function="to_char", output_field=TextField())
+
+
+def discovery_detail_values(leads: QuerySet) -> QuerySet:
+    """One tuple of plain values per lead, in one query (streamed by the caller), no model instances.
+
+    Besides the lead's own columns: its suspected relief already joined by SQL (``、``), its latest
+    investigation as ``[visited_on, met_in_person, difficulty_class, proposals]`` (or None) and its outcomes as
+    ``[[kind, status, reason, included_on], …]`` — text arrays, which the driver reads without a per-value
+    Python step; dates as ``YYYY-MM-DD``, booleans as ``true``/``false``. Correlated subqueries, so the cost
+    follows the rows exported, not the size of the tables (DESIGN §10: ~10 cells × 100,000 rows, where every
+    per-row Python step shows).
+    """
+    relief = (Lead.suspected_relief.through.objects.filter(lead_id=OuterRef("pk"))
+              .order_by("reliefkind__order", "reliefkind_id").values("reliefkind__name"))
+    investigation = (Investigation.objects.filter(lead_id=OuterRef("pk")).order_by("-started_at", "-id")
+                     .values(parts=_text_array(_iso_date("visited_on"), Cast("met_in_person", TextField()),
+                                               "difficulty_class", "proposals"))[:1])
+    outcomes = (Outcome.objects.filter(lead_id=OuterRef("pk")).order_by("included_on", "id")
+                .values(parts=_text_array("kind", "status", "reason", _iso_date("included_on"),
+                                          _iso_date("explained_on"), "explained_how", _iso_date("notified_on"),
+                                          "notified_how")))
+    satisfaction = (FollowUp.objects.filter(lead_id=OuterRef("pk"), kind=FollowUpKind.AFTER_OUTCOME,
+                                            status=FollowUpStatus.DONE).exclude(satisfaction="")
+                    .order_by("done_on", "id").values(parts=_text_array(_iso_date("done_on"), "satisfaction")))
+    return (leads.prefetch_related(None)
+            .annotate(relief_names=Func(ArraySubquery(relief), Value("、"), function="array_to_string",
+                                        output_field=TextField()),
+                      latest_investigation=Subquery(investigation, output_field=ArrayField(TextField())),
+                      outcome_list=ArraySubquery(outcomes, output_field=ArrayField(ArrayField(TextField()))),
+                      satisfaction_list=ArraySubquery(satisfaction,
+                                                      output_field=ArrayField(ArrayField(TextField()))))
+            .values_list("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
+                         "township__name", "person__name", "family_situation", "relief_names",
+                         "latest_investigation", "outcome_list", "status", "reject_reason", "is_urgent",
+                         "is_late_report", "late_reason", "satisfaction_list"))
+
+
+DETAIL_FIELDS = ("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
+                 "township__name", "person__name", "family_situation", "status", "reject_reason", "is_urgent",
+                 "is_late_report", "late_reason")
+
+
+def _discovery_detail_values_portable(leads: QuerySet) -> Iterator[tuple]:
+    """The tuples of :func:`discovery_detail_values` without PostgreSQL's arrays (SQLite, the embedded
+    default of ``make run``): the lead's columns, then per chunk three queries for relief, the latest
+    investigations and the outcomes."""
+    def iso(day):
+        return day.isoformat() if day else None
+
+    chunk: list[dict] = []
+
+    def flush():
+        ids = [row["pk"] for row in chunk]
+        relief: dict[int, list[str]] = {}
+        for lead_id, name in (Lead.suspected_relief.through.objects.filter(lead_id__in=ids)
+                              .order_by("reliefkind__order", "reliefkind_id")
+                              .values_list("lead_id", "reliefkind__name")):
+            relief.setdefault(lead_id, []).append(name)
+        latest: dict[int, list] = {}
+        for inv in (Investigation.objects.filter(lead_id__in=ids).order_by("lead_id", "-started_at", "-id")
+                    .values("lead_id", "visited_on", "met_in_person", "difficulty_class", "proposals")):
+            latest.setdefault(inv["lead_id"], [iso(inv["visited_on"]), "true" if inv["met_in_person"] else "false",
+                                               inv["difficulty_class"], inv["proposals"]])
+        outcomes: dict[int, list] = {}
+        for out in (Outcome.objects.filter(lead_id__in=ids).order_by("included_on", "id")
+                    .values("lead_id", "kind", "status", "reason", "included_on", "explained_on", "explained_how",
+                            "notified_on", "notified_how")):
+            outcomes.setdefault(out["lead_id"], []).append(
+                [out["kind"], out["status"], out["reason"], iso(out["included_on"]), iso(out["explained_on"]),
+                 out["explained_how"], iso(out["notified_on"]), out["notified_how"]])
+        satisfaction: dict[int, list] = {}
+        for fu in (FollowUp.objects.filter(lead_id__in=ids, kind=FollowUpKind.AFTER_OUTCOME,
+                                           status=FollowUpStatus.DONE).exclude(satisfaction="")
+                   .order_by("done_on", "id").values("lead_id", "done_on", "satisfaction")):
+            satisfaction.setdefault(fu["lead_id"], []).append([iso(fu["done_on"]), fu["satisfaction"]])
+        for row in chunk:
+            pk = row["pk"]
+            yield (row["number"], row["method"], row["discoverer__full_name"], row["discoverer__username"],
+                   row["discoverer_name"], row["township__name"], row["person__name"], row["family_situation"],
+                   "、".join(relief.get(pk, [])), latest.get(pk), outcomes.get(pk, []), row["status"],
+                   row["reject_reason"], row["is_urgent"], row["is_late_report"], row["late_reason"],
+                   satisfaction.get(pk, []))
+
+    for row in leads.prefetch_related(None).values("pk", *DETAIL_FIELDS).iterator(chunk_size=DETAIL_CHUNK):
+        chunk.append(row)
+        if len(chunk) == DETAIL_CHUNK:
+            yield from flush()
+            chunk = []
+    if chunk:
+        yield from flush()
+
+
+def discovery_detail_rows(*, leads: QuerySet) -> Iterator[list]:
+    """The ten columns of seed 001's 明细表 for ``leads`` (scoped and ordered by the caller)."""
+    labels = _Labels()
+    method_label, difficulty_label = labels.method, labels.difficulty
+    rows = (discovery_detail_values(leads).iterator(chunk_size=DETAIL_CHUNK) if connection.vendor == "postgresql"
+            else _discovery_detail_values_portable(leads))
+    for n, (number, method, full_name, username, discoverer_name, township, person, family, relief, inv,
+            outcomes, status, reject_reason, is_urgent, is_late, late_reason, satisfied) in enumerate(
+                _without_jit(rows), start=1):
+        remarks = number
+        if is_urgent:
+            remarks = f"{remarks}；{labels.urgent}"
+        if is_late:
+            remarks = f"{remarks}；{labels.late}" + (f"（{late_reason}）" if late_reason else "")
+        yield [
+            n,
+            method_label[method],
+            (full_name or username) if username else discoverer_name,
+            township,
+            person,
+            family,
+            relief,
+            _investigation_line(inv[0], inv[1] == "true", difficulty_label.get(inv[2], ""), inv[3], labels)
+            if inv is not None else labels.not_investigated,
+            _result_line(outcomes, status, reject_reason, labels, satisfied),
+            remarks,
+        ]
+
+
+def _without_jit(rows: Iterator) -> Iterator:
+    """``rows`` of a server-side cursor, planned with PostgreSQL's JIT compilation off.
+
+    The correlated subqueries multiply the planner's cost estimate far past ``jit_above_cost``, and PostgreSQL
+    then spends ~0.7 s compiling (bench/ledger_export.py) to save nothing on index lookups. The plan is made
+    when the cursor is declared, at the first row, so the setting is restored right after it.
+    """
+    if connection.vendor != "postgresql":
+        yield from rows
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
+        first = next(rows, None)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+    if first is None:
+        return
+    yield first
+    yield from rows
