@@ -312,6 +312,9 @@ class FeedBatch(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=128, blank=True)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
+    # What the worker that read an uploaded file found (receiving.batch_read): the page shows it without reading
+    # the file again (issue 20: a workbook is never read in a web request).
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
     sheet_name = models.CharField(_("sheet"), max_length=64, blank=True)
     header_row = models.PositiveIntegerField(_("header row"), null=True, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)

@@ -83,6 +83,23 @@ def read_table(data: bytes, filename: str) -> Table:
     return _read_csv(data)
 
 
+def check_upload(data: bytes, filename: str) -> None:
+    """What an upload request checks before the file is stored and read by a worker: its size, type and, for a
+    workbook, its unpacked size and cells (:func:`_check_zip`: from the zip's directory and a count of the cell
+    tags, without reading a cell)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(_("The file is larger than %(size)d MB. Please split it into several deliveries.")
+                         % {"size": MAX_FILE_BYTES // (1024 * 1024)})
+    ext = extension_of(filename)
+    if ext not in ALLOWED_EXTENSIONS:
+        raise ParseError(_("Only Excel (.xlsx, .xls) and CSV files can be delivered, not “%(name)s”.")
+                         % {"name": filename})
+    if not data:
+        raise ParseError(_("The file is empty."))
+    if ext in (".xlsx", ".xlsm", ".ods"):
+        _check_zip(data)
+
+
 def _check_zip(data: bytes) -> None:
     """Measure before reading: the unpacked size from the zip's directory, then the cells of the worksheets
     (their declared dimension, then the cells themselves counted while streaming, stopping past the cap)."""
