@@ -3,6 +3,7 @@ which is what the import now computes for the same row, so a re-delivery stays u
 read by a worker ("reading"), which keeps the preview it found.
 """
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -23,6 +24,11 @@ class Migration(migrations.Migration):
             model_name='feedbatch',
             name='status',
             field=models.CharField(choices=[('reading', 'Reading the file'), ('preview', 'Awaiting confirmation'), ('queued', 'Queued'), ('processing', 'Importing'), ('done', 'Imported'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], db_index=True, default='preview', max_length=16, verbose_name='status'),
+        ),
+        migrations.AlterField(
+            model_name='feedrow',
+            name='region',
+            field=models.ForeignKey(db_index=False, help_text="The person's township, or the district for rows to transfer out.", on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='region'),
         ),
         migrations.AlterField(
             model_name='feedrow',
