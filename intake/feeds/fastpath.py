@@ -35,6 +35,7 @@ from .validation import ParsedRow
 
 log = logging.getLogger(__name__)
 
+STAGE = "feed_stage"
 ROWS = "feed_rows"
 WARN = "feed_warn"
 LEADROWS = bulk_leads.LEADROWS
@@ -90,7 +91,7 @@ _history = bulk_leads.history_rows
 RAW = "feed_raw"
 
 
-def _stage(cursor, rows: list[ParsedRow]) -> list[str]:
+def _stage(cursor, rows: list[ParsedRow], *, feed_id: int) -> None:
     """The validated rows into the staging table: Python sends each row's typed cells once (one COPY, in this
     thread), SQL makes its checksum and the JSON of its other columns — the bytes :func:`validation.row_checksum`
     hashes — and keeps only the first row of each checksum (a repeated line of the file is unchanged, as on
@@ -98,7 +99,7 @@ def _stage(cursor, rows: list[ParsedRow]) -> list[str]:
     thread had gone hung in this COPY (docs/PERFORMANCE.md, "The bench must not hang")."""
     keys = sorted({k for r in rows for k in r.data})  # the checksum's order of the other columns
     extra = "".join(f", c{i} text" for i in range(len(keys)))
-    cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
+    cursor.execute(f"DROP TABLE IF EXISTS {RAW}, {STAGE}")
     cursor.execute(f"""CREATE TEMP TABLE {RAW} (row_number integer NOT NULL, id_number text NOT NULL,
                        name text NOT NULL, amount numeric, event_date date, year integer NOT NULL{extra})""")
     raw = cursor.cursor  # psycopg's own cursor: Django's debug wrapper (DEBUG on) has no copy() (issue 14)
@@ -116,49 +117,49 @@ def _stage(cursor, rows: list[ParsedRow]) -> list[str]:
                 lines = []
         if lines:
             copy.write("".join(lines))
-    cursor.execute(f"ANALYZE {RAW}")
-    return keys
-
-
-def _staged(keys: list[str], feed_id: int) -> tuple[str, list]:
-    """The staged rows with their checksum and JSON, the first row of each checksum only (a subquery: writing
-    it to a table of its own cost more than computing it, temporary tables live in 8 MB of local buffers)."""
     pairs = ", ".join(f"%s::text, r.c{i}" for i in range(len(keys)))
     others = "".join(f", %s::text || r.c{i}" for i in range(len(keys)))
     data_sql = f"jsonb_strip_nulls(jsonb_build_object({pairs}))" if keys else "'{}'::jsonb"
-    return f"""(
-        SELECT DISTINCT ON (checksum) * FROM (
-            SELECT r.row_number,
-                   encode(substring(sha256(convert_to(concat_ws(chr(31), %s::text, r.id_number, r.name,
-                       CASE WHEN r.amount IS NULL OR r.amount = 0 THEN '' ELSE r.amount::text END,
-                       coalesce(to_char(r.event_date, 'YYYY-MM-DD'), ''){others}), 'UTF8')) FROM 1 FOR 16),
-                       'hex')::uuid AS checksum,
-                   r.id_number, r.name, r.amount, r.event_date, r.year, {data_sql} AS data
-            FROM {RAW} r) c
-        ORDER BY checksum, row_number)""", [feed_id, *[f"{k}=" for k in keys], *keys]
+    cursor.execute(f"""
+        CREATE TEMP TABLE {STAGE} (
+            row_number integer NOT NULL, checksum uuid NOT NULL, id_number text NOT NULL, name text NOT NULL,
+            amount numeric, event_date date, year integer NOT NULL, data jsonb NOT NULL,
+            fr_id bigint NOT NULL DEFAULT nextval(pg_get_serial_sequence('{FeedRow._meta.db_table}', 'id')))""")
+    cursor.execute(f"""
+        INSERT INTO {STAGE} (row_number, checksum, id_number, name, amount, event_date, year, data)
+        SELECT * FROM (
+            SELECT DISTINCT ON (checksum) * FROM (
+                SELECT r.row_number,
+                       encode(substring(sha256(convert_to(concat_ws(chr(31), %s::text, r.id_number, r.name,
+                           CASE WHEN r.amount IS NULL OR r.amount = 0 THEN '' ELSE r.amount::text END,
+                           coalesce(to_char(r.event_date, 'YYYY-MM-DD'), ''){others}), 'UTF8')) FROM 1 FOR 16),
+                           'hex')::uuid AS checksum,
+                       r.id_number, r.name, r.amount, r.event_date, r.year,
+                       {data_sql} AS data
+                FROM {RAW} r) c
+            ORDER BY checksum, row_number) d
+        ORDER BY row_number""", [feed_id, *[f"{k}=" for k in keys], *keys])
+    cursor.execute(f"DROP TABLE {RAW}")
 
 
-def _match(cursor, feed_id: int, townships: list[int], keys: list[str]) -> int:
+def _match(cursor, feed_id: int, townships: list[int]) -> int:
     """The new rows (no earlier delivery of the feed brought them) with the registry's person of the feed's
     district (``townships``); a person registered in another district is not matched (``elsewhere``: the row
     is to be transferred, never a lead there). Returns how many new rows."""
     cursor.execute(f"DROP TABLE IF EXISTS {ROWS}")
-    staged, staged_params = _staged(keys, feed_id)
     # One probe of the registry's ID index per row (LATERAL … LIMIT 1): the planner would otherwise hash the whole
     # registry (a scan of 1,000,000 people, twice with the "registered elsewhere" test) for 100,000 rows.
     cursor.execute(f"""
         CREATE TEMP TABLE {ROWS} AS
-        SELECT nextval(pg_get_serial_sequence('{FeedRow._meta.db_table}', 'id')) AS fr_id, s.*,
-               CASE WHEN ours THEN p.id END AS person_id, CASE WHEN ours THEN p.assistance_status END AS status,
+        SELECT s.*, CASE WHEN ours THEN p.id END AS person_id, CASE WHEN ours THEN p.assistance_status END AS status,
                CASE WHEN ours THEN p.township_id END AS township_id, CASE WHEN ours THEN p.village_id END AS village_id,
                (p.id IS NOT NULL AND NOT ours) AS elsewhere, false AS unmatched
-        FROM {staged} s
+        FROM {STAGE} s
         LEFT JOIN LATERAL (SELECT e.id, e.assistance_status, e.township_id, e.village_id,
                                   coalesce(e.township_id = ANY(%s), false) AS ours
                            FROM {Person._meta.db_table} e WHERE e.id_number = s.id_number LIMIT 1) p ON true
         WHERE NOT EXISTS (SELECT 1 FROM {FeedRow._meta.db_table} f WHERE f.feed_id = %s AND f.checksum = s.checksum)
-        ORDER BY s.row_number
-    """, [*staged_params, townships, feed_id])
+    """, [townships, feed_id])
     cursor.execute(f"ANALYZE {ROWS}")
     cursor.execute(f"SELECT count(*) FROM {ROWS}")
     return cursor.fetchone()[0]
@@ -417,9 +418,10 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
         cursor.execute("SET LOCAL work_mem = '64MB'")
         # Compiling the big statements took longer than running them (≈ 0.4 s each on the bench).
         cursor.execute("SET LOCAL jit = off")
-        keys = _stage(cursor, parsed)
+        _stage(cursor, parsed, feed_id=feed.pk)
+        cursor.execute(f"ANALYZE {STAGE}")
         lap("stage (COPY)")
-        new = _match(cursor, feed.pk, district_townships(feed), keys)
+        new = _match(cursor, feed.pk, district_townships(feed))
         lap("match")
         result.unchanged = len(parsed) - new
         report("matching")
@@ -459,7 +461,7 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
                    count(*) FILTER (WHERE NOT (lr.open_lead_id IS NULL AND lr.nth = 1)), bool_or(lr.is_urgent)
             FROM {LEADROWS} lr JOIN {Lead._meta.db_table} l ON l.id = lr.lead_id GROUP BY l.township_id""")
         result.townships = {t: [new_leads, added, urgent] for t, new_leads, added, urgent in cursor.fetchall()}
-        cursor.execute(f"DROP TABLE {LEADROWS}, {WARN}, {ROWS}, {RAW}")
+        cursor.execute(f"DROP TABLE {LEADROWS}, {WARN}, {ROWS}, {STAGE}")
         lap("counts")
     log.info("delivery %s, fast path: %s", batch.pk, ", ".join(f"{name} {secs:.2f} s" for name, secs in laps))
     return result

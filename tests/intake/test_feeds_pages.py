@@ -221,3 +221,28 @@ def test_the_deliveries_list_runs_its_pinned_queries_at_any_page_size(world, fee
     assert_list_queries(client, url, FEED_BATCH_LIST_QUERIES, min_rows=18)
     export = client.get(url, {"export": "xlsx"})
     assert export.status_code == 200
+
+
+@time_machine.travel(NOV_3, tick=False)
+def test_the_upload_request_stores_the_file_and_leaves_the_reading_to_the_worker(world, feeds, users, client_for,
+                                                                               eager,
+                                                                               django_capture_on_commit_callbacks):
+    """Issue 20 item 6: a workbook is never read in the upload request; the preview page waits for the worker."""
+    client = client_for(users[Role.DEPARTMENT_LIAISON])
+    feed = feeds["medical_inpatient"]
+    with django_capture_on_commit_callbacks(execute=False) as queued:  # no worker yet: the task waits in the queue
+        response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
+                               {"file": SimpleUploadedFile("医保10月.xlsx", _file(world)), "period_start": "2026-10-01",
+                                "period_end": "2026-10-31"})
+    batch = FeedBatch.objects.get()
+    assert batch.status == BatchStatus.READING and batch.file and batch.file_size > 0
+    assert (batch.mapping, batch.rows_total, batch.header_row) == ({}, 0, None)  # nothing read yet
+    waiting = client.get(response.url)
+    assert_chinese(waiting)
+    assert 'data-testid="reading"' in waiting.content.decode() and '<meta http-equiv="refresh"' in waiting.content.decode()
+    for callback in queued:  # the worker's turn (in-process here; tests/intake/test_feeds_tasks.py: a real one)
+        callback()
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.PREVIEW and batch.mapping and batch.preview["accepted"] == 2
+    html = client.get(response.url).content.decode()
+    assert "表头位于第 4 行" in html and "2 行通过校验，2 行将不予通过" in html
