@@ -81,12 +81,14 @@ def run_module(name: str, ctx: Context, timeout: float) -> tuple[list[Figure], f
     one that hangs or crashes is stopped after ``timeout`` seconds without losing the other figures."""
     result_file = ctx.tmpdir / f"{name}.json"
     command = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--database-url", ctx.database_url,
-               "--result-file", str(result_file), "--tmpdir", str(ctx.tmpdir)] + (["--quick"] if ctx.quick else [])
+               "--result-file", str(result_file), "--tmpdir", str(ctx.tmpdir), "--timeout", str(timeout)] + (
+        ["--quick"] if ctx.quick else [])
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
     try:
         child.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
+        # The child has dumped every thread's stack to stderr already (faulthandler, below): a hang names its line.
         os.killpg(child.pid, signal.SIGTERM)
         try:
             child.wait(timeout=10)
@@ -101,8 +103,18 @@ def run_module(name: str, ctx: Context, timeout: float) -> tuple[list[Figure], f
     return [Figure(**f) for f in data["figures"]], seconds, "; ".join(data["notes"])
 
 
-def child(name: str, database_url: str, result_file: Path, tmpdir: Path, quick: bool) -> int:
-    """The child side: import the module, call run(ctx), write the figures as JSON."""
+def child(name: str, database_url: str, result_file: Path, tmpdir: Path, quick: bool, timeout: float | None) -> int:
+    """The child side: import the module, call run(ctx), write the figures as JSON.
+
+    Shortly before its time limit the child prints the stack of every thread (``faulthandler``), so a module that
+    hangs says where; its database sessions give up waiting for a lock after ``BENCH_LOCK_TIMEOUT`` (another
+    run of the bench on the same database, or a test suite, holding a row or table it needs fails with a message
+    instead of waiting out the time limit)."""
+    import faulthandler
+
+    if timeout:
+        faulthandler.dump_traceback_later(max(5.0, timeout - 15), exit=False)
+    os.environ.setdefault("PGOPTIONS", f"-c lock_timeout={os.environ.get('BENCH_LOCK_TIMEOUT', '60s')}")
     from bench.dataset import setup_django
 
     setup_django(database_url)
@@ -145,7 +157,7 @@ def main() -> int:
     parser.add_argument("--tmpdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.child, args.database_url, args.result_file, args.tmpdir, args.quick)
+        return child(args.child, args.database_url, args.result_file, args.tmpdir, args.quick, args.timeout)
     started = time.perf_counter()
     database_url = args.database_url or bench_database_url(args.quick)
     sizes = QUICK if args.quick else FULL

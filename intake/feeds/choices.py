@@ -46,6 +46,7 @@ class BatchSource(models.TextChoices):
 
 
 class BatchStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
     PREVIEW = "preview", _("Awaiting confirmation")
     QUEUED = "queued", _("Queued")
     PROCESSING = "processing", _("Importing")

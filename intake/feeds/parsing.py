@@ -83,6 +83,23 @@ def read_table(data: bytes, filename: str) -> Table:
     return _read_csv(data)
 
 
+def check_upload(data: bytes, filename: str) -> None:
+    """What an upload request checks before the file is stored and read by a worker: its size, type and, for a
+    workbook, its unpacked size and cells (:func:`_check_zip`: from the zip's directory and a count of the cell
+    tags, without reading a cell)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(_("The file is larger than %(size)d MB. Please split it into several deliveries.")
+                         % {"size": MAX_FILE_BYTES // (1024 * 1024)})
+    ext = extension_of(filename)
+    if ext not in ALLOWED_EXTENSIONS:
+        raise ParseError(_("Only Excel (.xlsx, .xls) and CSV files can be delivered, not “%(name)s”.")
+                         % {"name": filename})
+    if not data:
+        raise ParseError(_("The file is empty."))
+    if ext in (".xlsx", ".xlsm", ".ods"):
+        _check_zip(data)
+
+
 def _check_zip(data: bytes) -> None:
     """Measure before reading: the unpacked size from the zip's directory, then the cells of the worksheets
     (their declared dimension, then the cells themselves counted while streaming, stopping past the cap)."""
@@ -117,26 +134,38 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+_ROOT_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
+
+
 def _count_cells(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
-    """Cells of one sheet, up to ``budget`` + 1 (then it stops reading): the declared dimension first."""
-    counted, tail = 0, b""
+    """Cells of one sheet, up to ``budget`` + 1 (then it stops reading): the declared dimension first, then the
+    cells counted while streaming. An xlsx sheet counts its ``<c`` tags with ``bytes.count`` (an upper bound:
+    ``<cols>``, ``<cfRule>`` count too, a few per sheet; text holds ``&lt;``, never ``<``) — 20 times faster
+    than the pattern, which an ods's ``content.xml`` still uses."""
+    counted, tail, tag = 0, b"", None
     with zf.open(info) as stream:
         while True:
             chunk = stream.read(1 << 20)
             if not chunk:
                 return counted
-            if not counted and not tail:
+            if tag is None:
                 found = _DIMENSION.search(chunk[:4096])
                 if found and found.group(3):
                     rows = int(found.group(4)) - int(found.group(2)) + 1
                     columns = _column_number(found.group(3)) - _column_number(found.group(1)) + 1
                     if rows * columns > budget:
                         return rows * columns
-            block = tail + chunk
-            counted += sum(1 for m in _CELL.finditer(block) if m.end() > len(tail))
+                root = _ROOT_PREFIX.search(chunk[:4096])
+                tag = b"<" + (root.group(1) or b"") + b"c" if root else b""
+            if tag:
+                counted += (tail + chunk).count(tag)
+                tail = chunk[-(len(tag) - 1):]
+            else:
+                block = tail + chunk
+                counted += sum(1 for m in _CELL.finditer(block) if m.end() > len(tail))
+                tail = block[-64:]
             if counted > budget:
                 return counted
-            tail = block[-64:]
 
 
 def _read_excel(data: bytes, ext: str) -> Table:

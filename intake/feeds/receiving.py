@@ -81,6 +81,114 @@ def batch_receive(*, feed: Feed, user, filename: str, data: bytes, source: str =
     return batch
 
 
+# --- uploads: stored in the request, read by a worker (issue 20 item 6) ---------------------------------------
+@transaction.atomic
+def batch_upload(*, feed: Feed, user, filename: str, data: bytes, period_start: dt.date | None = None,
+                 period_end: dt.date | None = None) -> FeedBatch:
+    """An uploaded file, stored: the request only checks who delivers, the period, the file's size and type and a
+    workbook's unpacked size and cells (:func:`parsing.check_upload`); a worker reads it (``read_delivery``,
+    with the memory cap of :func:`parsing.read_table`) and the preview page shows what it found."""
+    from .parsing import check_upload
+
+    _check_can_deliver(user, feed)
+    if not feed.is_active:
+        raise FeedError(_("The feed %(feed)s is not active.") % {"feed": feed.name})
+    today = timezone.localdate()
+    start, end = _checked_period(feed, period_start, period_end, today)
+    try:
+        check_upload(data, filename)
+    except ParseError as exc:
+        raise FeedError(str(exc)) from exc
+    batch = FeedBatch(
+        feed=feed, district_id=feed.district_id, department_id=feed.department_id, source=BatchSource.UPLOAD,
+        status=BatchStatus.READING, file_name=filename[:200], file_size=len(data),
+        checksum=hashlib.sha256(data).hexdigest(), period_start=start, period_end=end,
+        preview={"propose_period": period_start is None and period_end is None},
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    batch.file.save(f"delivery{_safe_ext(filename)}", ContentFile(data), save=False)
+    batch.save()
+    _read_later(batch)
+    return batch
+
+
+def _read_later(batch: FeedBatch) -> None:
+    from .tasks import read_delivery
+
+    batch_id = batch.pk
+    transaction.on_commit(lambda: read_delivery.delay(batch_id))
+
+
+def batch_read(*, batch_id: int) -> FeedBatch:
+    """The worker's side of an upload: read the stored file, detect its header, propose its period (when none was
+    given), check its rows as the import will, and keep what the preview page shows. A file that cannot be read
+    fails with the reason in Chinese, shown on the delivery's page. Running it twice changes nothing."""
+    batch = FeedBatch.objects.select_related("feed").get(pk=batch_id)
+    if batch.status != BatchStatus.READING:
+        return batch
+    try:
+        table = _read_batch_table(batch)
+        header = _detect(batch.feed, table)
+        if (batch.preview or {}).get("propose_period"):
+            proposal = period_propose(batch.feed, table, header, filename=batch.file_name,
+                                      today=timezone.localdate())
+            batch.period_start, batch.period_end = _checked_period(batch.feed, proposal.start, proposal.end,
+                                                                   timezone.localdate())
+        if not batch.mapping:
+            batch.mapping = {str(i): key for i, key in header.mapping.items()}
+        batch.sheet_name = table.sheet_name[:64]
+        batch.header_row = table.row_number(header.header_index)
+        batch.rows_total = max(0, len(table.rows) - header.data_start)
+        _remember_table(batch, table)
+        preview = batch_preview(batch=batch)
+    except FeedError as exc:
+        FeedBatch.objects.filter(pk=batch_id, status=BatchStatus.READING).update(
+            status=BatchStatus.FAILED, error=str(exc), finished_at=timezone.now())
+        return FeedBatch.objects.get(pk=batch_id)
+    batch.preview = _preview_json(preview)
+    batch.status = BatchStatus.PREVIEW
+    FeedBatch.objects.filter(pk=batch_id, status=BatchStatus.READING).update(
+        status=BatchStatus.PREVIEW, preview=batch.preview, mapping=batch.mapping, period_start=batch.period_start,
+        period_end=batch.period_end, sheet_name=batch.sheet_name, header_row=batch.header_row,
+        rows_total=batch.rows_total)
+    return FeedBatch.objects.get(pk=batch_id)
+
+
+@transaction.atomic
+def batch_reread(*, batch: FeedBatch) -> FeedBatch:
+    """After the period or the mapping of an upload changed: a worker checks its rows again for the preview."""
+    if FeedBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEW).exclude(preview={}).update(
+            status=BatchStatus.READING, preview={}):
+        _read_later(batch)
+    batch.refresh_from_db()
+    return batch
+
+
+def _preview_json(preview: Preview) -> dict:
+    proposal = preview.proposal
+    return {"headers": preview.headers, "header_row": preview.header_row,
+            "mapping": {str(i): k for i, k in preview.mapping.items()}, "missing_required": preview.missing_required,
+            "sample": [[n, cells, reason] for n, cells, reason in preview.sample], "accepted": preview.accepted,
+            "rejected": preview.rejected, "data_rows": preview.data_rows, "period_problem": preview.period_problem,
+            "proposal": [proposal.start.isoformat(), proposal.end.isoformat(), proposal.basis] if proposal else None}
+
+
+def preview_stored(*, batch: FeedBatch) -> Preview:
+    """The preview a worker kept for an upload (no file read); a delivery received otherwise is read here."""
+    stored = batch.preview or {}
+    if "headers" not in stored:
+        return batch_preview(batch=batch)
+    proposal = stored.get("proposal")
+    return Preview(headers=stored["headers"], header_row=stored["header_row"],
+                   mapping={int(i): k for i, k in stored["mapping"].items()},
+                   missing_required=stored["missing_required"],
+                   sample=[(n, cells, reason) for n, cells, reason in stored["sample"]], accepted=stored["accepted"],
+                   rejected=stored["rejected"], data_rows=stored["data_rows"], columns=column_specs(batch.feed),
+                   proposal=Proposal(dt.date.fromisoformat(proposal[0]), dt.date.fromisoformat(proposal[1]),
+                                     proposal[2]) if proposal else None,
+                   period_problem=stored["period_problem"])
+
+
 def _safe_ext(filename: str) -> str:
     from .parsing import extension_of
 
@@ -203,7 +311,8 @@ def batch_cancel(*, batch: FeedBatch, user) -> FeedBatch:
         return batch
     # Not confirmed yet, or stuck (queued long, or its import's worker died): the owner may give up on it.
     # Conditional, so an import that a worker claims meanwhile is not cancelled under it.
-    cancelled = (FeedBatch.objects.filter(pk=batch.pk).filter(Q(status=BatchStatus.PREVIEW) | stuck_q())
+    cancelled = (FeedBatch.objects.filter(pk=batch.pk)
+                 .filter(Q(status__in=[BatchStatus.PREVIEW, BatchStatus.READING]) | stuck_q())
                  .update(status=BatchStatus.CANCELLED, finished_at=timezone.now(), heartbeat_at=None))
     if not cancelled:
         if batch.status in (BatchStatus.QUEUED, BatchStatus.PROCESSING):

@@ -26,13 +26,15 @@ from .importing import (
 from .progress import progress_key
 from .reading import _header_of, _read_batch_table
 from .receiving import (
-    Preview, batch_cancel, batch_commit, batch_preview, batch_receive, batch_set_mapping, batch_set_period,
+    Preview, batch_cancel, batch_commit, batch_preview, batch_read, batch_receive, batch_reread,
+    batch_set_mapping, batch_set_period, batch_upload, preview_stored,
 )
 from .tasks import batch_enqueue
 
 __all__ = [
     "DISTRICT_DELIVERERS", "Checked", "FeedError", "Preview", "VillageLocator", "_header_of", "_read_batch_table",
     "batch_cancel", "batch_commit", "batch_enqueue", "batch_import_now", "batch_preview", "batch_process",
-    "batch_receive", "batch_set_mapping", "batch_set_period", "batch_summary", "can_deliver", "column_specs",
+    "batch_read", "batch_receive", "batch_reread", "batch_set_mapping", "batch_set_period", "batch_upload",
+    "preview_stored", "batch_summary", "can_deliver", "column_specs",
     "counts_of", "delivery_check", "fast_path_enabled", "feeds_install_standard", "progress_key",
 ]

@@ -44,6 +44,16 @@ def import_delivery(self, batch_id: int) -> dict:
     return {"batch": batch.pk, "status": batch.status, **counts_of(batch)}
 
 
+@shared_task(name="intake.feeds.tasks.read_delivery", acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def read_delivery(batch_id: int) -> dict:
+    """Read an uploaded file for its preview, in the worker, never in the upload request (issue 20 item 6): the
+    workbook is read in a child process with a memory cap and a time limit (parsing.read_table)."""
+    from .services import batch_read
+
+    batch = batch_read(batch_id=batch_id)
+    return {"batch": batch.pk, "status": batch.status}
+
+
 @shared_task(name="intake.feeds.tasks.rescue_stuck_deliveries")
 def rescue_stuck_deliveries() -> list[int]:
     """Beat, every minute: deliveries "importing" whose worker stopped beating are queued again and imported

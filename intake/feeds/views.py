@@ -57,9 +57,10 @@ def feed_upload(request, pk: int):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                batch = services.batch_receive(feed=feed, user=request.user, filename=upload.name, data=upload.read(),
-                                               period_start=form.cleaned_data["period_start"],
-                                               period_end=form.cleaned_data["period_end"])
+                # Stored and measured here; read by a worker (issue 20 item 6), the preview page waits for it.
+                batch = services.batch_upload(feed=feed, user=request.user, filename=upload.name, data=upload.read(),
+                                              period_start=form.cleaned_data["period_start"],
+                                              period_end=form.cleaned_data["period_end"])
             except FeedError as exc:
                 messages.error(request, str(exc))
             else:
@@ -76,10 +77,16 @@ def feed_upload(request, pk: int):
 @permission_required("intake.add_feedbatch", raise_exception=True)
 def batch_preview(request, pk: int):
     batch = _batch_or_404(request, pk)
+    if batch.status == BatchStatus.READING:
+        if request.method == "POST" and request.POST.get("action") == "cancel":
+            services.batch_cancel(batch=batch, user=request.user)
+            messages.info(request, _("The delivery was cancelled; nothing was imported."))
+            return redirect("intake:feed_index")
+        return render(request, "intake/feeds/reading.html", {"batch": batch, "title": _("Reading the file")})
     if batch.status != BatchStatus.PREVIEW:
         return redirect(batch)
     try:
-        preview = services.batch_preview(batch=batch)
+        preview = services.preview_stored(batch=batch)
     except FeedError as exc:
         messages.error(request, str(exc))
         return redirect("intake:feed_index")
@@ -90,7 +97,8 @@ def batch_preview(request, pk: int):
         try:
             if action == "period":
                 start, end = _dates(request.POST.get("period_start"), request.POST.get("period_end"))
-                services.batch_set_period(batch=batch, user=request.user, period_start=start, period_end=end)
+                batch = services.batch_set_period(batch=batch, user=request.user, period_start=start, period_end=end)
+                services.batch_reread(batch=batch)  # the rows are checked again, by the worker
                 return redirect("intake:feed_batch_preview", pk=batch.pk)
             if action == "cancel":
                 services.batch_cancel(batch=batch, user=request.user)
@@ -103,11 +111,12 @@ def batch_preview(request, pk: int):
                     messages.success(request, _("The delivery is being imported. You can leave this page: the "
                                                 "result stays under “Deliveries”."))
                     return redirect(batch)
+                services.batch_reread(batch=batch)
                 return redirect("intake:feed_batch_preview", pk=batch.pk)
         except FeedError as exc:
             messages.error(request, str(exc))
             batch.refresh_from_db()
-            preview = services.batch_preview(batch=batch)
+            preview = services.preview_stored(batch=batch)
     labels = {c.key: c.label for c in preview.columns}
     mapped = [(i, preview.headers[i] if i < len(preview.headers) else "", labels.get(k, k))
               for i, k in sorted(preview.mapping.items())]
@@ -132,7 +141,7 @@ def _dates(start: str | None, end: str | None):
 @permission_required("intake.view_feedbatch", raise_exception=True)
 def batch_detail(request, pk: int):
     batch = _batch_or_404(request, pk)
-    if batch.status == BatchStatus.PREVIEW and services.can_deliver(request.user, batch.feed):
+    if batch.status in (BatchStatus.PREVIEW, BatchStatus.READING) and services.can_deliver(request.user, batch.feed):
         return redirect("intake:feed_batch_preview", pk=batch.pk)
     audit_record(request=request, action=AuditAction.DETAIL, obj=batch)
     context = {"batch": batch, "title": _("Delivery %(number)s") % {"number": batch.pk},
@@ -200,6 +209,8 @@ def batch_rejected_xlsx(request, pk: int):
 
 
 def _file_headers(batch: FeedBatch) -> list[str]:
+    if (batch.preview or {}).get("headers"):
+        return list(batch.preview["headers"])  # what the worker read: no workbook read in a request
     try:
         table = services._read_batch_table(batch)
         return services._header_of(batch, table).headers

@@ -65,8 +65,9 @@ def test_a_liaison_uploads_previews_commits_and_reads_the_result(world, feeds, u
     assert 'value="2026-10-01"' not in page.content.decode() and "留空" in page.content.decode()
 
     upload = SimpleUploadedFile("医保10月.xlsx", _file(world))
-    response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
-                           {"file": upload, "period_start": "2026-10-01", "period_end": "2026-10-31"})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker reads the file (here in-process: eager)
+        response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
+                               {"file": upload, "period_start": "2026-10-01", "period_end": "2026-10-31"})
     batch = FeedBatch.objects.get()
     assert response.status_code == 302 and response.url == reverse("intake:feed_batch_preview", args=[batch.pk])
     assert batch.status == BatchStatus.PREVIEW and batch.created_by == users[Role.DEPARTMENT_LIAISON]
@@ -119,19 +120,22 @@ def _mapping(batch):
 
 
 @time_machine.travel(NOV_3, tick=False)
-def test_the_mapping_can_be_corrected_before_committing(world, feeds, users, client_for):
+def test_the_mapping_can_be_corrected_before_committing(world, feeds, users, client_for, eager,
+                                                       django_capture_on_commit_callbacks):
     client = client_for(users[Role.DISTRICT_STAFF])
     feed = feeds["medical_inpatient"]
     data = xlsx_bytes(["姓名", "证件", "费用", "日期"], [["张一", world.people["a1"].id_number, "21000", "2026-10-03"]],
                       title=None)
-    response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
-                           {"file": SimpleUploadedFile("a.xlsx", data), "period_start": "2026-10-01",
-                            "period_end": "2026-10-31"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
+                               {"file": SimpleUploadedFile("a.xlsx", data), "period_start": "2026-10-01",
+                                "period_end": "2026-10-31"})
     preview_url = response.url
     html = client.get(preview_url).content.decode()
     assert "必填列未对应" in html and "身份证号" in html
-    client.post(preview_url, {"action": "remap", "col_0": "name", "col_1": "id_number", "col_2": "amount",
-                              "col_3": "date"})
+    with django_capture_on_commit_callbacks(execute=True):  # the rows are checked again by the worker
+        client.post(preview_url, {"action": "remap", "col_0": "name", "col_1": "id_number", "col_2": "amount",
+                                  "col_3": "date"})
     html = client.get(preview_url).content.decode()
     assert "必填列未对应" not in html and "1 行通过校验，0 行将不予通过" in html
     # Two file columns onto one feed column is refused with a message, the choice kept on the page.
@@ -151,17 +155,21 @@ def test_cancelling_a_preview_imports_nothing(world, feeds, users, client_for):
 
 
 @time_machine.travel(NOV_3, tick=False)
-def test_a_wrong_file_is_refused_with_the_form_kept(world, feeds, users, client_for):
+def test_a_wrong_file_is_refused_with_the_form_kept(world, feeds, users, client_for, eager,
+                                                    django_capture_on_commit_callbacks):
     client = client_for(users[Role.DEPARTMENT_LIAISON])
     feed = feeds["medical_inpatient"]
     page = client.post(reverse("intake:feed_upload", args=[feed.pk]),
                        {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4"), "period_start": "2026-10-01",
                         "period_end": "2026-10-31"})
     assert page.status_code == 200 and "只能报送 Excel" in page.content.decode()
-    page = client.post(reverse("intake:feed_upload", args=[feed.pk]),
-                       {"file": SimpleUploadedFile("a.xlsx", xlsx_bytes(["甲", "乙"], [["1", "2"]], title=None)),
-                        "period_start": "2026-10-01", "period_end": "2026-10-31"})
-    assert "未找到表头" in page.content.decode() and not FeedBatch.objects.exists()
+    # A workbook is read by the worker, never in the upload request (issue 20): its reason is on its page.
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("intake:feed_upload", args=[feed.pk]),
+                           {"file": SimpleUploadedFile("a.xlsx", xlsx_bytes(["甲", "乙"], [["1", "2"]], title=None)),
+                            "period_start": "2026-10-01", "period_end": "2026-10-31"})
+    page = client.get(page.url, follow=True)
+    assert "未找到表头" in page.content.decode() and FeedBatch.objects.get().status == BatchStatus.FAILED
 
 
 @time_machine.travel(NOV_3, tick=False)
@@ -213,3 +221,28 @@ def test_the_deliveries_list_runs_its_pinned_queries_at_any_page_size(world, fee
     assert_list_queries(client, url, FEED_BATCH_LIST_QUERIES, min_rows=18)
     export = client.get(url, {"export": "xlsx"})
     assert export.status_code == 200
+
+
+@time_machine.travel(NOV_3, tick=False)
+def test_the_upload_request_stores_the_file_and_leaves_the_reading_to_the_worker(world, feeds, users, client_for,
+                                                                               eager,
+                                                                               django_capture_on_commit_callbacks):
+    """Issue 20 item 6: a workbook is never read in the upload request; the preview page waits for the worker."""
+    client = client_for(users[Role.DEPARTMENT_LIAISON])
+    feed = feeds["medical_inpatient"]
+    with django_capture_on_commit_callbacks(execute=False) as queued:  # no worker yet: the task waits in the queue
+        response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
+                               {"file": SimpleUploadedFile("医保10月.xlsx", _file(world)), "period_start": "2026-10-01",
+                                "period_end": "2026-10-31"})
+    batch = FeedBatch.objects.get()
+    assert batch.status == BatchStatus.READING and batch.file and batch.file_size > 0
+    assert (batch.mapping, batch.rows_total, batch.header_row) == ({}, 0, None)  # nothing read yet
+    waiting = client.get(response.url)
+    assert_chinese(waiting)
+    assert 'data-testid="reading"' in waiting.content.decode() and '<meta http-equiv="refresh"' in waiting.content.decode()
+    for callback in queued:  # the worker's turn (in-process here; tests/intake/test_feeds_tasks.py: a real one)
+        callback()
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.PREVIEW and batch.mapping and batch.preview["accepted"] == 2
+    html = client.get(response.url).content.decode()
+    assert "表头位于第 4 行" in html and "2 行通过校验，2 行将不予通过" in html

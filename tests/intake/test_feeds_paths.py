@@ -17,6 +17,7 @@ from cases.choices import AssistanceStatus, Channel, DiscoveryMethod, LeadStatus
 from cases.models import Lead, LeadCounter, LeadSource, Person
 from intake.feeds.choices import BatchSource, BatchStatus, RuleKind
 from intake.feeds.services import batch_import_now, batch_receive, counts_of
+from intake.feeds.validation import ParsedRow, row_checksum
 from intake.models import Feed, FeedBatch, FeedColumn, FeedRejectedRow, FeedRow, WarningRule, WarningThreshold
 from referrals.models import Notification
 from tests.factories import valid_id
@@ -128,7 +129,10 @@ def fingerprint(batches: list[FeedBatch]) -> dict:
                           .values_list("row_number", "reason", "values")) for b in batches],
         "rows": [[(r.row_number, r.id_number, r.name, r.amount, r.event_date, r.year, r.data, r.outcome,
                    r.lead.number if r.lead else None, r.rule.name if r.rule else None, r.warning,
-                   r.person.id_number if r.person else None, r.region_id)
+                   r.person.id_number if r.person else None, r.region_id,
+                   r.checksum == row_checksum(ParsedRow(row_number=r.row_number, id_number=r.id_number, name=r.name,
+                                                        amount=r.amount, event_date=r.event_date, address='',
+                                                        data=r.data, year=r.year, feed_id=r.feed_id)))
                   for r in FeedRow.objects.filter(batch=b).order_by("row_number")] for b in batches],
         "leads": [(lead.number, lead.person.id_number, lead.township_id, lead.village_id, lead.status, lead.method,
                    lead.channel, lead.discoverer_name, lead.discovered_on, lead.is_urgent, lead.version,
@@ -187,3 +191,4 @@ def test_the_sql_fast_path_and_the_orm_path_give_the_same_results(world, setting
     assert not any(lead[1] == ids["moved"] for lead in sql["leads"])
     assert any(v == [("+", False, 1), ("~", True, 2)] or ("~", True, 2) in v for v in sql["lead_history"].values())
     assert sql["notices"], "townships are told"
+    assert all(row[13] for rows in sql["rows"] for row in rows), "each row's checksum is the one Python computes"

@@ -44,13 +44,26 @@ def test_a_large_upload_is_imported_by_a_real_worker_with_progress(world, users,
     data = xlsx_bytes(HEADER, rows)
     client.force_login(users[Role.DEPARTMENT_LIAISON])
     with time_machine.travel("2026-11-03 10:00 +0800", tick=True):
-        response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
-                               {"file": SimpleUploadedFile("大文件.xlsx", data), "period_start": "2026-10-01",
-                                "period_end": "2026-10-31"})
-        batch = FeedBatch.objects.get()
-        mapping = {f"col_{i}": k for i, k in batch.mapping.items()}
         app.control.purge()
         with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+            # The upload request stores and measures the file; the worker reads it (issue 20 item 6).
+            response = client.post(reverse("intake:feed_upload", args=[feed.pk]),
+                                   {"file": SimpleUploadedFile("大文件.xlsx", data), "period_start": "2026-10-01",
+                                    "period_end": "2026-10-31"})
+            batch = FeedBatch.objects.get()
+            assert response.url == reverse("intake:feed_batch_preview", args=[batch.pk])
+            deadline = time.time() + 60
+            while batch.status == BatchStatus.READING and time.time() < deadline:
+                html = client.get(response.url).content.decode()
+                batch.refresh_from_db()
+                if batch.status == BatchStatus.READING:  # still reading after the page was made: it said so
+                    assert 'data-testid="reading"' in html
+                time.sleep(0.2)
+            assert batch.status == BatchStatus.PREVIEW, batch.error
+            assert batch.preview["accepted"] == 3000 and batch.mapping
+            preview = client.get(response.url).content.decode()
+            assert "3000 行通过校验" in preview
+            mapping = {f"col_{i}": k for i, k in batch.mapping.items()}
             client.post(response.url, {"action": "commit", **mapping})
             batch.refresh_from_db()
             assert batch.status in (BatchStatus.QUEUED, BatchStatus.PROCESSING, BatchStatus.DONE)

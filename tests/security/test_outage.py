@@ -84,10 +84,15 @@ def test_a_feed_committed_while_redis_is_down_is_kept_and_imported_when_it_is_ba
     data = xlsx_bytes(["序号", "姓名", "身份证号", "出院日期", "医疗机构", "个人自付合规费用"],
                       [[1, a1.name, a1.id_number, "2026-10-03", "区人民医院", "21350"]])
     client.force_login(liaison)
-    with time_machine.travel("2026-11-03 10:00 +0800", tick=True):
-        preview = client.post(reverse("intake:feed_upload", args=[feed.pk]),
-                              {"file": SimpleUploadedFile("医保10月.xlsx", data), "period_start": "2026-10-01",
-                               "period_end": "2026-10-31"})
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # the file is read as `make run`'s embedded default does: in-process
+    try:
+        with time_machine.travel("2026-11-03 10:00 +0800", tick=True):
+            preview = client.post(reverse("intake:feed_upload", args=[feed.pk]),
+                                  {"file": SimpleUploadedFile("医保10月.xlsx", data), "period_start": "2026-10-01",
+                                   "period_end": "2026-10-31"})
+    finally:
+        app.conf.task_always_eager = eager
     batch = FeedBatch.objects.get()
     assert batch.status == BatchStatus.PREVIEW
     mapping = {f"col_{i}": k for i, k in batch.mapping.items()}
