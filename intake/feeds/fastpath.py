@@ -27,6 +27,7 @@ from cases.models import Household, Lead, Person
 
 from ..models import FeedRow
 from .choices import BatchStatus, RowOutcome, RuleKind
+from .counts import Counts
 from .rules import (
     Warning, every_row_text, fall_text, lookback, low_streak_text, periods_before, rise_text, row_amount_text,
     status_label, yearly_sum_text,
@@ -63,15 +64,8 @@ class Decision:
 
 
 @dataclass
-class Result:
-    unchanged: int = 0
-    matched: int = 0
-    leads_raised: int = 0
-    evidence_added: int = 0
-    kept_on_file: int = 0
-    people_created: int = 0
-    transfer_out: int = 0
-    unmatched: int = 0  # IDs of the district the registry lacks whose address names no village
+class Result(Counts):
+    """What the import did (the counts a delivery keeps), and per township what to tell it."""
     townships: dict[int, list] = field(default_factory=dict)  # township id → [new leads, evidence, urgent]
 
 

@@ -163,7 +163,6 @@ def _import(batch: FeedBatch) -> None:
     parsed, rejected = checked.parsed, checked.rejected
     report(total_rows, "matching")
     validated = time.perf_counter()
-    counts = Counts(accepted=len(parsed), rejected=len(rejected))
     today = timezone.localdate()
     with transaction.atomic():
         # One import per feed at a time: yearly sums and "unchanged" see every earlier delivery.
@@ -175,9 +174,8 @@ def _import(batch: FeedBatch) -> None:
         result = apply(batch=batch, feed=feed, parsed=parsed, rules=rules, today=today, now=timezone.now(),
                        decide=partial(_decide, feed, dict(feed.columns.values_list("key", "label"))), newcomers_of=partial(_newcomers, feed.district.code[:6]),
                        report=lambda phase: report(total_rows, phase))
-        for name in ("unchanged", "matched", "leads_raised", "evidence_added", "kept_on_file", "people_created",
-                     "transfer_out", "unmatched"):
-            setattr(counts, name, getattr(result, name))
+        counts: Counts = result
+        counts.accepted, counts.rejected = len(parsed), len(rejected)
         _notify_townships(batch, result.townships)
         earlier = _unchanged_from(feed, batch, parsed) if result.unchanged else {}
         duplicate = None
