@@ -63,8 +63,6 @@ def register(model: type[models.Model], *, region: str, department: str | None =
                               liaisons_see_district=liaisons_see_district, township=township, village=village)
 
 
-
-
 def is_registered(model: type[models.Model]) -> bool:
     return model._meta.concrete_model in _RULES
 

@@ -1,13 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role
+from .choices import RegionLevel, Role
 from .forms import LoginForm, StyledPasswordChangeForm
+from .models import Region
 from .navigation import home_widgets_for
+from .scoping import scope
 
 # What each role does, shown on its home page (DESIGN §1).
 ROLE_DUTIES = {
@@ -91,13 +95,6 @@ VILLAGE_OPTIONS_MAX = 30
 def village_options(request):
     """The ``<option>``s of a village filter whose name contains ``?q=``: only the user's own villages (scoped),
     each with its township, at most ``VILLAGE_OPTIONS_MAX``; the empty choice first (no filter)."""
-    from django.http import HttpResponse
-    from django.utils.html import format_html, format_html_join
-
-    from .choices import RegionLevel
-    from .models import Region
-    from .scoping import scope
-
     query = (request.GET.get("q") or "").strip()[:32]
     villages = scope(request.user, Region.objects.filter(level=RegionLevel.VILLAGE)).select_related("parent")
     if query:
