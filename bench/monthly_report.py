@@ -51,7 +51,9 @@ def busiest_month() -> dt.date:
     latest = Lead.objects.aggregate(Max("reported_at"))["reported_at__max"]
     if latest is None:
         return previous_month(timezone.localdate())
-    return previous_month(month_start(timezone.localdate(latest)) + dt.timedelta(days=31))
+    # The month before the latest lead's: a whole month of leads (the latest lead's own month is the current
+    # one, a few days old — the run of 2026-12-03 measured three days of December and called it a month).
+    return previous_month(month_start(timezone.localdate(latest)))
 
 
 def run(ctx: Context, month: dt.date | None = None) -> list[Figure]:

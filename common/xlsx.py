@@ -69,14 +69,15 @@ class SheetWriter:
         self.row = 2
 
     def write_row(self, values: Sequence) -> None:
-        ws, r = self.ws, self.row
+        ws, r, fmt_text = self.ws, self.row, self.fmt_text
+        write_string = ws.write_string
         for c, value in enumerate(values):
             if type(value) is str and value:  # the common case first (a ledger is mostly text)
                 if len(value) > EXCEL_CELL_MAX:
                     value = self._cut(value)
-                ws.write_string(r, c, value, self.fmt_text)
+                write_string(r, c, value, fmt_text)
             elif value is None or value == "":
-                ws.write_blank(r, c, None, self.fmt_text)
+                ws.write_blank(r, c, None, fmt_text)
             elif isinstance(value, bool):
                 ws.write_string(r, c, "是" if value else "否", self.fmt_text)
             elif isinstance(value, dt.datetime):
