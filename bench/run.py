@@ -43,6 +43,11 @@ from bench.common import Context, Figure, format_table  # noqa: E402
 
 MODULES = ("feeds", "ledger_export", "monthly_report", "list_pages", "load")
 RESULTS = ROOT / "bench" / "results" / "latest.txt"
+# The per-session settings of docs/PERFORMANCE.md ("PostgreSQL for the machine") for this 2-core, 24 GB machine,
+# applied to the bench database itself (ALTER DATABASE: the server is shared with the test suites, so no
+# ALTER SYSTEM; new connections pick them up). ``--pg-defaults`` removes them, for a before/after comparison.
+PG_SETTINGS = {"work_mem": "32MB", "random_page_cost": "1.1", "effective_io_concurrency": "200",
+               "effective_cache_size": "16GB", "jit": "off"}
 FULL = {"people": 1_000_000, "leads": 1_000_000}
 QUICK = {"people": 20_000, "leads": 20_000}
 
@@ -56,6 +61,25 @@ def bench_database_url(quick: bool) -> str:
     if quick:
         name += "_quick"
     return urlunparse(parts._replace(path="/" + name))
+
+
+def apply_pg_settings(database_url: str, *, defaults: bool) -> str:
+    """Set (or reset, with ``defaults``) :data:`PG_SETTINGS` on the bench database; returns what it did."""
+    import psycopg
+    from psycopg import sql
+
+    name = urlparse(database_url).path.lstrip("/")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for setting, value in PG_SETTINGS.items():
+            if defaults:
+                conn.execute(sql.SQL("ALTER DATABASE {} RESET {}").format(sql.Identifier(name),
+                                                                         sql.Identifier(setting)))
+            else:
+                conn.execute(sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                    sql.Identifier(name), sql.Identifier(setting), sql.Literal(value)))
+    if defaults:
+        return "PostgreSQL: the server's defaults (--pg-defaults)"
+    return "PostgreSQL: " + ", ".join(f"{k} = {v}" for k, v in PG_SETTINGS.items()) + " (ALTER DATABASE)"
 
 
 def machine() -> str:
@@ -152,6 +176,8 @@ def main() -> int:
     parser.add_argument("--database-url", default=None, help="the bench database (default: see above)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds each module may take (default 600, 300 with --quick)")
+    parser.add_argument("--pg-defaults", action="store_true",
+                        help="run on PostgreSQL's defaults instead of docs/PERFORMANCE.md's per-session settings")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--tmpdir", type=Path, help=argparse.SUPPRESS)
@@ -173,6 +199,8 @@ def main() -> int:
     dataset_note = (f"dataset reused (built {info.built_at:%Y-%m-%d %H:%M} in {info.build_seconds:.0f} s)"
                     if info.reused else f"dataset built in {info.build_seconds:.0f} s")
     print(dataset_note)
+    pg_note = apply_pg_settings(database_url, defaults=args.pg_defaults)
+    print(pg_note)
     about = machine()
     print(f"machine: {about}")
 
@@ -199,6 +227,7 @@ def main() -> int:
         f"machine: {about}",
         f"database: {urlparse(database_url).path.lstrip('/')}, {sizes['people']:,} people, {sizes['leads']:,} leads; "
         f"{dataset_note}",
+        pg_note,
         f"time: {total:.0f} s in all ({', '.join(timings)})",
         "",
         table,
