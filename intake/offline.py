@@ -81,10 +81,13 @@ class OfflineKeyReused(OfflineError):
     status = 409
 
 
+OFFLINE_ROLES = frozenset({Role.VILLAGE_ASSISTANT})  # the phone's pages (accounts.roles.require_role)
+
+
 def offline_allowed(user) -> bool:
     """The offline app is the village assistant's: their village, their roster, their reports."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "region_id", None)
-                and user.role == Role.VILLAGE_ASSISTANT and user.has_perm("cases.add_lead"))
+                and user.role in OFFLINE_ROLES and user.has_perm("cases.add_lead"))
 
 
 # --- the pack ---------------------------------------------------------------------------------------
