@@ -81,9 +81,10 @@ class UnreportedCheckFilterSet(BaseFilterSet):
 
 
 class UnreportedCheckTable(BaseTable):
-    month = tables.DateColumn(verbose_name=gettext_lazy("month sampled"), format="Y-m")
+    # A 360-px phone shows who, the masked ID and the finding (the month and the village are in the filters).
+    month = tables.DateColumn(verbose_name=gettext_lazy("month sampled"), format="Y-m", attrs=PHONE_HIDDEN)
     township = tables.Column(verbose_name=gettext_lazy("township"), attrs=PHONE_HIDDEN)
-    person__village = tables.Column(verbose_name=gettext_lazy("village"))
+    person__village = tables.Column(verbose_name=gettext_lazy("village"), attrs=PHONE_HIDDEN)
     person__name = tables.Column(verbose_name=gettext_lazy("full name"),
                                  linkify=lambda record: reverse("cases:unreported_check_record", args=[record.pk]))
     person__id_number = MaskedIDColumn(verbose_name=gettext_lazy("ID number"))
