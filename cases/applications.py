@@ -19,6 +19,8 @@ from accounts.scoping import can_see
 
 from .choices import OutcomeKind
 from .models import ApplicationHelp, Lead, Outcome
+from .selectors import district_settings
+from .writing import LeadError, _check_not_future, _check_township_office, _save
 
 PUBLICITY_KINDS = (OutcomeKind.DIBAO, OutcomeKind.TEKUN)
 HELPER_ROLES = frozenset({Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF})
@@ -32,8 +34,6 @@ def needs_help(lead: Lead) -> bool:
 @transaction.atomic
 def application_help_record(*, lead: Lead, user, materials: str, applied_on: dt.date | None = None) -> ApplicationHelp:
     """Record the 帮办代办 task: the materials gathered so far, and once submitted the date of the application."""
-    from .services import LeadError, _check_not_future, _save
-
     if user is None or (user.role not in HELPER_ROLES and not user.is_superuser):
         raise LeadError(_("Only the village assistant or the township office can record help with the application."))
     if not can_see(user, lead):
@@ -52,8 +52,6 @@ def application_help_record(*, lead: Lead, user, materials: str, applied_on: dt.
 
 
 def check_publicity(*, outcome: Outcome, starts_on: dt.date | None, ends_on: dt.date | None) -> None:
-    from .services import LeadError, district_settings
-
     if outcome.kind not in PUBLICITY_KINDS:
         raise LeadError(_("Only 低保 and 特困 applications are publicly noticed here."))
     if starts_on is None or ends_on is None:
@@ -68,8 +66,6 @@ def check_publicity(*, outcome: Outcome, starts_on: dt.date | None, ends_on: dt.
 @transaction.atomic
 def outcome_publicity_record(*, outcome: Outcome, user, starts_on: dt.date | None, ends_on: dt.date | None) -> Outcome:
     """Record the 公示 of a 低保 / 特困 application (at least the district's days, default 7)."""
-    from .services import LeadError, _check_township_office, _save
-
     _check_township_office(user, outcome.lead)
     outcome = Outcome.objects.select_for_update().select_related("lead__township").get(pk=outcome.pk)
     check_publicity(outcome=outcome, starts_on=starts_on, ends_on=ends_on)
@@ -85,8 +81,6 @@ def outcome_publicity_record(*, outcome: Outcome, user, starts_on: dt.date | Non
 
 def check_inclusion_after_publicity(*, outcome: Outcome, included_on: dt.date | None) -> None:
     """A 低保/特困 review that ends with inclusion: not before its recorded 公示 ended."""
-    from .services import LeadError
-
     if included_on is None or outcome.kind not in PUBLICITY_KINDS or outcome.publicity_ends_on is None:
         return
     if included_on < outcome.publicity_ends_on:

@@ -77,7 +77,7 @@ class CasesConfig(AppConfig):
 
         protect.keep(Person, Lead, Outcome)  # never hard-deleted (common/protect.py)
 
-        from common.registry import ListPage, list_pages
+        from common.registry import Hook, ListPage, list_pages
 
         from . import obligations
 
@@ -87,6 +87,13 @@ class CasesConfig(AppConfig):
         filing.register()
         list_pages.register(ListPage("cases.Outcome", "cases:outcome_list"))
         list_pages.register(ListPage("cases.FollowUp", "cases:follow_up_list"))
+        from referrals.subjects import SubjectKind, subject_kinds
+
+        # What a transfer form shows, fetches and searches of its lead (referrals names no field of Lead).
+        subject_kinds.register(SubjectKind(
+            code="lead", describe=Hook("cases.selectors.lead_as_transfer_subject"),
+            related=("person", "township", "village"), search=("number__icontains", "person__name__startswith"),
+            name="person__name", township="township"))
 
         from referrals.signals import transfer_form_settled
 

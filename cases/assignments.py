@@ -8,7 +8,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.choices import RegionLevel
+from accounts.models import Region
+from accounts.scoping import can_see, scope
+
 from .models import CadreAssignment, Person
+from .writing import LeadError
 
 
 def current(*, day: dt.date | None = None):
@@ -54,10 +59,6 @@ def cadre_assign(*, user, kind: str, village, household=None, cadre_name: str, p
     """Record that a cadre is responsible for a village (包村) or a household (包户), from ``since`` (today)."""
     from django.utils.translation import gettext as _
 
-    from accounts.choices import RegionLevel
-    from accounts.scoping import can_see
-
-    from .services import LeadError
 
     if kind not in CadreAssignment.Kind.values:
         raise LeadError(_("Please choose 包村 or 包户."))
@@ -90,9 +91,6 @@ def cadre_assign(*, user, kind: str, village, household=None, cadre_name: str, p
 def cadre_assignment_end(*, user, assignment: CadreAssignment, until: dt.date | None = None) -> CadreAssignment:
     from django.utils.translation import gettext as _
 
-    from accounts.scoping import can_see
-
-    from .services import LeadError
 
     if not can_assign(user, assignment.kind) or not can_see(user, assignment):
         raise LeadError(_("This assignment is outside your area."))
@@ -110,9 +108,6 @@ def villages_without_cadre(*, user, day: dt.date | None = None) -> int:
     """Villages of the user's area with no current 包村 cadre."""
     from django.db.models import Exists, OuterRef
 
-    from accounts.choices import RegionLevel
-    from accounts.models import Region
-    from accounts.scoping import scope
 
     assigned = current(day=day).filter(kind=CadreAssignment.Kind.VILLAGE, village_id=OuterRef("pk"))
     return scope(user, Region.objects.filter(level=RegionLevel.VILLAGE)).exclude(Exists(assigned)).count()

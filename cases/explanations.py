@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .choices import ExplanationMode, OutcomeKind
 from .models import Outcome
+from .writing import LeadError
 
 EXPLAINED_KINDS = (OutcomeKind.NOT_ELIGIBLE, OutcomeKind.DECLINED)
 
@@ -19,8 +20,6 @@ def outcome_policy_explanation(*, outcome: Outcome, policy_explained: bool, expl
                                explained_how: str) -> None:
     """Check and set the explanation on an unsaved outcome: required (date and how) for 不符合救助条件; the how is
     kept for 本人不愿申请 when given (its date was already required)."""
-    from .services import LeadError
-
     if outcome.kind not in EXPLAINED_KINDS:
         return
     explained_how = explained_how or ""

@@ -22,6 +22,8 @@ from referrals.obligations import ObligationKind, limit, obligation_kinds
 
 from .choices import OutcomeKind, OutcomeStatus
 from .models import Outcome
+from .obligations import _lead_duty, _names, _People, working_days_after
+from .writing import LeadError, _check_not_future, _save
 
 CODE = "filing_with_district"
 FILED_KINDS = (OutcomeKind.TEMPORARY,)
@@ -29,8 +31,6 @@ FILED_KINDS = (OutcomeKind.TEMPORARY,)
 
 def filing_open(outcome: Outcome) -> None:
     """Set the filing due date on a decided township outcome (unsaved changes; the caller saves)."""
-    from .obligations import working_days_after
-
     if outcome.kind in FILED_KINDS and outcome.status == OutcomeStatus.DONE and outcome.filing_due_on is None:
         decided = timezone.localdate(outcome.done_at) if outcome.done_at else timezone.localdate()
         outcome.filing_due_on = working_days_after(decided, limit(CODE))
@@ -46,8 +46,6 @@ def filing_open_saved(outcome: Outcome) -> None:
 @transaction.atomic
 def filing_receive(*, outcome: Outcome, user, received_on: dt.date | None = None) -> Outcome:
     """The district centre records that it received the township's file. Safe to call twice."""
-    from .services import LeadError, _check_not_future, _save
-
     if user is None or (user.role not in (Role.DISTRICT_STAFF, Role.DISTRICT_HEAD) and not user.is_superuser):
         raise LeadError(_("Only the district centre records that a filing was received."))
     if not can_see(user, outcome):
@@ -65,8 +63,6 @@ def filing_receive(*, outcome: Outcome, user, received_on: dt.date | None = None
 
 
 def filing_duties(*, today, calendar, rule):
-    from .obligations import _lead_duty, _names, _People
-
     people = _People()
     outcomes = (Outcome.objects.filter(filing_due_on__lt=today, filing_received_on__isnull=True)
                 .select_related("lead", "lead__person", "lead__township", "lead__village").order_by("filing_due_on"))

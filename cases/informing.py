@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .choices import ExplanationMode, FollowUpKind, OutcomeStatus, Satisfaction
 from .models import FollowUp, Outcome
+from .writing import LeadError, _check_not_future, _check_township_office, _save
 
 DECIDED = (OutcomeStatus.DONE, OutcomeStatus.REFUSED)
 
@@ -21,8 +22,6 @@ DECIDED = (OutcomeStatus.DONE, OutcomeStatus.REFUSED)
 @transaction.atomic
 def outcome_notify(*, outcome: Outcome, user, notified_on: dt.date | None, notified_how: str) -> Outcome:
     """Record that the person was told the result. Safe to call twice; a second, different record corrects it."""
-    from .services import LeadError, _check_not_future, _check_township_office, _save
-
     _check_township_office(user, outcome.lead)
     outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
     if outcome.status not in DECIDED:
@@ -42,8 +41,6 @@ def outcome_notify(*, outcome: Outcome, user, notified_on: dt.date | None, notif
 
 def follow_up_satisfaction(*, follow_up: FollowUp, satisfaction: str, note: str) -> None:
     """Set the 测评 on a follow-up being recorded (unsaved). Only a 回访 after an outcome asks for it."""
-    from .services import LeadError
-
     satisfaction, note = satisfaction or "", (note or "").strip()
     if satisfaction and satisfaction not in Satisfaction.values:
         raise LeadError(_("Please choose the person's assessment."))

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from accounts.roles import TOWNSHIP_OFFICE
+from accounts.roles import TOWNSHIP_OFFICE, has_role
 from accounts.scoping import scope
 from common.registry import Hook, Registry
+from referrals.subjects import Subject as TransferSubject
 
 from .choices import (
     OPEN_OUTCOME_STATUSES, AssistanceStatus, FollowUpStatus, LeadStatus, OutcomeStatus, Paperwork, SpotCheckFinding,
@@ -71,12 +72,15 @@ def lead_hint(lead: Lead, investigation: Investigation | None = None):
 OFFICE_ROLES = TOWNSHIP_OFFICE  # accounts.roles
 
 
+SPOT_CHECKERS = frozenset({Role.DISTRICT_STAFF})  # the district's spot checks (抽查)
+
+
 def is_office(user) -> bool:
-    return user.is_superuser or user.role in OFFICE_ROLES
+    return has_role(user, OFFICE_ROLES)
 
 
 def can_spot_check(user) -> bool:
-    return user.is_superuser or user.role == Role.DISTRICT_STAFF
+    return has_role(user, SPOT_CHECKERS)
 
 
 def lead_close_blockers(*, lead: Lead, outcomes=None) -> list[str]:
@@ -368,3 +372,15 @@ def spot_check_summary(*, user, start: dt.date | None = None, end: dt.date | Non
                       pending=Count("id", filter=Q(finding=SpotCheckFinding.PENDING)))
             .order_by("township__code"))
     return list(rows)
+
+
+def lead_as_transfer_subject(lead: Lead) -> TransferSubject:
+    """A lead as referrals shows it on a transfer form (registered in ``CasesConfig.ready``; referrals names none
+    of the lead's fields). Reads the person, township and village, which the registration names for referrals
+    to fetch with the form."""
+    return TransferSubject(
+        number=lead.number, person_name=lead.person.name, id_number=lead.person.id_number,
+        township_id=lead.township_id, township_name=lead.township.name,
+        village_name=lead.village.name if lead.village_id else None, family_situation=lead.family_situation,
+        url=lead.get_absolute_url(), is_open=lead.is_open)
+

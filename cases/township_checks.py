@@ -20,19 +20,19 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
-from accounts.roles import TOWNSHIP_OFFICE
-from accounts.scoping import can_see
+from accounts.roles import TOWNSHIP_OFFICE, has_role
+from accounts.scoping import can_see, scope
 
-from .choices import AssistanceStatus, Channel, DiscoveryMethod, LeadStatus, SourceType
+from .choices import AssistanceStatus, Channel, DiscoveryMethod, LeadStatus, SourceType, SpotCheckFinding
 from .models import DistrictSettings, Lead, Person, SpotCheck, UnreportedCheck
+from .services import lead_report, spot_check_sample_size
+from .writing import LeadError, _check_not_future, _save
 
 TOWNSHIP_LEVEL = "township"
 CHECKERS = TOWNSHIP_OFFICE  # accounts.roles
 
 
 def _check_user(user, township: Region) -> str:
-    from .services import LeadError
-
     if user is None or (user.role not in CHECKERS and not user.is_superuser):
         raise LeadError(_("Only the township office or the district centre can draw and record these checks."))
     if not can_see(user, township):
@@ -51,8 +51,6 @@ def never_reported(*, township: Region):
 def township_checks_draw(*, user, township: Region, month: dt.date,
                          rng: random.Random | None = None) -> tuple[list[SpotCheck], list[UnreportedCheck]]:
     """Draw the month's sample once (drawing again returns it): 急难 leads and never-reported people."""
-    from .services import LeadError, _save, spot_check_sample_size
-
     level = _check_user(user, township)
     if township.level != RegionLevel.TOWNSHIP:
         raise LeadError(_("Please choose a township."))
@@ -85,8 +83,6 @@ def township_checks_draw(*, user, township: Region, month: dt.date,
 def unreported_check_record(*, check: UnreportedCheck, user, visited_on: dt.date, finding: str,
                             note: str = "") -> UnreportedCheck:
     """The visit to a never-reported household. Hardship found (漏报) raises a lead for the township."""
-    from .services import LeadError, _check_not_future, _save, lead_report
-
     _check_user(user, check.township)
     check = UnreportedCheck.objects.select_for_update().select_related("person").get(pk=check.pk)
     if finding not in (UnreportedCheck.Finding.NO_HARDSHIP, UnreportedCheck.Finding.MISSED):
@@ -112,16 +108,13 @@ def unreported_check_record(*, check: UnreportedCheck, user, visited_on: dt.date
 
 
 def can_record_township_checks(user) -> bool:
-    return user.is_superuser or user.role in CHECKERS
+    return has_role(user, CHECKERS)
 
 
 @transaction.atomic
 def township_spot_check_record(*, spot_check: SpotCheck, user, visited_on: dt.date, finding: str,
                                note: str = "") -> SpotCheck:
     """The township's own 抽查、回访 of an 急难 lead (a township-level spot check): its visit and finding."""
-    from .choices import SpotCheckFinding
-    from .services import LeadError, _check_not_future, _save
-
     if spot_check.level != TOWNSHIP_LEVEL:
         raise LeadError(_("Only the district centre records the district's spot checks."))
     _check_user(user, spot_check.township)
@@ -145,8 +138,6 @@ def township_spot_check_record(*, spot_check: SpotCheck, user, visited_on: dt.da
 def unreported_summary(*, user, start: dt.date) -> list[dict]:
     """Per township since ``start``: never-reported households drawn, visited, and 漏报 found."""
     from django.db.models import Count
-
-    from accounts.scoping import scope
 
     return list(scope(user, UnreportedCheck.objects.filter(month__gte=start))
                 .values("township_id", "township__name")

@@ -5,7 +5,7 @@ A lead needs a person; for someone known only by a name ("刘大爷") or a descr
 lead's person is a placeholder of the registry (``is_unidentified``) with a reserved number under the address code
 000000, which no real resident ID uses. The investigation completes it with the real ID (``lead_identify``): the lead
 moves to the real person (registered if new), the placeholder points to them. A lead whose person is still not
-identified cannot be closed (``check_identified``, called by ``lead_close``).
+identified cannot be closed (``services.closing.check_identified``, called by ``lead_close``).
 """
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from common import resident_id
 
 from .choices import OPEN_LEAD_STATUSES
 from .models import Household, Lead, Person, lead_region_keys_follow
+from .services import household_next_number, person_register
+from .writing import LeadError, _check_township_office, _lock, _save_lead
 
 PLACEHOLDER_ADDRESS = "000000"
 
@@ -33,8 +35,6 @@ def _placeholder_number() -> str:
 @transaction.atomic
 def unidentified_person_create(*, village: Region, name: str = "", description: str = "", found_at: str = "") -> Person:
     """A placeholder person for a lead: a name or a description is required, and where the person was found."""
-    from .services import LeadError, household_next_number
-
     name, description, found_at = (name or "").strip(), (description or "").strip(), (found_at or "").strip()
     if not (name or description):
         raise LeadError(_("Give the person's name, or describe them (age, looks, clothes), when the ID is unknown."))
@@ -64,8 +64,6 @@ def unidentified_person_create(*, village: Region, name: str = "", description: 
 @transaction.atomic
 def lead_identify(*, lead: Lead, user, id_number: str, name: str) -> Lead:
     """The investigation found the person's ID: the lead moves to the real person (registered when new)."""
-    from .services import LeadError, _check_township_office, _lock, _save_lead, person_register
-
     _check_township_office(user, lead)
     lead = _lock(lead)
     placeholder = lead.person
@@ -90,10 +88,3 @@ def lead_identify(*, lead: Lead, user, id_number: str, name: str) -> Lead:
     placeholder.save(update_fields=["identified_as", "updated_at"])
     return lead
 
-
-def check_identified(lead: Lead) -> None:
-    from .services import LeadError
-
-    if lead.person.is_unidentified:
-        raise LeadError(_("The person of this lead is not identified yet: record their ID number (入户调查) before "
-                          "closing."))

@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -450,8 +449,8 @@ def spot_check_record(request, pk):
     can_record = (township_checks.can_record_township_checks(request.user) if own
                   else selectors.can_spot_check(request.user))
     if request.method == "POST":
-        if not can_record:
-            raise PermissionDenied(_("Only the district centre can do spot checks."))
+        require_role(request.user, township_checks.CHECKERS if own else selectors.SPOT_CHECKERS,
+                     _("Only the district centre can do spot checks."))
         form = SpotCheckForm(request.POST)
         if form.is_valid():
             record = township_checks.township_spot_check_record if own else services.spot_check_record
@@ -486,8 +485,8 @@ def follow_up_record(request, pk):
     lead = follow_up.lead
     can_record = selectors.is_office(request.user) and follow_up.status == "due"
     if request.method == "POST":
-        if not selectors.is_office(request.user):
-            raise PermissionDenied(_("Only the township office or the district centre can do this."))
+        require_role(request.user, selectors.OFFICE_ROLES,
+                     _("Only the township office or the district centre can do this."))
         form = FollowUpForm(request.POST)
         if form.is_valid():
             try:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .choices import ASSISTED_OUTCOMES, OutcomeKind, OutcomeStatus, Willingness
 from .models import ChangeOfMind, Lead, Outcome, Person
+from .writing import LeadError, _check_not_future, _check_township_office, _save
 
 
 def unwilling_since(*, person: Person, lead: Lead | None = None) -> dt.datetime | None:
@@ -38,8 +39,6 @@ def change_of_mind_after(*, person: Person, moment: dt.datetime) -> ChangeOfMind
 
 def check_outcome_voluntary(*, lead: Lead, kind: str) -> None:
     """Refuse a relief outcome for a person recorded as unwilling without a later recorded change of mind."""
-    from .services import LeadError
-
     if kind not in ASSISTED_OUTCOMES:
         return
     since = unwilling_since(person=lead.person, lead=lead)
@@ -53,8 +52,6 @@ def check_outcome_voluntary(*, lead: Lead, kind: str) -> None:
 @transaction.atomic
 def change_of_mind_record(*, lead: Lead, user, stated_on: dt.date | None, note: str = "") -> ChangeOfMind:
     """The person now asks to apply: recorded by the township office, dated. Safe to call twice (same day)."""
-    from .services import LeadError, _check_not_future, _check_township_office, _save
-
     _check_township_office(user, lead)
     if stated_on is None:
         raise LeadError(_("Please enter the date the person asked to apply."))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.choices import RegionLevel
 from accounts.models import Region
+from accounts.roles import has_role
 from accounts.scoping import scope
 
 from .models_notices import AssistantAppointment
@@ -78,7 +79,7 @@ MANAGERS = frozenset({"township_caseworker", "township_head", "district_staff"})
 
 
 def can_manage(user) -> bool:
-    return user.is_superuser or user.role in MANAGERS
+    return has_role(user, MANAGERS)
 
 
 def _check_manager(user, village: Region) -> None:

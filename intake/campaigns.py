@@ -28,7 +28,7 @@ from referrals.services import district_centre, township_office
 from .choices import VisitMode
 from .models import RosterEntry, Visit
 from .models_notices import CampaignTarget, ScreeningCampaign
-from .roster import RosterError
+from .roster import RosterError, campaign_visit_mark
 
 DECLARERS = frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
 FLAGGERS = CASE_OFFICE  # accounts.roles
@@ -88,13 +88,6 @@ def campaign_flag_household(*, user, campaign: ScreeningCampaign, household: Hou
     if person is None:
         raise RosterError(_("This household has no members in the registry."))
     return _target(campaign, person, from_roster=False)
-
-
-def campaign_visit_mark(visit: Visit) -> None:
-    """A visit logged in a campaign's period counts for the person's open targets (called by visit_log)."""
-    (CampaignTarget.objects.filter(person_id=visit.person_id, visited_on__isnull=True,
-                                   campaign__starts_on__lte=visit.visited_on, campaign__ends_on__gte=visit.visited_on)
-     .update(visited_on=visit.visited_on, visit=visit))
 
 
 @transaction.atomic

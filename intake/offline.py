@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.scoping import scope
 from cases.choices import OPEN_LEAD_STATUSES
-from cases.models import Lead
+from cases.models import Lead, Person
 from common import resident_id
 from common.resident_id import ResidentIDError
 
@@ -46,6 +46,7 @@ from .forms_roster import VisitForm
 from .models import RosterEntry
 from .models_offline import OfflineKind, OfflineOutcome, OfflineSubmission, VisitPhoto
 from .services import IntakeError, lead_log
+from .unidentified import lead_log_unidentified
 
 STAMP_SALT = "intake.offline.stamp"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -81,10 +82,13 @@ class OfflineKeyReused(OfflineError):
     status = 409
 
 
+OFFLINE_ROLES = frozenset({Role.VILLAGE_ASSISTANT})  # the phone's pages (accounts.roles.require_role)
+
+
 def offline_allowed(user) -> bool:
     """The offline app is the village assistant's: their village, their roster, their reports."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "region_id", None)
-                and user.role == Role.VILLAGE_ASSISTANT and user.has_perm("cases.add_lead"))
+                and user.role in OFFLINE_ROLES and user.has_perm("cases.add_lead"))
 
 
 # --- the pack ---------------------------------------------------------------------------------------
@@ -283,19 +287,22 @@ def _take_lead(*, user, data: dict, recorded_at: dt.datetime, key: str) -> dict:
     cleaned = form.cleaned_data
     person = cleaned.get("person")
     if person is None and cleaned.get("id_number"):
-        from cases.models import Person
-
         person = Person.objects.filter(id_number=cleaned["id_number"]).first()
     open_before = _open_lead(person.pk if person else None)
+    if cleaned.get("unidentified"):  # issue 17 rule 7, as on the online form: a name or a description, where found
+        log, who = lead_log_unidentified, {"description": cleaned.get("description", ""),
+                                           "found_at": cleaned.get("found_at", "")}
+    else:
+        log, who = lead_log, {"person": cleaned.get("person"), "id_number": cleaned.get("id_number", ""),
+                              "phone": cleaned.get("phone", ""), "name_is_registered": {
+                                  "registered": True, "reported": False}.get(cleaned.get("name_check", ""))}
     try:
-        lead, merged = lead_log(
-            user=user, person=cleaned.get("person"), id_number=cleaned.get("id_number", ""),
-            name=cleaned.get("name", ""), village=cleaned.get("village"), phone=cleaned.get("phone", ""),
+        lead, merged = log(
+            user=user, name=cleaned.get("name", ""), village=cleaned.get("village"), **who,
             method=cleaned["method"], channel=cleaned["channel"], discovered_on=cleaned["discovered_on"],
             suspected_relief=cleaned["suspected_relief"], causes=cleaned["causes"], is_urgent=cleaned["is_urgent"],
             family_situation=cleaned["family_situation"], now=recorded_at, origin=("offline", key),
             late_reason=cleaned.get("late_reason", ""),
-            name_is_registered={"registered": True, "reported": False}.get(cleaned.get("name_check", "")),
         )
     except (IntakeError, ResidentIDError) as exc:
         raise OfflineError(str(exc)) from exc

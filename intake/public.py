@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import RegionLevel
 from accounts.models import Region
-from accounts.roles import TOWNSHIP_OFFICE
+from accounts.roles import TOWNSHIP_OFFICE, has_role
 from accounts.scoping import can_see, scope
 from cases.choices import Channel, DiscoveryMethod, SourceType
 from cases.models import Person
@@ -283,7 +283,7 @@ def public_report_reject(*, report: PublicReport, user, reason: str) -> PublicRe
 
 
 def can_handle(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in HANDLER_ROLES))
+    return has_role(user, HANDLER_ROLES)
 
 
 __all__ = ["PublicReportError", "can_handle", "person_candidates", "phone_normalize", "public_report_accept",

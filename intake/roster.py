@@ -39,6 +39,7 @@ from cases.services import LeadError, lead_report
 
 from .choices import Cadence, RosterCategory, VisitMode, VisitorKind
 from .models import RosterEntry, SevereWeatherPeriod, Visit
+from .models_notices import CampaignTarget
 
 
 class RosterError(Exception):
@@ -321,6 +322,14 @@ def roster_entry_change(*, user, entry: RosterEntry, category: str, reason: str,
 
 
 # --- services: visits -----------------------------------------------------------------------------
+def campaign_visit_mark(visit: Visit) -> None:
+    """集中排查 (issue 17 rule 6): a visit logged in a screening's period counts for the person's open targets
+    (intake/campaigns.py; here so the visit log and the campaigns do not import each other)."""
+    (CampaignTarget.objects.filter(person_id=visit.person_id, visited_on__isnull=True,
+                                   campaign__starts_on__lte=visit.visited_on, campaign__ends_on__gte=visit.visited_on)
+     .update(visited_on=visit.visited_on, visit=visit))
+
+
 @transaction.atomic
 def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_in_person: bool,
               findings: str = "", found_hardship: bool = False, suspected_relief: Iterable[ReliefKind] = (),
@@ -389,8 +398,6 @@ def visit_log(*, user, entry: RosterEntry, visited_on: dt.date, mode: str, met_i
             raise RosterError(str(exc)) from exc
         visit.lead = lead
         visit.save(update_fields=["lead"])
-    from .campaigns import campaign_visit_mark
-
     campaign_visit_mark(visit)  # 集中排查: a visit in a screening's period counts for it (issue 17 rule 6)
     if entry.last_visited_on is None or visited_on > entry.last_visited_on:
         entry.last_visited_on = visited_on

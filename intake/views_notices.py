@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
+from accounts.roles import require_role
 from accounts.scoping import scope
 from cases.models import Person
 from common import resident_id
@@ -30,16 +30,14 @@ from . import assistants, campaigns
 from .choices import VisitMode
 from .models_notices import AssistantAppointment, AssistantBackground, CampaignTarget, ScreeningCampaign
 from .roster import RosterError
+from .widgets_notices import OFFICE_ROLES
 
 User = get_user_model()
 DISTRICT_ROLES = (Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR)
 
 
 def _office_only(user) -> None:
-    from .widgets_notices import OFFICE_ROLES
-
-    if not (user.is_superuser or user.role in OFFICE_ROLES or user.role == Role.ADMINISTRATOR):
-        raise PermissionDenied(_("Your role cannot open this page."))
+    require_role(user, OFFICE_ROLES | {Role.ADMINISTRATOR})
 
 
 @login_required
@@ -136,9 +134,8 @@ def assistant_village(request, pk):
     can_manage = assistants.can_manage(user)
     appoint_form, train_form = AppointForm(village=village), TrainingForm(appointments=current)
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied(_("Only the township office (or the district centre) appoints and trains "
-                                     "assistants."))
+        require_role(user, assistants.MANAGERS, _(
+            "Only the township office (or the district centre) appoints and trains assistants."))
         action = request.POST.get("action")
         try:
             if action == "appoint":

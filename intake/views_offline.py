@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import require_role
 from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
 
@@ -91,10 +92,7 @@ def sync(request):
 
 
 def _shell(request, name: str, context: dict | None = None):
-    if not offline.offline_allowed(request.user):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("Only village assistants can use the phone offline."))
+    require_role(request.user, offline.OFFLINE_ROLES, _("Only village assistants can use the phone offline."))
     response = render(request, f"intake/offline/{name}.html", {
         "screen": name, "offline_urls": offline_urls(), **(context or {})})
     response["Cache-Control"] = "private, no-cache"

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +31,7 @@ from .choices import PublicReportStatus
 from .forms_public import PublicReportAcceptForm, PublicReportFilterSet, PublicReportForm, PublicReportRejectForm
 from .models import PublicReport
 from .public import (
-    PublicReportError, can_handle, person_candidates, public_report_accept, public_report_reject,
+    HANDLER_ROLES, PublicReportError, can_handle, person_candidates, public_report_accept, public_report_reject,
     public_report_submit, township_for_code, township_villages,
 )
 
@@ -185,8 +184,8 @@ class PublicReportDetailView(ViewRolesMixin, ObjectDetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = report = self.get_object()  # scoped: another township's report is 404
-        if not can_handle(request.user):
-            raise PermissionDenied(_("Only the township office or the district centre can handle public reports."))
+        require_role(request.user, HANDLER_ROLES,
+                     _("Only the township office or the district centre can handle public reports."))
         action = request.POST.get("action")
         accept_form = reject_form = None
         try:

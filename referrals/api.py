@@ -31,7 +31,7 @@ from common.audit import AuditAction, audit_record
 from common.registry import api_authentication
 from common.resident_id import mask
 
-from . import services
+from . import services, subjects
 from .choices import AWAITING_ANSWER, TransferResult, TransferStatus
 from .models import TransferForm
 
@@ -61,13 +61,13 @@ class TransferFormSerializer(serializers.ModelSerializer):
     issued_by_office = serializers.CharField(source="from_region.name")
     addressed_to = serializers.CharField(source="recipient_name")
     status_label = serializers.CharField(source="get_status_display")
-    lead_number = serializers.CharField(source="lead.number")
-    person_name = serializers.CharField(source="lead.person.name")
+    lead_number = serializers.CharField(source="subject.number")
+    person_name = serializers.CharField(source="subject.person_name")
     person_id_number = serializers.SerializerMethodField(help_text=gettext_lazy(
         "Masked: the first 6 and last 4 characters."))
-    township = serializers.CharField(source="lead.township.name")
-    village = serializers.CharField(source="lead.village.name", allow_null=True)
-    family_situation = serializers.CharField(source="lead.family_situation")
+    township = serializers.CharField(source="subject.township_name")
+    village = serializers.CharField(source="subject.village_name", allow_null=True)
+    family_situation = serializers.CharField(source="subject.family_situation")
 
     class Meta:
         model = TransferForm
@@ -77,7 +77,7 @@ class TransferFormSerializer(serializers.ModelSerializer):
                   "answer_text", "result"]
 
     def get_person_id_number(self, form) -> str:
-        return mask(form.lead.person.id_number)
+        return mask(form.subject.id_number)
 
 
 class TransferFormPageSerializer(serializers.Serializer):
@@ -137,7 +137,7 @@ class DepartmentAPIView(APIView):
 
     def forms(self):
         return scope(self.request.user, TransferForm.objects.select_related(
-            "kind", "from_region", "to_region", "to_department", "lead__person", "lead__township", "lead__village"))
+            "kind", "from_region", "to_region", "to_department", *subjects.related()))
 
     def form(self, number: str) -> TransferForm:
         form = self.forms().filter(number=number).first()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import Department, Region, User
 
-from . import services
+from . import services, subjects
 from .workdays import WorkCalendar
 
 REQUESTS = [
@@ -44,7 +44,7 @@ def demo_transfer_forms(*, leads, today: dt.date | None = None, seed: int = 1) -
     leads = list(leads)
     if not leads:
         return 0
-    district_code = Region.objects.get(pk=leads[0].township_id).district_code
+    district_code = Region.objects.get(pk=subjects.township_id(leads[0])).district_code
     staff = User.objects.filter(role=Role.DISTRICT_STAFF, region__code=f"{district_code}000000",
                                 is_active=True).first()
     if staff is None:
@@ -59,7 +59,7 @@ def demo_transfer_forms(*, leads, today: dt.date | None = None, seed: int = 1) -
         now = min(dt.datetime.combine(issued_on, dt.time(9, rng.randint(0, 59)), tzinfo=tz),
                   timezone.now() - dt.timedelta(hours=4))  # never in the future (receipt comes 3 hours later)
         to_department = departments[i % len(departments)] if departments and i % 3 == 0 else None
-        township = Region.objects.get(pk=lead.township_id)
+        township = Region.objects.get(pk=subjects.township_id(lead))
         form = services.transfer_form_issue(
             lead=lead, by=staff, to_region=None if to_department else township, to_department=to_department,
             kind="special_relief" if to_department else "investigate", request_text=rng.choice(REQUESTS), now=now)

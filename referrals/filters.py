@@ -8,6 +8,7 @@ from accounts.choices import TOWNSHIP_ROLES, RegionLevel, Role
 from accounts.models import Department, Region
 from common.filters import BaseFilterSet, DueFilter
 
+from . import subjects
 from .choices import AWAITING_ANSWER, OPEN_TRANSFER_STATUSES, NotificationKind, ReminderLevel, TransferStatus
 from .deadlines import due_soon_cutoff
 from .models import Notification, Reminder, TransferForm, TransferKind
@@ -59,8 +60,7 @@ class TransferFormFilterSet(BaseFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(number__icontains=value) | Q(lead__number__icontains=value)
-                               | Q(lead__person__name__startswith=value))
+        return queryset.filter(Q(number__icontains=value) | subjects.search_q(value))
 
     def filter_deadline(self, queryset, name, value):
         today = timezone.localdate()

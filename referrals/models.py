@@ -15,7 +15,9 @@ from .choices import (
     AWAITING_ANSWER, ChaserRunStatus, NotificationKind, ReminderLevel, TransferResult, TransferStatus,
 )
 from .deadlines import is_overdue, overdue_working_days
-from .obligations import obligation_kinds
+from .models_calendar import CalendarYear, Holiday  # the working-day calendar's tables (re-exported)
+from .obligation_kinds import obligation_kinds
+from .subjects import Subject, describe
 
 
 class Notification(models.Model):
@@ -44,44 +46,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-# --- the working-day calendar -------------------------------------------------------------
-class Holiday(models.Model):
-    """A day the administrator sets: a holiday, or a make-up working day (调休). Wins over the package."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_working_day = models.BooleanField(
-        _("working day"), default=False,
-        help_text=_("Ticked: a make-up working day (调休上班). Not ticked: a day off (holiday)."))
-    name = models.CharField(_("name"), max_length=64, blank=True, help_text=_("For example: 国庆节, 春节调休."))
-
-    class Meta:
-        verbose_name = _("holiday or make-up day")
-        verbose_name_plural = _("holidays and make-up days")
-        ordering = ["-date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}"
-
-
-class CalendarYear(models.Model):
-    """A year whose whole arrangement the administrator has entered in the holiday table."""
-
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    is_complete = models.BooleanField(
-        _("arrangement entered"), default=True,
-        help_text=_("Tick when every holiday and make-up day of the year, as published by the State Council, "
-                    "is in the holiday table. The warning about an unknown calendar then stops."))
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar year entered by hand")
-        verbose_name_plural = _("calendar years entered by hand")
-        ordering = ["-year"]
-
-    def __str__(self) -> str:
-        return str(self.year)
 
 
 # --- transfer forms -----------------------------------------------------------------------
@@ -203,6 +167,14 @@ class TransferForm(models.Model):
         from django.urls import reverse
 
         return reverse("referrals:transferform_detail", args=[self.pk])
+
+    @property
+    def subject(self) -> Subject:
+        """What the form is about, as the lead's app describes it (referrals/subjects.py); fetch
+        ``subjects.related()`` with the form to describe it without a query."""
+        if getattr(self, "_subject", None) is None:
+            self._subject = describe(self.lead)
+        return self._subject
 
     @property
     def recipient_name(self) -> str:

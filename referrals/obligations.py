@@ -23,63 +23,20 @@ step), so a step is never sent twice; each kind's run a :class:`~referrals.model
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from urllib.parse import urlencode
 
-from django.db import models
-from django.utils.functional import Promise
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
 
-from common.registry import Registry
+from accounts.models import Department, Region
+from accounts.scoping import scope
+from common.registry import list_pages
 
 from .choices import ReminderLevel
+from .ladder import chase
+from .models import Obligation, ObligationRule, Reminder
+from .obligation_kinds import Duty, ObligationKind, obligation_kinds  # re-exported: apps register here
 from .workdays import WorkCalendar
-
-
-@dataclass
-class Duty:
-    """One thing owed and overdue, as the chaser sees it."""
-
-    subject: models.Model
-    due_on: dt.date
-    region: Any  # the owing side's region (reminders are scoped by it)
-    recipient_name: str
-    recipients: Sequence  # users told from the first step
-    title: str
-    body: str = ""
-    url: str = ""
-    written_to: Sequence = ()  # also told from the written reminder on (the township behind an assistant)
-    escalate_to: Sequence = ()  # also told of the escalation (the district centre)
-    department: Any = None
-    transfer_form: Any = None
-    on_step: Callable | None = None
-
-
-@dataclass(frozen=True)
-class ObligationKind:
-    code: str
-    label: str | Promise
-    source: str | Promise  # where the notices set it, quoted
-    default_limit: int
-    limit_help: str | Promise  # what the limit counts ("working days after the report")
-    duties: Callable[..., Iterable[Duty]]
-    default_gaps: tuple[int, int] = (2, 2)
-    order: int = 100
-    open_items: Callable[[], models.QuerySet] | None = None
-    due_field: str = "due_on"
-    township_field: str | None = None  # the district's per-township table groups by it
-    list_url: str = ""  # URL name of the list that shows these things
-    list_query: dict = field(default_factory=dict)  # extra query of that list (status=reported…)
-    roles: frozenset | None = None  # who sees the count on their home page (None: everyone who may see them)
-    urgent: bool = False  # shown in red on the home page
-    # The ledger of duties (Obligation rows, for the assessment): the scoping region of a thing, its department,
-    # and ``met_on(pks) -> {pk: date}``, the day each thing that left ``open_items`` was done.
-    region_field: str = "region"
-    department_field: str | None = None
-    met_on: Callable[[list], dict] | None = None
-
-
-obligation_kinds: Registry[ObligationKind] = Registry("obligation kinds")
 
 
 class _DefaultRule:
@@ -98,8 +55,6 @@ class _DefaultRule:
 
 def rule_for(code: str):
     """The administrator's rule for a kind, or its defaults."""
-    from .models import ObligationRule
-
     found = ObligationRule.objects.filter(code=code).first()
     return found if found is not None else _DefaultRule(obligation_kinds.get(code))
 
@@ -111,8 +66,6 @@ def limit(code: str) -> int:
 
 def rules_ensure(**kwargs) -> int:
     """A row for every registered kind, with its defaults (post_migrate; the admin then edits them)."""
-    from .models import ObligationRule
-
     created = 0
     for kind in obligation_kinds:
         _rule, new = ObligationRule.objects.get_or_create(
@@ -124,8 +77,6 @@ def rules_ensure(**kwargs) -> int:
 
 def kind_chase(kind: ObligationKind, *, today: dt.date, calendar: WorkCalendar | None = None) -> dict[str, int]:
     """Send today's ladder step for every overdue duty of one kind. Returns the steps sent, by level."""
-    from .ladder import chase
-
     calendar = calendar or WorkCalendar()
     counts = {level: 0 for level in ReminderLevel.values}
     if not calendar.is_working_day(today):
@@ -152,8 +103,6 @@ def obligations_sync(kind: ObligationKind, *, today: dt.date) -> tuple[int, int]
     due date; a row whose thing is no longer owed is met on the day the kind says (else today); a row whose
     thing is owed again under another due date (the limit changed) gives way to the new one.
     Returns (rows opened, rows met)."""
-    from .models import Obligation
-
     due, township, region, department = kind.due_field, kind.township_field, kind.region_field, \
         kind.department_field
     qs = kind.open_items().filter(**{f"{due}__isnull": False})
@@ -202,12 +151,6 @@ def _model_label(kind: ObligationKind) -> str:
 
 def list_link(kind: ObligationKind, due: str = "") -> str:
     """The list that shows this kind's open things, filtered by ``due`` (overdue, today) when given."""
-    from urllib.parse import urlencode
-
-    from django.urls import NoReverseMatch, reverse
-
-    from common.registry import list_pages
-
     name = kind.list_url
     if not name:
         label = _model_label(kind)
@@ -239,10 +182,6 @@ def visible_kinds(user) -> list[ObligationKind]:
 def work_counts(user, today: dt.date) -> list[dict]:
     """For each kind the user may see: things open, overdue and due today, in the user's scope (one query
     per kind), with the links to the lists behind each figure."""
-    from django.db.models import Count, Q
-
-    from accounts.scoping import scope
-
     rows = []
     for kind in visible_kinds(user):
         due = kind.due_field
@@ -257,11 +196,6 @@ def work_counts(user, today: dt.date) -> list[dict]:
 
 def overdue_by_township(user, today: dt.date) -> list[dict]:
     """The district's view: overdue things per township and kind (kinds that belong to a township)."""
-    from django.db.models import Count
-
-    from accounts.models import Region
-    from accounts.scoping import scope
-
     table: dict[int, dict] = {}
     for kind in visible_kinds(user):
         if not kind.township_field:
@@ -283,11 +217,6 @@ def overdue_by_township(user, today: dt.date) -> list[dict]:
 def overdue_by_department(user, today: dt.date) -> list[dict]:
     """The district's view of departments: overdue things per department and kind (transfer forms addressed to a
     department, missing deliveries)."""
-    from django.db.models import Count
-
-    from accounts.models import Department
-    from accounts.scoping import scope
-
     table: dict[int, dict] = {}
     for kind in visible_kinds(user):
         if not kind.department_field:
@@ -306,10 +235,6 @@ def overdue_by_department(user, today: dt.date) -> list[dict]:
 
 def recent_escalations(user, today: dt.date, days: int = 30, limit: int = 8) -> list:
     """Escalations of the last ``days`` days the user may see, newest first."""
-    from accounts.scoping import scope
-
-    from .models import Reminder
-
     return list(scope(user, Reminder.objects.filter(level=ReminderLevel.ESCALATION,
                                                    sent_on__gte=today - dt.timedelta(days=days)))
                 .order_by("-sent_on", "-id")[:limit])
@@ -339,8 +264,6 @@ def record_open(sender, instance, raw=False, **kwargs) -> None:
     kinds = _kinds_of(sender)
     if not kinds:
         return
-    from .models import Obligation
-
     for kind in kinds:
         names = ["pk", kind.due_field, kind.region_field, kind.township_field or kind.region_field,
                  kind.department_field or kind.region_field]

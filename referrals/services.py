@@ -20,12 +20,14 @@ from accounts.choices import DISTRICT_ROLES, TOWNSHIP_ROLES, RegionLevel, Role
 from accounts.models import Department, Region, User
 from accounts.scoping import can_see
 
+from . import subjects
 from .choices import AWAITING_ANSWER, DEFAULT_TRANSFER_KINDS, NotificationKind, TransferResult, TransferStatus
 from .models import TransferAttachment, TransferForm, TransferFormCounter, TransferKind
 from .notifications import (  # re-exported: callers write referrals.services.notify
     department_liaisons, district_centre, mark_notifications_read, notifications_mark_read, notify, notify_township,
     township_office,
 )
+from .obligations import Duty, chase_code
 from .signals import transfer_form_settled
 from .workdays import WorkCalendar
 
@@ -136,7 +138,7 @@ def transfer_form_issue(*, lead, by: User, to_region: Region | None = None,
         raise TransferFormError(_("Please say what the recipient is asked to do."))
     kind = transfer_kind(kind)
     district_code = by.region.district_code
-    lead_township = Region.objects.get(pk=lead.township_id)
+    lead_township = Region.objects.get(pk=subjects.township_id(lead))
     if lead_township.district_code != district_code:
         raise TransferFormError(_("This lead is outside your area."))
     if by.role in TOWNSHIP_ROLES and to_region is not None:
@@ -357,8 +359,6 @@ def transfer_form_duties(*, today: dt.date, calendar: WorkCalendar, rule=None):
     other side has an account, the issuing office gets the reminder to print and deliver. Escalations go
     to the district centre and, for a township's form, to the issuing township too.
     """
-    from .obligations import Duty
-
     forms = (TransferForm.objects.filter(status__in=AWAITING_ANSWER, due_on__lt=today)
              .select_related("from_region", "to_region", "to_department", "issued_by", "scope_region", "kind")
              .order_by("due_on", "pk"))
@@ -386,7 +386,5 @@ def transfer_form_duties(*, today: dt.date, calendar: WorkCalendar, rule=None):
 
 def transfer_forms_chase(*, today: dt.date, calendar: WorkCalendar | None = None) -> dict[str, int]:
     """Today's ladder step for every overdue transfer form (the ``transfer_form`` kind alone)."""
-    from .obligations import chase_code
-
     return chase_code("transfer_form", today=today, calendar=calendar)
 

@@ -1,13 +1,16 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import Accessor
 
-from common.tables import PHONE_HIDDEN, BaseTable
+from common.tables import PHONE_HIDDEN, BaseTable, relation_paths
 
+from . import subjects
 from .choices import AWAITING_ANSWER, ReminderLevel, TransferStatus
 from .deadlines import DueState, due_state, overdue_working_days
 from .models import Notification, Reminder, TransferForm
@@ -54,7 +57,8 @@ def due_html(record, table) -> str:
 
 class TransferFormTable(_CalendarMixin, BaseTable):
     number = tables.Column(linkify=True, verbose_name=_("form number"), attrs={"td": {"class": "font-monospace"}})
-    person = tables.Column(verbose_name=_("person"), accessor="lead__person__name")
+    # The name of the person the form is about, through the lookup the lead's app registered (subjects.py).
+    person = tables.Column(verbose_name=_("person"), accessor=subjects.FIELD)
     # empty_values=(): render even when the township is empty (a form to a department).
     recipient = tables.Column(verbose_name=_("addressed to"), accessor="to_region__name", empty_values=(),
                               order_by=("to_region__code", "to_department__code"))
@@ -80,6 +84,27 @@ class TransferFormTable(_CalendarMixin, BaseTable):
             # A liaison may not open the case page: the lead number is shown as text, not a link.
             self.columns["lead"].link = None
             self.columns["lead"].column.link = None
+
+    def relations_for(self, model):
+        select, prefetch = super().relations_for(model)
+        if "person" in self.columns.names() and self.columns["person"].visible:
+            path = relation_paths(model, self._person_lookup())[0]
+            select = sorted({s for s in select if not path.startswith(s + "__")} | {path})
+        return select, prefetch
+
+    @staticmethod
+    def _person_lookup() -> str:
+        return subjects.lookup(subjects.kind().name)
+
+    def render_person(self, record):
+        return Accessor(self._person_lookup()).resolve(record)
+
+    def value_person(self, record):
+        return self.render_person(record)
+
+    def order_person(self, queryset, is_descending):
+        name = F(self._person_lookup())
+        return queryset.order_by(name.desc() if is_descending else name.asc()), True
 
     def render_recipient(self, record):
         return record.recipient_name

@@ -23,7 +23,7 @@ from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
 from common.views import ObjectDetailView, ObjectListView
 
-from . import selectors, services
+from . import selectors, services, subjects
 from .choices import ReminderLevel, TransferKindCode, TransferStatus
 from .deadlines import overdue_working_days
 from .filters import NotificationFilterSet, ReminderFilterSet, TransferFormFilterSet
@@ -142,12 +142,12 @@ def notifications_read_all(request):
 
 # --- issuing -------------------------------------------------------------------------------
 def _lead_for(user, pk):
-    Lead = TransferForm._meta.get_field("lead").related_model  # referrals never names cases (DESIGN §13)
+    Lead = TransferForm._meta.get_field(subjects.FIELD).related_model  # referrals never names cases (DESIGN §13)
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    return get_object_or_404(scope(user, Lead.objects.select_related("person", "township", "village")), pk=pk)
+    return get_object_or_404(scope(user, Lead.objects.select_related(*subjects.kind().related)), pk=pk)
 
 
 @login_required
@@ -156,11 +156,12 @@ def transferform_create(request):
     if not services.can_issue(user):
         raise PermissionDenied(_("Your role cannot issue transfer forms."))
     lead = _lead_for(user, request.GET.get("lead") or request.POST.get("lead"))
+    subject = subjects.describe(lead)
     townships, departments = services.issue_targets(user)
     townships, departments = list(townships), list(departments)
     initial = {}
-    if any(t.pk == lead.township_id for t in townships):
-        initial["recipient"] = f"r:{lead.township_id}"
+    if any(t.pk == subject.township_id for t in townships):
+        initial["recipient"] = f"r:{subject.township_id}"
     if not townships:  # a township office refers to a department for special relief (转介专项救助)
         initial["kind"] = TransferKind.objects.filter(code=TransferKindCode.SPECIAL_RELIEF, is_active=True).first()
     form = TransferFormIssueForm(request.POST or None, townships=townships, departments=departments,
@@ -179,15 +180,24 @@ def transferform_create(request):
                 "number": transfer.number, "to": transfer.recipient_name, "due": f"{transfer.due_on:%Y-%m-%d}"})
             return redirect(transfer)
     existing = selectors.lead_transfer_forms(user=user, lead=lead)
-    return render(request, "referrals/transferform_form.html", {"form": form, "lead": lead, "existing": existing})
+    return render(request, "referrals/transferform_form.html", {"form": form, "lead": lead, "subject": subject,
+                                                              "existing": existing})
 
 
 # --- one form ------------------------------------------------------------------------------
-class TransferFormDetailView(ObjectDetailView):
-    queryset = TransferForm.objects.select_related(
-        "kind", "lead__person", "lead__village", "lead__township", "from_region", "to_region", "to_department",
-        "issued_by", "received_by", "answered_by", "closed_by")
+class _OneFormView(ObjectDetailView):
+    """One form with what its page shows, its subject included (subjects.related())."""
+
     permission_required = "referrals.view_transferform"
+
+    def get_queryset(self):
+        self.queryset = TransferForm.objects.select_related(
+            "kind", *subjects.related(), "from_region", "to_region", "to_department",
+            "issued_by", "received_by", "answered_by", "closed_by")
+        return super().get_queryset()
+
+
+class TransferFormDetailView(_OneFormView):
     template_name = "referrals/transferform_detail.html"
 
     def post(self, request, *args, **kwargs):
@@ -263,11 +273,9 @@ class TransferFormDetailView(ObjectDetailView):
         return context
 
 
-class TransferFormPrintView(ObjectDetailView):
+class TransferFormPrintView(_OneFormView):
     """The A4 form for signing (签收) and stamping, with the QR code of the answer link."""
 
-    queryset = TransferFormDetailView.queryset
-    permission_required = "referrals.view_transferform"
     template_name = "referrals/transferform_print.html"
 
     def get_context_data(self, **kwargs):

@@ -35,6 +35,8 @@ from functools import lru_cache
 
 from chinese_calendar import constants as _cc_constants
 
+from .models_calendar import CalendarYear, Holiday
+
 __all__ = [
     "WorkCalendar", "add_working_days", "calendar_known", "is_working_day", "package_years",
     "working_days_between", "unknown_years_between",
@@ -121,8 +123,6 @@ class WorkCalendar:
     def _load_year(self, year: int) -> None:
         if self._fixed or self._all_loaded or year in self._loaded_years:
             return
-        from .models import Holiday
-
         if self._all_loaded is None:
             self._overrides.update(Holiday.objects.values_list("date", "is_working_day"))
             self._all_loaded = True
@@ -134,8 +134,6 @@ class WorkCalendar:
 
     def _entered_years(self) -> set[int]:
         if self._complete_years is None:
-            from .models import CalendarYear
-
             self._complete_years = set(CalendarYear.objects.filter(is_complete=True).values_list("year", flat=True))
         return self._complete_years
 

@@ -83,8 +83,90 @@ def upward_settings(root: Path) -> list[str]:
     return found
 
 
+# What a lower app may read of a higher app's row it holds by foreign key: the key itself, nothing of its fields.
+KEY_ONLY = {"id", "pk", "in", "isnull", "exact", "_meta"}
+
+
+def upward_keys() -> dict[str, set[str]]:
+    """The foreign keys each lower app holds into a higher app's model (referrals: ``TransferForm.lead``)."""
+    from django.apps import apps
+
+    keys: dict[str, set[str]] = {}
+    for model in apps.get_models():
+        app = model._meta.app_label
+        for field in model._meta.get_fields():
+            target = field.related_model._meta.app_label if field.is_relation and field.related_model else None
+            if field.concrete and app in FLOOR and target in FLOOR and FLOOR[target] > FLOOR[app]:
+                keys.setdefault(app, set()).add(field.name)
+    return keys
+
+
+def _ends_in(node, key: str) -> bool:
+    return (isinstance(node, ast.Name) and node.id == key) or (isinstance(node, ast.Attribute) and node.attr == key)
+
+
+def upward_lookups(root: Path, keys: dict[str, set[str]]) -> list[str]:
+    """A lower app reading a field of the higher app's row behind its foreign key: a lookup through it
+    (``"lead__person__name"``, ``source="lead.number"``), an attribute (``form.lead.township_id``,
+    ``getattr(lead, "is_open")``) or a template variable (``{{ object.lead.number }}``). The owning app
+    describes the row through a registry instead (referrals/subjects.py)."""
+    found = []
+    for app, names in keys.items():
+        for key in sorted(names):
+            text_lookup = re.compile(rf"\b{key}(?:__|\.)(?!(?:{'|'.join(KEY_ONLY)})\b)(\w+)")
+            for path in sorted((root / app).rglob("*.py")):
+                if "migrations" in path.parts:
+                    continue
+                rel = str(path.relative_to(root))
+                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str) and not node.value.count("\n"):
+                        if m := text_lookup.search(node.value):
+                            found.append(f"{rel}:{node.lineno}: {node.value!r} looks into {key}")
+                    elif isinstance(node, ast.keyword) and node.arg and text_lookup.match(node.arg):
+                        found.append(f"{rel}:{node.value.lineno}: {node.arg}= looks into {key}")
+                    elif isinstance(node, ast.Attribute) and _ends_in(node.value, key) and node.attr not in KEY_ONLY:
+                        found.append(f"{rel}:{node.lineno}: .{key}.{node.attr}")
+                    elif (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "getattr" and len(node.args) > 1
+                          and _ends_in(node.args[0], key) and isinstance(node.args[1], ast.Constant)
+                          and node.args[1].value not in KEY_ONLY):
+                        found.append(f"{rel}:{node.lineno}: getattr({key}, {node.args[1].value!r})")
+            templates = root / "templates" / app
+            for path in sorted(templates.rglob("*.html")) if templates.exists() else ():
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                    for m in re.finditer(rf"\b{key}\.(?!(?:{'|'.join(KEY_ONLY)})\b)\w+", line):
+                        found.append(f"{path.relative_to(root)}:{number}: {m.group(0)}")
+    return sorted(found)
+
+
 def test_no_lower_app_names_a_higher_one_in_a_string():
     assert upward_strings(ROOT) == []
+
+
+def test_no_lower_app_looks_into_a_higher_apps_row():
+    keys = upward_keys()
+    assert keys == {"referrals": {"lead"}}  # TransferForm.lead (and its history): the one key kept
+    assert upward_lookups(ROOT, keys) == []
+
+
+def test_the_check_sees_each_lookup_into_a_higher_apps_row(tmp_path):
+    (tmp_path / "referrals").mkdir()
+    (tmp_path / "templates" / "referrals").mkdir(parents=True)
+    (tmp_path / "referrals" / "views.py").write_text(
+        'from django.db.models import Q\n'
+        'def search(qs, value):\n    return qs.filter(Q(lead__person__name__startswith=value) | Q(lead_id=1))\n'
+        'RELATED = ("kind", "lead__village")\nSOURCE = "lead.number"\n'
+        'def township(form, lead):\n    return form.lead.township_id, getattr(lead, "is_open", True), lead.pk\n')
+    (tmp_path / "templates" / "referrals" / "page.html").write_text(
+        "{{ object.lead.person.name }} <input value=\"{{ lead.pk }}\">\n")
+    found = upward_lookups(tmp_path, {"referrals": {"lead"}})
+    assert found == [
+        "referrals/views.py:3: lead__person__name__startswith= looks into lead",
+        "referrals/views.py:4: 'lead__village' looks into lead",
+        "referrals/views.py:5: 'lead.number' looks into lead",
+        "referrals/views.py:7: .lead.township_id",
+        "referrals/views.py:7: getattr(lead, 'is_open')",
+        "templates/referrals/page.html:1: lead.person",
+    ], found
 
 
 def test_no_lower_app_reads_a_setting_that_points_upward():

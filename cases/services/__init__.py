@@ -15,7 +15,7 @@ One module per part of a lead's life; this package re-exports their public names
 * ``closing``: closing, follow-ups and reopening;
 * ``spot_checks``: the district centre's monthly spot checks.
 """
-from .base import (
+from ..writing import (
     TOWNSHIP_OFFICE, LeadError, RegistryError, _check_not_future, _check_township_office, _lock, _save, _save_lead,
     add_working_days, current_investigation, default_area, district_settings, lead_due_on,
 )

@@ -16,9 +16,10 @@ from ..choices import (
     ASSISTED_OUTCOMES, OPEN_LEAD_STATUSES, ArchiveClass, Channel, DiscoveryMethod, FollowUpKind, FollowUpStatus,
     LeadStatus, OutcomeKind, OutcomeStatus, SourceType,
 )
+from ..informing import follow_up_satisfaction
 from ..models import FollowUp, Lead, LeadSource, Outcome
 from ..selectors import lead_close_blockers
-from .base import (
+from ..writing import (
     LeadError, _check_not_future, _check_township_office, _check_version, _lead_url, _lock, _save, _save_lead,
     district_settings,
 )
@@ -45,6 +46,13 @@ def _follow_up(lead: Lead, kind: str, due_on: dt.date, user) -> FollowUp:
     return follow_up
 
 
+def check_identified(lead: Lead) -> None:
+    """A lead for someone not identified yet waits for their ID (issue 17 rule 7, cases/unidentified.py)."""
+    if lead.person.is_unidentified:
+        raise LeadError(_("The person of this lead is not identified yet: record their ID number (入户调查) before "
+                          "closing."))
+
+
 @transaction.atomic
 def lead_close(*, lead: Lead, user, expected_version: int | None = None) -> Lead:
     """in progress → closed, once every outcome is done. Sets the archive class and schedules the follow-ups."""
@@ -58,8 +66,6 @@ def lead_close(*, lead: Lead, user, expected_version: int | None = None) -> Lead
                         % {"status": lead.get_status_display()})
     if lead.assessed_at is None:
         raise LeadError(_("Complete and assess the investigation before closing."))
-    from ..unidentified import check_identified
-
     check_identified(lead)  # a lead for someone not identified yet waits for their ID (issue 17 rule 7)
     outcomes = list(lead.outcomes.all())
     blockers = lead_close_blockers(lead=lead, outcomes=outcomes)
@@ -145,7 +151,6 @@ def follow_up_record(*, follow_up: FollowUp, user, done_on: dt.date, mode: str, 
     follow_up.mode = mode
     follow_up.findings = findings
     follow_up.still_in_hardship = bool(still_in_hardship)
-    from ..informing import follow_up_satisfaction
 
     follow_up_satisfaction(follow_up=follow_up, satisfaction=satisfaction, note=satisfaction_note)
     _save(follow_up, user, "done")

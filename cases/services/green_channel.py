@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import LeadStatus, OutcomeKind
+from ..filing import filing_open_saved
 from ..models import Lead, Outcome
-from .base import (
+from ..writing import (
     LeadError, _check_township_office, _check_version, _lock, _save, _save_lead, _today, current_investigation,
     district_settings,
 )
@@ -56,7 +57,6 @@ def lead_green_channel(*, lead: Lead, user, district_members: str, township_memb
         referral_kind="", department=None, reason="", policy_explained=False, explained_on=None,
         whole_household=False, monitoring_group="", note=note, cfg=district_settings(lead))
     _save(outcome, user, "green_channel")
-    from ..filing import filing_open_saved
 
     filing_open_saved(outcome)  # 备案 (issue 17 rule 8)
     lead.status = LeadStatus.IN_PROGRESS

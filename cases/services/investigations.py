@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ..choices import LeadStatus
 from ..models import Investigation, Lead, Person
 from ..selectors import household_statuses, lead_hint
-from .base import (
+from ..writing import (
     LeadError, _check_not_future, _check_township_office, _check_version, _lock, _save, _save_lead,
     current_investigation, default_area,
 )

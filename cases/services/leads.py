@@ -16,7 +16,7 @@ from referrals.services import mark_notifications_read, notify_township
 
 from ..choices import OPEN_LEAD_STATUSES, LeadStatus, SourceType
 from ..models import HardshipCause, Lead, LeadCounter, LeadSource, Person, ReliefKind
-from .base import LeadError, _check_township_office, _check_version, _lock, _save_lead, lead_due_on
+from ..writing import LeadError, _check_township_office, _check_version, _lock, _save_lead, lead_due_on
 
 
 # --- leads -------------------------------------------------------------------------------

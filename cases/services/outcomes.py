@@ -16,8 +16,13 @@ from referrals.services import mark_notifications_read, notify, notify_township
 from ..choices import (
     REFERRAL_DEPARTMENT, AssistanceStatus, LeadStatus, OutcomeKind, OutcomeStatus, Paperwork, ReferralKind,
 )
+from ..applications import check_inclusion_after_publicity
+from ..explanations import outcome_policy_explanation
+from ..filing import filing_open_saved
 from ..models import DistrictSettings, Lead, Outcome, Person
-from .base import (
+from ..obligations import decision_due_on
+from ..voluntary import check_outcome_voluntary
+from ..writing import (
     LeadError, _check_district_head, _check_not_future, _check_township_office, _check_version, _district_users,
     _lead_url, _lock, _save, _save_lead, _today, add_working_days, district_settings,
 )
@@ -140,8 +145,6 @@ def _build_outcome(*, lead: Lead, user, kind: str, included_on, amount, is_advan
         # decision is owed within the statutory limit (cases/obligations.py).
         outcome.status = OutcomeStatus.DONE if included_on else OutcomeStatus.IN_PROGRESS
         if outcome.status == OutcomeStatus.IN_PROGRESS:
-            from ..obligations import decision_due_on
-
             outcome.decision_due_on = decision_due_on(outcome)
     elif kind == OutcomeKind.REFERRAL:
         if referral_kind not in ReferralKind.values:
@@ -209,7 +212,6 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
     _check_township_office(user, lead)
     lead = _lock(lead)
     _check_outcome_allowed(lead)
-    from ..voluntary import check_outcome_voluntary
 
     check_outcome_voluntary(lead=lead, kind=kind)
     repeat = _same_outcome(lead, kind, referral_kind=referral_kind, amount=amount,
@@ -222,7 +224,6 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
         referral_kind=referral_kind, department=department, reason=reason, policy_explained=policy_explained,
         explained_on=explained_on, whole_household=whole_household, monitoring_group=monitoring_group, note=note,
         cfg=district_settings(lead))
-    from ..explanations import outcome_policy_explanation
 
     outcome_policy_explanation(outcome=outcome, policy_explained=policy_explained, explained_on=explained_on,
                                explained_how=explained_how)
@@ -235,7 +236,6 @@ def outcome_record(*, lead: Lead, user, kind: str, included_on: dt.date | None =
     _save(outcome, user, "record")
     if outcome.status == OutcomeStatus.DONE:
         _apply_registry_status(outcome, user)
-        from ..filing import filing_open_saved
 
         filing_open_saved(outcome)  # 备案 (issue 17 rule 8)
     elif outcome.status == OutcomeStatus.PENDING_APPROVAL:
@@ -288,7 +288,6 @@ def outcome_complete(*, outcome: Outcome, user, included_on: dt.date | None = No
         if included_on is None:
             raise LeadError(_("Please enter the date of inclusion."))
         _check_not_future(included_on, _("date of inclusion"))
-        from ..applications import check_inclusion_after_publicity
 
         check_inclusion_after_publicity(outcome=outcome, included_on=included_on)
         outcome.included_on = included_on
@@ -331,7 +330,6 @@ def outcome_decide(*, outcome: Outcome, user, approve: bool, note: str = "",
     outcome.done_at = timezone.now()
     _save(outcome, user, "approve" if approve else "refuse")
     mark_notifications_read(outcome)  # the district heads' "approval needed"
-    from ..filing import filing_open_saved
 
     filing_open_saved(outcome)  # 备案 (issue 17 rule 8)
     _save_lead(lead, user, "outcome_decide")

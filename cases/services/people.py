@@ -9,7 +9,7 @@ from accounts.models import Region
 from common import resident_id
 
 from ..models import Household, Person
-from .base import RegistryError
+from ..writing import RegistryError
 
 
 # --- the registry -----------------------------------------------------------------------

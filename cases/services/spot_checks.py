@@ -18,7 +18,7 @@ from referrals.services import notify_township
 
 from ..choices import LeadStatus, SpotCheckFinding
 from ..models import DistrictSettings, Lead, SpotCheck
-from .base import LeadError, _check_district_staff, _check_not_future, _lead_url, _save, _today
+from ..writing import LeadError, _check_district_staff, _check_not_future, _lead_url, _save, _today
 
 
 # --- spot checks -----------------------------------------------------------------------------------

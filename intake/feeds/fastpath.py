@@ -28,6 +28,7 @@ from cases.models import Household, Lead, Person
 from ..models import FeedRow
 from .choices import BatchStatus, RowOutcome, RuleKind
 from .counts import Counts
+from .definitions import FeedError
 from .rules import (
     Warning, every_row_text, fall_text, lookback, low_streak_text, periods_before, rise_text, row_amount_text,
     status_label, yearly_sum_text,
@@ -370,8 +371,6 @@ def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
                                channel=Channel.DEPARTMENT_DATA, source_type=SourceType.FEED_ROW,
                                reporter_name=feed.department.name[:64], origin_type="intake.FeedRow")
     except bulk_leads.BulkLeadConflict as exc:
-        from .services import FeedError
-
         raise FeedError(str(exc)) from exc
 
 

@@ -25,9 +25,9 @@ from .importing import (
 )
 from .progress import progress_key
 from .reading import _header_of, _read_batch_table
+from .previewing import Preview, batch_preview, batch_read, preview_stored
 from .receiving import (
-    Preview, batch_cancel, batch_commit, batch_preview, batch_read, batch_receive, batch_reread,
-    batch_set_mapping, batch_set_period, batch_upload, preview_stored,
+    batch_cancel, batch_commit, batch_receive, batch_reread, batch_set_mapping, batch_set_period, batch_upload,
 )
 from .tasks import batch_enqueue
 

@@ -18,6 +18,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from ..models import FeedBatch
 from .choices import BatchStatus
 from .importing import batch_process, counts_of
+from .previewing import batch_read
 from .progress import _progress
 from .rescue import dead_import_q
 
@@ -48,8 +49,6 @@ def import_delivery(self, batch_id: int) -> dict:
 def read_delivery(batch_id: int) -> dict:
     """Read an uploaded file for its preview, in the worker, never in the upload request (issue 20 item 6): the
     workbook is read in a child process with a memory cap and a time limit (parsing.read_table)."""
-    from .services import batch_read
-
     batch = batch_read(batch_id=batch_id)
     return {"batch": batch.pk, "status": batch.status}
 

@@ -7,7 +7,7 @@ from accounts.models import Department
 from common.filters import BaseFilterSet, DueFilter
 from intake.models import Feed, FeedDeadline
 
-from .selectors import PUNCTUALITY, feed_deadlines_by_punctuality
+from ..punctuality import PUNCTUALITY, by_punctuality
 
 
 class FeedDeadlineFilterSet(BaseFilterSet):
@@ -26,4 +26,4 @@ class FeedDeadlineFilterSet(BaseFilterSet):
         fields = ["department", "feed", "punctuality"]
 
     def filter_punctuality(self, queryset, name, value):
-        return feed_deadlines_by_punctuality(queryset, value)
+        return by_punctuality(queryset, value)

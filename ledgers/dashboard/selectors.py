@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.choices import DISTRICT_ROLES, TOWNSHIP_ROLES
 from accounts.models import Region
+from accounts.roles import has_role
 from accounts.scoping import scope
 from cases.choices import ASSISTED_OUTCOMES, DiscoveryMethod, LeadStatus, OutcomeKind, OutcomeStatus
 from cases.models import Lead, Outcome
@@ -36,6 +37,8 @@ from intake.models import FeedDeadline
 from referrals.choices import AWAITING_ANSWER
 from referrals.models import TransferForm
 from referrals.workdays import WorkCalendar
+
+from ..punctuality import PUNCTUALITY, punctuality_by_department
 
 # Who gets a dashboard: the district and the township offices (their township only, through scope()).
 # Village assistants and department liaisons have none (docs/DECISIONS.md, Dashboard).
@@ -51,12 +54,12 @@ YEARS_OFFERED = 5
 
 
 def can_see_dashboard(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in DASHBOARD_ROLES))
+    return has_role(user, DASHBOARD_ROLES)
 
 
 def is_district_wide(user) -> bool:
     """The district's dashboard (townships compared, department feeds) rather than a township's own."""
-    return user.is_superuser or user.role in DISTRICT_ROLES
+    return has_role(user, DISTRICT_ROLES)
 
 
 # --- the period ------------------------------------------------------------------------------
@@ -233,40 +236,15 @@ def overdue_by_department(*, user, today: dt.date) -> Chart:
                  unit=_("forms"), note=_("Awaiting an answer past the due date, today."))
 
 
-PUNCTUALITY = (
-    ("on_time", gettext_lazy("Delivered on time")),
-    ("late", gettext_lazy("Delivered late")),
-    ("missing", gettext_lazy("Not delivered")),
-)
-
-
 def feed_deadlines_due(*, user, period: Period, today: dt.date):
     """Scheduled deliveries due in the period and already due (the feed punctuality chart's rows)."""
     last = min(period.end, today - dt.timedelta(days=1))
     return scope(user, FeedDeadline.objects.filter(due_on__gte=period.start, due_on__lte=last))
 
 
-def feed_deadlines_by_punctuality(queryset, value: str):
-    """``on_time``: delivered by the due day; ``late``: after it; ``missing``: not delivered yet."""
-    if value == "missing":
-        return queryset.filter(delivered_at__isnull=True)
-    queryset = queryset.annotate(delivered_on=TruncDate("delivered_at")).filter(delivered_at__isnull=False)
-    if value == "on_time":
-        return queryset.filter(delivered_on__lte=F("due_on"))
-    if value == "late":
-        return queryset.filter(delivered_on__gt=F("due_on"))
-    return queryset
-
-
 def feed_punctuality(*, user, period: Period, today: dt.date) -> Chart:
     """Per department: scheduled deliveries on time, late and missing. One query."""
-    rows = list(feed_deadlines_due(user=user, period=period, today=today)
-                .annotate(delivered_on=TruncDate("delivered_at"))
-                .values("feed__department", "feed__department__short_name", "feed__department__name")
-                .annotate(on_time=Count("id", filter=Q(delivered_on__lte=F("due_on"))),
-                          late=Count("id", filter=Q(delivered_on__gt=F("due_on"))),
-                          missing=Count("id", filter=Q(delivered_at__isnull=True)))
-                .order_by("feed__department__code"))
+    rows = list(punctuality_by_department(feed_deadlines_due(user=user, period=period, today=today)))
     last = min(period.end, today - dt.timedelta(days=1))
     dates = {"due_after": period.start.isoformat(), "due_before": last.isoformat()}
     series = [Series(name=str(label), values=[row[key] for row in rows],
@@ -408,6 +386,6 @@ def dashboard(*, user, period: Period, today: dt.date) -> list[Chart]:
 
 
 __all__ = [
-    "DASHBOARD_ROLES", "Chart", "Period", "Series", "can_see_dashboard", "dashboard", "feed_deadlines_by_punctuality",
+    "DASHBOARD_ROLES", "Chart", "Period", "Series", "can_see_dashboard", "dashboard",
     "feed_deadlines_due", "period_choices", "period_parse",
 ]

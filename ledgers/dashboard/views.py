@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.choices import TOWNSHIP_ROLES
+from accounts.roles import require_role
 from common.views import ObjectListView
 from intake.models import FeedDeadline
 
@@ -74,8 +74,7 @@ def _headline(charts: dict[str, selectors.Chart]) -> dict:
 @login_required
 def dashboard(request):
     user = request.user
-    if not selectors.can_see_dashboard(user):
-        raise PermissionDenied(_("Your role cannot open this page."))
+    require_role(user, selectors.DASHBOARD_ROLES)
     today = timezone.localdate()
     period = selectors.period_parse(request.GET.get("period"), today=today)
     charts = {chart.key: chart for chart in selectors.dashboard(user=user, period=period, today=today)}

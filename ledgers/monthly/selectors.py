@@ -47,6 +47,8 @@ from referrals.choices import ReminderLevel
 from referrals.models import Reminder, TransferForm
 from referrals.workdays import WorkCalendar
 
+from ..punctuality import punctuality_by_department
+
 SCHEMA_VERSION = 1
 
 
@@ -320,15 +322,14 @@ def feed_punctuality(*, district: Region, month: dt.date) -> list[dict]:
     """Per department: scheduled deliveries due in the month (due, on time, late, still missing; seed 003's
     cadences), and the rows of event feeds delivered in the month, of which late (seed 003: 3个工作日内)."""
     first, last = month, month_last_day(month)
-    rows = {r["feed__department__name"]: {**r, "event_rows": 0, "event_rows_late": 0} for r in (
-        FeedDeadline.objects.filter(feed__district=district, due_on__gte=first, due_on__lte=last)
-        .values("feed__department__name")
-        .annotate(due=Count("id"),
-                  on_time=Count("id", filter=Q(delivered_at__isnull=False,
-                                               delivered_at__date__lte=F("due_on"))),
-                  late=Count("id", filter=Q(delivered_at__date__gt=F("due_on"))),
-                  missing=Count("id", filter=Q(delivered_at__isnull=True)))
-        .order_by())}
+    rows = {}
+    for r in punctuality_by_department(
+            FeedDeadline.objects.filter(feed__district=district, due_on__gte=first, due_on__lte=last)):
+        name = r["feed__department__name"]
+        entry = rows.setdefault(name, {"feed__department__name": name, "due": 0, "on_time": 0, "late": 0,
+                                       "missing": 0, "event_rows": 0, "event_rows_late": 0})
+        for key in ("due", "on_time", "late", "missing"):
+            entry[key] += r[key]
     events = (FeedBatch.objects.filter(feed__district=district, feed__cadence=FeedCadence.EVENT,
                                        status=BatchStatus.DONE, created_at__date__gte=first,
                                        created_at__date__lte=last)

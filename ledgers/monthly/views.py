@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import DISTRICT_ROLES
 from accounts.models import Region
+from accounts.roles import has_role, require_role
 from common.audit import AuditAction, audit_record
 from common.exports import XLSX_CONTENT_TYPE
 from common.views import ObjectListView
@@ -31,7 +32,7 @@ from .tables import MonthlyReportFilterSet, MonthlyReportTable
 
 
 def _is_district(user) -> bool:
-    return user.is_superuser or user.role in DISTRICT_ROLES
+    return has_role(user, DISTRICT_ROLES)
 
 
 class MonthlyReportListView(ObjectListView):
@@ -117,10 +118,14 @@ def monthly_detail(request, pk: int):
     return redirect(report)
 
 
-def _district_month_or_403(request):
-    user = request.user
-    if not _is_district(user) or not user.region_id:
+def _district_only(user) -> None:
+    require_role(user, DISTRICT_ROLES, _("Only the district centre sees every township's report."))
+    if not user.region_id:  # a superuser of no district has no month to show
         raise PermissionDenied(_("Only the district centre sees every township's report."))
+
+
+def _district_month_or_403(request):
+    _district_only(request.user)
     form = MonthForm(request.GET or None)
     default = selectors.previous_month(timezone.localdate())
     month = form.cleaned_data["month"] if form.is_bound and form.is_valid() and form.cleaned_data["month"] \
@@ -152,8 +157,7 @@ def monthly_district(request):
 def monthly_district_draft(request):
     """Draft the month's missing reports and rebuild the drafts (never a submitted report)."""
     user = request.user
-    if not _is_district(user) or not user.region_id:
-        raise PermissionDenied(_("Only the district centre sees every township's report."))
+    _district_only(user)
     form = MonthForm(request.POST)
     if not form.is_valid() or form.cleaned_data["month"] is None:
         messages.error(request, _("Enter a month as YYYY-MM, for example 2026-03."))

@@ -1,7 +1,7 @@
 """Template tags other apps use: a lead's transfer forms, and a due-date badge.
 
     {% load referrals_tags %}
-    {% lead_transfer_forms lead %}      on the lead page: its forms and an "issue" button
+    {% lead_transfer_forms lead is_open=… %}  on the lead page: its forms and an "issue" button (while open)
     {% due_badge row.due_on %}          in any list: the date with an overdue / due-soon badge
 """
 from django import template
@@ -16,13 +16,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("referrals/tags/lead_transfer_forms.html", takes_context=True)
-def lead_transfer_forms(context, lead):
+def lead_transfer_forms(context, lead, is_open=True):
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.has_perm("referrals.view_transferform"):
         return {"visible": False}
     forms = list(selectors.lead_transfer_forms(user=user, lead=lead))
-    can_issue = services.can_issue(user) and getattr(lead, "is_open", True)
+    can_issue = services.can_issue(user) and is_open
     return {
         "visible": True,
         "forms": forms,

@@ -12,6 +12,7 @@ from cases.choices import AssistanceStatus
 from cases.models import Lead, SpotCheck, UnreportedCheck
 from tests.cases import factories as f
 from tests.factories import PersonFactory
+from tests.queries import assert_list_queries, list_page
 
 LIST = reverse("cases:unreported_check_list")
 DRAW = reverse("cases:township_checks_draw")
@@ -103,3 +104,23 @@ def test_the_assessment_counts_missed_reports_not_the_townships_own_spot_check_f
     page = client_for(staff).get(reverse("ledgers:assessment"),
                                  {"first": f"{month:%Y-%m}", "last": f"{month:%Y-%m}"}).content.decode()
     assert 'data-testid="missed-reports"' in page
+
+
+# The 漏报抽查 list (tests/queries.py): the same queries at 25 and 100 rows.
+UNREPORTED_LIST_QUERIES = [
+    *list_page("cases_unreportedcheck")[:6],
+    ("SELECT accounts_region", "the draw form's townships of the user's area (the office may draw a month)"),
+    ("SELECT cases_unreportedcheck", "this year's checks by township: drawn, visited, missed (the summary card)"),
+    *list_page("cases_unreportedcheck")[6:],
+    ("SELECT accounts_region", "the filter's choices of townships"),
+    ("SELECT cases_unreportedcheck", "the page of checks with the township, person and village (select_related)"),
+]
+
+
+@pytest.mark.django_db
+def test_the_never_reported_checks_list_runs_its_pinned_queries_at_25_and_100(world, client_for):
+    month = timezone.localdate().replace(day=1)
+    people = [PersonFactory(village=world.village_a1 if i % 2 else world.village_a2) for i in range(110)]
+    UnreportedCheck.objects.bulk_create(UnreportedCheck(township=world.township_a, person=p, month=month)
+                                        for p in people)
+    assert_list_queries(client_for(world.users[Role.DISTRICT_STAFF]), LIST, UNREPORTED_LIST_QUERIES, min_rows=100)

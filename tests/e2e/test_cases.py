@@ -2,13 +2,18 @@
 relief paid first and a referral to medical relief, closes the lead, and finds the follow-up due."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.choices import Role
+from cases import township_checks
+from cases.choices import AssistanceStatus
 from cases.models import Lead, Outcome
 from tests.cases import factories as f
+from tests.factories import PersonFactory
 
 
 def no_overflow(page, what: str) -> None:
@@ -148,3 +153,23 @@ def test_district_head_approves_case_by_case_relief_on_a_desktop(desktop_page, l
     expect(page.get_by_test_id("outcomes")).to_contain_text("已办结")
     expect(page.get_by_test_id("outcomes")).to_contain_text("同意，按一事一议办理")
     screenshot(page)
+
+
+def test_the_townships_never_reported_checks_read_on_a_phone_without_sideways_scrolling(
+        phone_page, live_server, world, login):
+    # 漏报抽查 on a 360-px phone: who, the masked ID and the finding, with no table to scroll sideways.
+    caseworker = f.caseworker(world)
+    for name in ("欧阳未报户", "司马未报户", "上官未报户"):
+        person = PersonFactory(village=world.village_a1, name=name)
+        person.assistance_status = AssistanceStatus.DIBAO_EDGE
+        person.save()
+    month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    township_checks.township_checks_draw(user=caseworker, township=world.township_a, month=month.replace(day=1))
+    page = phone_page
+    login(page, live_server, caseworker)
+    page.goto(f"{live_server.url}/registry/township-checks/")
+    expect(page.get_by_role("link", name="欧阳未报户")).to_be_visible()
+    no_overflow(page, "the 漏报抽查 list")
+    sideways = page.evaluate("""() => Array.from(document.querySelectorAll('.table-responsive'))
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.scrollWidth + ' > ' + e.clientWidth)""")
+    assert sideways == [], f"a table of the 漏报抽查 page scrolls sideways: {sideways}"

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from PIL import Image
 
 from accounts.choices import Role
@@ -141,6 +142,28 @@ def test_the_same_record_sent_again_changes_nothing_and_gets_the_same_answer(wor
     assert (Lead.objects.count(), LeadSource.objects.count(), Person.objects.count(),
             AuditEvent.objects.count()) == counts
     assert OfflineSubmission.objects.filter(key=item["key"]).count() == 1
+
+
+def test_a_lead_for_someone_whose_id_is_unknown_is_taken_from_the_phone_as_on_the_online_form(world, phone, clock):
+    # Issue 17 rule 7: no ID, a description and where the person was found; the township identifies them later.
+    item = lead_item(phone, id_number="", name="", village=world.village_a1, unidentified=True,
+                     description="六十岁左右男性，灰色棉袄", found_at="村口公交站")
+    answer = phone.send(item)
+    assert answer.status_code == 200, answer.content
+    lead = Lead.objects.get(number=answer.json()["lead_number"])
+    assert lead.person.is_unidentified and lead.village == world.village_a1
+    assert lead.person.found_at == "村口公交站" and lead.person.description == "六十岁左右男性，灰色棉袄"
+    missing = phone.send(lead_item(phone, id_number="", name="", village=world.village_a1, unidentified=True,
+                                   description="", found_at=""))
+    assert missing.status_code == 400
+    assert "请填写姓名或描述其特征" in missing.json()["message"] and "请填写发现地点" in missing.json()["message"]
+    assert Lead.objects.count() == 1
+
+
+def test_the_phones_lead_form_offers_the_unknown_id_option(world, client):
+    client.force_login(world.users[Role.VILLAGE_ASSISTANT])
+    page = client.get(reverse("intake:offline_lead")).content.decode()
+    assert 'name="unidentified"' in page and 'name="found_at"' in page and 'name="description"' in page
 
 
 def test_a_key_reused_for_other_content_is_refused(world, phone, clock):

@@ -79,6 +79,23 @@ def test_tracking_and_reminder_lists_run_their_pinned_queries(client_for, world)
     assert_list_queries(client, reverse("referrals:reminder_list"), REMINDER_LIST_QUERIES, min_rows=100)
 
 
+# Escalations (tests/queries.py): the reminder list's queries, and the count of reminders per recipient beside it.
+ESCALATION_QUERIES = [
+    *list_page("referrals_reminder", audited=False)[:6],
+    ("SELECT referrals_reminder", "the reminders sent per recipient, by step (the table beside the list)"),
+    *list_page("referrals_reminder", audited=False)[6:],
+    ("SELECT accounts_department", "the filter's choices of departments"),
+    ("SELECT referrals_reminder", "the page of escalations (one query whatever the page size)"),
+]
+
+
+def test_escalation_list_runs_its_pinned_queries_at_25_and_100(client_for, world):
+    many_forms(world)
+    Reminder.objects.filter(recipient_name="测试").update(level="escalation")  # the clones' (one step each)
+    assert_list_queries(client_for(world.users[Role.DISTRICT_STAFF]), ESCALATIONS, ESCALATION_QUERIES,
+                        min_rows=100)
+
+
 # The inbox (tests/queries.py): everyone has one, so no permission is checked before the list; the menu's
 # permission checks come with the template. The unread count is counted twice (the button, the menu's badge).
 INBOX_QUERIES = [

@@ -378,17 +378,31 @@
     var dateInput = form.querySelector('[name="discovered_on"]');
     dateInput.value = localToday();
     dateInput.max = localToday();
+    // No ID known (a homeless person): a name or a description, and where the person was found, instead.
+    var unknownBox = form.querySelector('[name="unidentified"]');
+    var unknownFields = form.querySelector('[data-unidentified-fields]');
+    if (unknownBox && unknownFields) {
+      unknownBox.addEventListener('change', function () {
+        unknownFields.classList.toggle('d-none', !unknownBox.checked);
+      });
+    }
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       var fd = new FormData(form);
-      var idNumber = normalizeId(fd.get('id_number'));
+      var unknown = Boolean(unknownBox && unknownBox.checked);
+      var idNumber = unknown ? '' : normalizeId(fd.get('id_number'));
       var name = (fd.get('name') || '').trim();
+      var description = (fd.get('description') || '').trim();
+      var foundAt = (fd.get('found_at') || '').trim();
       var situation = (fd.get('family_situation') || '').trim();
       var day = fd.get('discovered_on') || '';
       var ok = true;
-      [['id_number', idValid(idNumber) ? null : texts.idInvalid], ['name', name ? null : texts.nameRequired],
-        ['family_situation', situation ? null : texts.situationRequired],
-        ['discovered_on', day && day <= localToday() ? null : texts.dateInvalid]].forEach(function (check) {
+      var checks = unknown
+        ? [['id_number', null], ['name', null], ['description', name || description ? null : texts.whoRequired],
+          ['found_at', foundAt ? null : texts.whereRequired]]
+        : [['id_number', idValid(idNumber) ? null : texts.idInvalid], ['name', name ? null : texts.nameRequired]];
+      checks.concat([['family_situation', situation ? null : texts.situationRequired],
+        ['discovered_on', day && day <= localToday() ? null : texts.dateInvalid]]).forEach(function (check) {
         showError(form, check[0], check[1]);
         if (check[1]) { ok = false; }
       });
@@ -399,7 +413,8 @@
         is_urgent: fd.get('is_urgent') === 'on', suspected_relief: fd.getAll('suspected_relief'),
         causes: fd.getAll('causes'), family_situation: situation
       };
-      enqueue('lead', data, name).then(afterSave);
+      if (unknown) { data.unidentified = true; data.description = description; data.found_at = foundAt; }
+      enqueue('lead', data, name || description).then(afterSave);
     });
   }
 

@@ -1,5 +1,7 @@
-"""What every write of the cases app shares: its errors, locking and versions, the history row,
-the role checks, and small lookups. No business rule of its own.
+"""What every write of the cases app shares, ``cases.services`` and the rule modules beside it (filing, informing,
+applications, voluntary…): its errors, locking and versions, the history row, the role checks, and small lookups.
+No business rule of its own. Outside the services package, so a rule module imports it at the top without running
+the package (whose modules import the rules).
 """
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.roles import TOWNSHIP_OFFICE
 from accounts.scoping import can_see
+from referrals.workdays import add_working_days as calendar_add
 
-from ..choices import Area, LeadStatus
-from ..models import Lead
-from ..selectors import current_investigation, district_settings  # reads, shared by every write
+from .choices import Area, LeadStatus
+from .models import Lead
+from .obligations import acceptance_due_on, investigation_due_on
+from .selectors import current_investigation, district_settings  # reads, shared by every write
 
 
 class RegistryError(Exception):
@@ -65,8 +69,6 @@ def _save_lead(lead: Lead, user, reason: str) -> Lead:
 def lead_due_on(lead: Lead) -> dt.date | None:
     """When the lead's current step is owed (cases/obligations.py): its acceptance while reported, its
     investigation result while accepted or under investigation; nothing after that."""
-    from ..obligations import acceptance_due_on, investigation_due_on
-
     if lead.status == LeadStatus.REPORTED:
         return acceptance_due_on(lead)
     if lead.status in (LeadStatus.ACCEPTED, LeadStatus.INVESTIGATING) and lead.accepted_at:
@@ -104,8 +106,6 @@ def _check_not_future(day: dt.date | None, what: str) -> None:
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
     """The product's one working-day calendar (referrals.workdays)."""
-    from referrals.workdays import add_working_days as calendar_add
-
     return calendar_add(start, n)
 
 
