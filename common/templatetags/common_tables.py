@@ -14,20 +14,26 @@ every label — on every cell.
 """
 from __future__ import annotations
 
+import re
 from functools import partialmethod
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.base import render_value_in_context
+from django.template.defaultfilters import date as date_filter
+from django.utils.timezone import template_localtime
 from django.utils import formats
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django_tables2 import DateColumn, DateTimeColumn, TemplateColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.utils import A, AttributeDict, call_with_appropriate
+
+from ..display import choices_dict, get_field_display
 
 register = template.Library()
 
@@ -50,31 +56,36 @@ def _value(cell, column, context) -> str:
     return str(conditional_escape(value))
 
 
-# A choices field's value → label, per field: what ``Model._get_FIELD_display`` builds on every call.
-_CHOICES: dict[int, tuple[models.Field, dict]] = {}
-
-
-def _choices_of(field) -> dict | None:
-    kept = _CHOICES.get(id(field))
-    if kept is not None and kept[0] is field:
-        return kept[1]
-    if not isinstance(field.choices, (list, tuple)):  # callable choices: computed on each call, as Django does
-        return None
-    choices = dict(make_hashable(field.flatchoices))
-    if len(_CHOICES) < 1024:
-        _CHOICES[id(field)] = (field, choices)
-    return choices
-
-
 def _standard_display(model: type, name: str, field) -> bool:
     """Is ``model.get_<name>_display`` Django's own for ``field`` (not a method the model defines)?"""
     attr = f"get_{name}_display"
     for klass in model.__mro__:
         if attr in klass.__dict__:
             found = klass.__dict__[attr]
-            return (isinstance(found, partialmethod) and found.func is models.Model._get_FIELD_display
-                    and found.keywords.get("field") is field)
+            return (isinstance(found, partialmethod) and found.keywords.get("field") is field
+                    and found.func in (models.Model._get_FIELD_display, get_field_display))
     return False
+
+
+# The one-line template of django-tables2's DateColumn and DateTimeColumn.
+_DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
+
+
+def _date_format(bound_column) -> str | None:
+    """The format of a date column rendered by its own template (not a ``render_FOO``), else None."""
+    column = bound_column.column
+    if type(column) not in (DateColumn, DateTimeColumn) or column.extra_context:
+        return None
+    if getattr(bound_column.render, "__func__", None) is not TemplateColumn.render:
+        return None
+    found = _DATE_TEMPLATE.fullmatch(column.template_code or "")
+    return found.group(1) if found else None
+
+
+def _date_cell(value, date_format: str, default) -> SafeString:
+    """What ``{{ value|date:"<format>"|default:default }}`` renders (the date filter wants local time)."""
+    shown = date_filter(template_localtime(value), date_format) or default
+    return SafeString(conditional_escape(shown if isinstance(shown, str) else str(shown)))
 
 
 class ColumnPlan:
@@ -89,6 +100,7 @@ class ColumnPlan:
         self.default = bound_column.default
         self.link_text = isinstance(self.column, BaseLinkColumn) and self.column.text is not None
         self.many = isinstance(self.column, ManyToManyColumn)
+        self.date_format = _date_format(bound_column)  # a date column: rendered without the template engine
         self._display: dict[type, tuple] = {}  # record's model → (field, penultimate model → choices or None)
 
     def display(self, record, penultimate):
@@ -107,7 +119,7 @@ class ColumnPlan:
         model = type(penultimate)
         if model not in by_model:
             standard = _standard_display(model, self.remainder, field)
-            by_model[model] = _choices_of(field) if standard else None
+            by_model[model] = choices_dict(field) if standard and isinstance(field.choices, (list, tuple)) else None
         choices = by_model[model]
         if choices is None:
             display_fn = getattr(penultimate, f"get_{self.remainder}_display", None)
@@ -141,7 +153,10 @@ def cell(row, plan: ColumnPlan):
         return plan.default
     kwargs = {"value": value, "record": record, "column": plan.column, "bound_column": bound_column,
               "bound_row": row, "table": row.table}
-    content = call_with_appropriate(bound_column.render, kwargs)
+    if plan.date_format is not None:
+        content = _date_cell(value, plan.date_format, kwargs["bound_column"].default)
+    else:
+        content = call_with_appropriate(bound_column.render, kwargs)
     return bound_column.link(content, **kwargs) if bound_column.link else content
 
 
