@@ -22,12 +22,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
-from django.utils.timezone import template_localtime
 from django.utils import formats
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django_tables2 import DateColumn, DateTimeColumn, TemplateColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
