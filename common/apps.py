@@ -35,6 +35,11 @@ class CommonConfig(AppConfig):
 
         forms.DateField.default_validators = [validate_plausible_date]
 
+        # get_FOO_display() with each field's choices kept (docs/DECISIONS.md 901).
+        from . import display
+
+        display.install()
+
     def menu(self) -> tuple:
         from accounts.choices import Role
         from accounts.navigation import MenuItem

@@ -23,8 +23,10 @@ step), so a step is never sent twice; each kind's run a :class:`~referrals.model
 from __future__ import annotations
 
 import datetime as dt
+import time
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
@@ -256,6 +258,18 @@ def _kinds_of(model) -> list[ObligationKind]:
     return _kinds_by_model.get(model, [])
 
 
+# The home pages' "today's work" figures are kept this long per scope and day (docs/DECISIONS.md 902), and
+# dropped at once when a row of a kind's model is saved (record_open below): a set-based write (an import, a
+# bulk update) shows within this time.
+WORK_FIGURES_SECONDS = 60
+WORK_GENERATION_KEY = "todays-work:generation"
+
+
+def work_generation() -> int:
+    """Part of the key of every kept "today's work" figure: a save of a counted row moves it."""
+    return cache.get(WORK_GENERATION_KEY, 0)
+
+
 def record_open(sender, instance, raw=False, **kwargs) -> None:
     """post_save: a thing that now owes something by a due date gets its Obligation row at once, so that a
     duty met before the next 08:30 run is counted too. (Set-based writes are picked up by the daily sync.)"""
@@ -264,6 +278,7 @@ def record_open(sender, instance, raw=False, **kwargs) -> None:
     kinds = _kinds_of(sender)
     if not kinds:
         return
+    cache.set(WORK_GENERATION_KEY, time.time_ns(), None)  # the home pages' kept figures are out of date
     for kind in kinds:
         names = ["pk", kind.due_field, kind.region_field, kind.township_field or kind.region_field,
                  kind.department_field or kind.region_field]

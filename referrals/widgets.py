@@ -53,12 +53,33 @@ def todays_work(request):
     """Today's work, first on every home page: each kind of duty open, overdue and due today, every figure a
     link to the list behind it; 急难 leads waiting in red; the district's overdue work by township and its
     latest escalations (referrals.obligations)."""
-    from .obligations import overdue_by_department, overdue_by_township, recent_escalations, work_counts
+    from .obligations import (
+        WORK_FIGURES_SECONDS,
+        overdue_by_department,
+        overdue_by_township,
+        recent_escalations,
+        visible_kinds,
+        work_counts,
+        work_generation,
+    )
 
     user = request.user
     today = timezone.localdate()
-    rows = [r for r in work_counts(user, today) if r["open"] or r["overdue"]]
     district = user.is_superuser or user.role in DISTRICT_VIEW_ROLES
+
+    def figures() -> dict:
+        return {
+            "rows": [{k: v for k, v in r.items() if k != "kind"} for r in work_counts(user, today)
+                     if r["open"] or r["overdue"]],
+            "by_township": overdue_by_township(user, today) if district else [],
+            "by_department": overdue_by_department(user, today) if district else [],
+        }
+
+    # What decides the figures: the user's scope (scoping.scope reads these), the kinds they may see, the day.
+    scope_parts = (user.is_superuser, user.role, user.region_id, user.department_id,
+                   tuple(kind.code for kind in visible_kinds(user)), today, work_generation())
+    kept = remember("todays-work", scope_parts, figures, seconds=WORK_FIGURES_SECONDS)
+    rows = kept["rows"]
     urgent = [r for r in rows if r["urgent"] and r["open"]]
     return {
         "order": 0,
@@ -69,8 +90,8 @@ def todays_work(request):
         "rows": rows,
         "urgent": urgent,
         "overdue_total": sum(r["overdue"] for r in rows),
-        "by_township": overdue_by_township(user, today) if district else [],
-        "by_department": overdue_by_department(user, today) if district else [],
+        "by_township": kept["by_township"],
+        "by_department": kept["by_department"],
         "escalations": recent_escalations(user, today) if district or user.has_perm("referrals.view_reminder")
         else [],
         "district": district,

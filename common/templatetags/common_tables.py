@@ -5,15 +5,35 @@ computed again for every cell (a merge of the table's and the column's attribute
 value's rendering. ``{% table_body table %}`` writes the same markup as ``bootstrap5.html``'s ``table.tbody``
 block (rows, cells, the empty text) from the same objects; a column's ``<td>`` attributes are computed once
 per column when they cannot depend on the row (no callables), else per cell as before.
+
+Each cell's value is what ``BoundRow.get_cell`` returns (django-tables2 3.0.1, ``rows.py``), computed by
+:func:`cell` with what only depends on the column worked out once per table (docs/DECISIONS.md 900):
+``get_cell`` finds the column by name with a scan of every column, builds two accessors, walks the model's
+fields, and a choices field's ``get_FOO_display()`` hashes all its choices — forcing the translation of
+every label — on every cell.
 """
 from __future__ import annotations
 
+import re
+from functools import partialmethod
+
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.template.base import render_value_in_context
+from django.template.defaultfilters import date as date_filter
 from django.utils import formats
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
-from django_tables2.utils import AttributeDict
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+from django_tables2 import DateColumn, DateTimeColumn, TemplateColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.utils import A, AttributeDict, call_with_appropriate
+
+from ..display import choices_dict, get_field_display
 
 register = template.Library()
 
@@ -36,21 +56,130 @@ def _value(cell, column, context) -> str:
     return str(conditional_escape(value))
 
 
+def _standard_display(model: type, name: str, field) -> bool:
+    """Is ``model.get_<name>_display`` Django's own for ``field`` (not a method the model defines)?"""
+    attr = f"get_{name}_display"
+    for klass in model.__mro__:
+        if attr in klass.__dict__:
+            found = klass.__dict__[attr]
+            return (isinstance(found, partialmethod) and found.keywords.get("field") is field
+                    and found.func in (models.Model._get_FIELD_display, get_field_display))
+    return False
+
+
+# The one-line template of django-tables2's DateColumn and DateTimeColumn.
+_DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
+
+
+def _date_format(bound_column) -> str | None:
+    """The format of a date column rendered by its own template (not a ``render_FOO``), else None."""
+    column = bound_column.column
+    if type(column) not in (DateColumn, DateTimeColumn) or column.extra_context:
+        return None
+    if getattr(bound_column.render, "__func__", None) is not TemplateColumn.render:
+        return None
+    found = _DATE_TEMPLATE.fullmatch(column.template_code or "")
+    return found.group(1) if found else None
+
+
+def _date_cell(value, date_format: str, default) -> SafeString:
+    """What ``{{ value|date:"<format>"|default:default }}`` renders (the date filter wants local time)."""
+    shown = date_filter(template_localtime(value), date_format) or default
+    return SafeString(conditional_escape(shown if isinstance(shown, str) else str(shown)))
+
+
+class ColumnPlan:
+    """What ``BoundRow._get_and_render_with`` works out for a cell that only depends on the column."""
+
+    def __init__(self, bound_column):
+        self.bound = bound_column
+        self.column = bound_column.column
+        self.accessor = A(bound_column.accessor)
+        path, _, self.remainder = self.accessor.rpartition(self.accessor.SEPARATOR)
+        self.path = A(path) if path else None  # None: the penultimate object is the record itself
+        self.default = bound_column.default
+        self.link_text = isinstance(self.column, BaseLinkColumn) and self.column.text is not None
+        self.many = isinstance(self.column, ManyToManyColumn)
+        self.date_format = _date_format(bound_column)  # a date column: rendered without the template engine
+        self._display: dict[type, tuple] = {}  # record's model → (field, penultimate model → choices or None)
+
+    def display(self, record, penultimate):
+        """(True, label) when the cell shows ``get_FOO_display()``, else (False, None)."""
+        try:
+            field, by_model = self._display[type(record)]
+        except KeyError:
+            try:
+                field = self.accessor.get_field(record)
+            except FieldDoesNotExist:
+                field = None
+            by_model = {}
+            self._display[type(record)] = (field, by_model)
+        if field is None or not getattr(field, "choices", ()):
+            return False, None
+        model = type(penultimate)
+        if model not in by_model:
+            standard = _standard_display(model, self.remainder, field)
+            by_model[model] = choices_dict(field) if standard and isinstance(field.choices, (list, tuple)) else None
+        choices = by_model[model]
+        if choices is None:
+            display_fn = getattr(penultimate, f"get_{self.remainder}_display", None)
+            if display_fn is None:
+                return False, None
+            return True, display_fn()
+        value = getattr(penultimate, field.attname)
+        return True, force_str(choices.get(make_hashable(value), value), strings_only=True)
+
+
+def cell(row, plan: ColumnPlan):
+    """``row.get_cell(plan.bound.name)``, the same value."""
+    record = row.record
+    if not isinstance(record, models.Model):
+        return row.get_cell(plan.bound.name)
+    bound_column = plan.bound
+    value = None
+    remainder = plan.remainder
+    penultimate = record if plan.path is None else plan.path.resolve(record, quiet=True)
+    if isinstance(penultimate, models.Model):
+        shown, label = plan.display(record, penultimate)
+        if shown:
+            value, remainder = label, None
+    if remainder:
+        try:
+            value = plan.accessor.resolve(record)
+        except Exception:
+            if plan.link_text:
+                return row._call_render(bound_column)
+    if value in plan.column.empty_values or (plan.many and not value.exists()):
+        return plan.default
+    kwargs = {"value": value, "record": record, "column": plan.column, "bound_column": bound_column,
+              "bound_row": row, "table": row.table}
+    if plan.date_format is not None:
+        content = _date_cell(value, plan.date_format, kwargs["bound_column"].default)
+    else:
+        content = call_with_appropriate(bound_column.render, kwargs)
+    return bound_column.link(content, **kwargs) if bound_column.link else content
+
+
 @register.simple_tag(takes_context=True)
 def table_body(context, table):
     tbody = table.attrs.get("tbody")
     parts = [f"<tbody {AttributeDict(tbody).as_html() if tbody else ''}>"]
     columns = list(table.columns)
+    plans = [ColumnPlan(c) for c in columns]
     td_html = {c.name: c.attrs["td"].as_html() for c in columns if _td_is_static(table, c)}
     any_row = False
     for row in table.paginated_rows:
         any_row = True
         parts.append(f"\n<tr {row.attrs.as_html()}>")
-        for column, cell in row.items():
+        for plan in plans:
+            column = plan.bound
+            value = cell(row, plan)
             td = td_html.get(column.name)
             if td is None:
+                # callable attrs read the cell (BoundRow.items() sets these two for them)
+                column.current_value, column.current_record = value, row.record
                 td = column.attrs["td"].as_html()
-            parts.append(f"\n<td {td}>{_value(cell, column, context)}</td>")
+            parts.append(f"\n<td {td}>{_value(value, column, context)}</td>")
         parts.append("\n</tr>")
     if not any_row and table.empty_text:
         parts.append(f'\n<tr><td colspan="{len(columns)}">{conditional_escape(table.empty_text)}</td></tr>')
