@@ -594,9 +594,9 @@ class Outcome(LeadRegionKeys):
             # 救助观察对象台账: the observation outcomes (≈ 12 % of outcomes), by lead and by township, with what the
             # list's count tests (village scope, reopened leads) — its capped count from these alone (DECISIONS 1104).
             models.Index(fields=["lead"], name="outcome_observation_idx", include=["village", "recorded_at"],
-                         condition=models.Q(kind="observation", status="done")),
+                         condition=models.Q(kind=OutcomeKind.OBSERVATION, status=OutcomeStatus.DONE)),
             models.Index(fields=["township", "lead"], name="outcome_observation_tsp_idx",
-                         include=["village", "recorded_at"], condition=models.Q(kind="observation", status="done")),
+                         include=["village", "recorded_at"], condition=models.Q(kind=OutcomeKind.OBSERVATION, status=OutcomeStatus.DONE)),
             models.Index(fields=["done_at"], name="outcome_done_idx", condition=models.Q(done_at__isnull=False),
                          include=["township", "kind", "status"]),
             models.Index(fields=["notified_on"], name="outcome_notified_idx",
