@@ -264,6 +264,8 @@ def measure(*, rows: int, warn_share: float = 0.01, unknown_share: float = 0.005
 
         logging.basicConfig(format="  %(message)s")
         logging.getLogger("intake.feeds").setLevel(logging.INFO)
+        logging.getLogger("intake.feeds.fastpath").setLevel(logging.DEBUG)  # the WAL of each phase
+        logging.getLogger("intake.feeds.importing").setLevel(logging.DEBUG)  # the deferred constraint checks apart
         wal = wal_lsn()
         started = time.perf_counter()
         batch = batch_receive(feed=feed, user=None, filename=path.name, data=path.read_bytes(),

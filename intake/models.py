@@ -379,9 +379,11 @@ class FeedRow(models.Model):
 
     batch = models.ForeignKey(FeedBatch, verbose_name=_("data delivery"), on_delete=models.CASCADE,
                               related_name="rows")
-    # No index of its own: feed_row_once starts with the feed.
+    # No index of its own: feed_row_once starts with the feed. Feed, person and region have no constraint in the
+    # database (issue 15, DECISIONS 1000): each was checked once per stored row at commit, 100,000 lookups and
+    # row locks per delivery; PROTECT is the ORM's (deleting a feed, person or region with rows is refused).
     feed = models.ForeignKey(Feed, verbose_name=_("data feed"), on_delete=models.PROTECT, related_name="+",
-                             db_index=False)
+                             db_index=False, db_constraint=False)
     row_number = models.PositiveIntegerField(_("row"))
     # The first 16 bytes of the row's sha256 (validation.row_checksum): a quarter of the hex text's size in the
     # row and in feed_row_once, the index every re-delivery is checked against (issue 15: fewer WAL bytes).
@@ -394,11 +396,12 @@ class FeedRow(models.Model):
     data = models.JSONField(_("other columns"), default=dict, blank=True)
     # Reached by ID number (feed_row_person_year_idx starts with it), so no index of its own on person.
     person = models.ForeignKey("cases.Person", verbose_name=_("person"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="feed_rows", db_index=False)
+                               on_delete=models.PROTECT, related_name="feed_rows", db_index=False,
+                               db_constraint=False)
     # No index of its own (issue 15: one index entry fewer per row, a fifth of the rows' index WAL): rows are
     # always listed from their delivery (batch index), scoping then filters those few by region.
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+",
-                               db_index=False,
+                               db_index=False, db_constraint=False,
                                help_text=_("The person's township, or the district for rows to transfer out."))
     outcome = models.CharField(_("what it led to"), max_length=16, choices=RowOutcome.choices)
     # Lead and rule are set on the few rows that warn: partial indexes (Meta) instead of one entry per row.

@@ -36,13 +36,17 @@ def delivery_check(batch: FeedBatch, table: Table, header: HeaderMatch, report=N
                              today=timezone.localdate())
     parsed, rejected = [], []
     rows = table.rows[header.data_start:]
-    for offset, cells in enumerate(rows if limit is None else rows[:limit]):
-        result = validator.validate(table.row_number(header.data_start + offset), cells)
-        if isinstance(result, ParsedRow):
-            parsed.append(result)
-        elif isinstance(result, RejectedRow):
-            rejected.append(result)
-        if report is not None and offset % PROGRESS_EVERY == 0:
+    if limit is not None:
+        rows = rows[:limit]
+    first = table.row_number(header.data_start)
+    for offset in range(0, len(rows), PROGRESS_EVERY):  # column-wise, a block of rows at a time
+        block = rows[offset:offset + PROGRESS_EVERY]
+        for result in validator.validate_rows(range(first + offset, first + offset + len(block)), block):
+            if isinstance(result, ParsedRow):
+                parsed.append(result)
+            elif isinstance(result, RejectedRow):
+                rejected.append(result)
+        if report is not None:
             report(offset)
     verdicts = {r.row_number: "" for r in parsed}
     verdicts.update({r.row_number: r.reason for r in rejected})

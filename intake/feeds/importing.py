@@ -176,6 +176,7 @@ def _import(batch: FeedBatch) -> None:
                        report=lambda phase: report(total_rows, phase))
         counts: Counts = result
         counts.accepted, counts.rejected = len(parsed), len(rejected)
+        stored = time.perf_counter()
         _notify_townships(batch, result.townships)
         earlier = _unchanged_from(feed, batch, parsed) if result.unchanged else {}
         duplicate = None
@@ -185,8 +186,14 @@ def _import(batch: FeedBatch) -> None:
                          .exclude(pk=batch.pk).order_by("pk").first())
         _finish(batch, counts, rejected, duplicate_of=duplicate, unchanged_from=earlier)
         applied = time.perf_counter()
-    log.info("delivery %s: %d rows; read and validated in %.2f s, stored and acted on in %.2f s, committed in "
-             "%.2f s", batch.pk, total_rows, validated - clock, applied - validated, time.perf_counter() - applied)
+        if fast and log.isEnabledFor(logging.DEBUG):  # the bench's profile: the deferred foreign-key checks alone
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            log.debug("delivery %s: deferred constraint checks %.2f s", batch.pk, time.perf_counter() - applied)
+            applied = time.perf_counter()
+    log.info("delivery %s: %d rows; read and validated in %.2f s, stored and acted on in %.2f s (notices, rejected "
+             "rows, delivery %.2f s), committed in %.2f s", batch.pk, total_rows, validated - clock,
+             applied - validated, applied - stored, time.perf_counter() - applied)
     report(total, "done")
 
 

@@ -55,3 +55,49 @@ def test_the_fast_path_agrees_with_the_full_checks_on_every_row_it_takes(world):
         assert fast is None or fast == full, cells
         assert validator.validate(cells[0], cells) == full
     assert isinstance(validator.validate(6, unusual[0]), RejectedRow)
+
+
+def test_the_column_wise_checks_give_what_the_row_checks_give_row_for_row(world):
+    """``validate_rows`` (issue 15: each column of a block of rows at once) against ``validate`` of each row: the
+    same ParsedRow, the same reasons in Chinese, the same rows skipped and the same count of rows out of period."""
+    from intake.feeds.parsing import read_table
+
+    feed = install_feeds(world)["medical_inpatient"]
+    a1 = world.people["a1"].id_number
+    x = id_with_x()
+    table = read_table(xlsx_bytes(HEADER, [[1, "张一", a1, "", "2026-10-03", 1, "2", ""]]), "x.xlsx")
+    specs = column_specs(feed)
+    header = detect_header(table, specs)
+    period = dict(period_start=dt.date(2026, 10, 1), period_end=dt.date(2026, 10, 31), today=dt.date(2026, 11, 3))
+    rows = [
+        [1, "张一", a1, "区人民医院", "2026-10-03", 50000.0, "21,350.00元", ""],
+        [2, "张 一", f" {a1} ", "区人民医院", dt.datetime(2026, 10, 3), 50000, 21350.5, "域城镇南域城社区"],
+        [3, "周叉", x.lower(), "区人民医院", "2026/10/3", "", "1200", ""],
+        [4, "周叉", messy(x), "区人民医院", "2026年10月3日", 1.5, "0", "3号楼\t2单元"],
+        [5, "张一", f"{a1[:6]} {a1[6:14]} {a1[14:]}", "区人民医院", dt.date(2026, 10, 31), 3, "12.", ""],
+        [6, "张一", bad_check_digit(a1), "区人民医院", "2026-10-03", 1, "2", ""],
+        [7, "", a1, "区人民医院", "2026-10-03", 1, "2", ""],
+        [8, "张一", a1, "区人民医院", "2026-09-30", 1, "2", ""],
+        [9, "张一", a1, "区人民医院", "2026-11-04", 1, "2", ""],
+        [10, "张一", a1, "区人民医院", "2026-10-03", 1, "2.5万", ""],
+        [11, "张一", a1, "区人民医院", "2026-10-03", 1, "￥1,200", ""],
+        [12, "张一", a1, "区人民医院", "2026-10-03", 1, "-5", ""],
+        [13, "张一", a1, "区人民医院", "2026-10-03", 1, "五百", ""],
+        [14, "张一", a1, "区人民医院", 46298, 1, "2", ""],
+        [15, "张一", float(a1[:-1]), "区人民医院", "2026-10-03", 1, "2", ""],
+        [16, "合计", "", "", "", 100, "200", ""],
+        [17, "张一", a1, "区人民医院", "", 1, "2", ""],
+        [18, "张一", a1, "区人民医院", "2026-10-03", 1, "", ""],
+        [19, "张一", a1, "区人民医院", "2026-10-03"],  # a short row
+        [],
+        [21, "张一", a1, "区人民医院", "2026-10-03", True, None, ""],
+        [22, "张一", a1, "区人民医院", "2026-10-03", 1, "2", ""],  # the same cells again (the caches)
+        [23, "张一", a1, "区人民医院", "2026-09-30", 1, "2", ""],
+    ]
+    one = RowValidator(feed_id=feed.pk, specs=specs, mapping=header.mapping, **period)
+    each = [one.validate(100 + i, cells) for i, cells in enumerate(rows)]
+    columns = RowValidator(feed_id=feed.pk, specs=specs, mapping=header.mapping, **period)
+    together = columns.validate_rows(range(100, 100 + len(rows)), rows)
+    assert together == each
+    assert columns.outside == one.outside == 2
+    assert [type(r).__name__ for r in together].count("ParsedRow") == 9
