@@ -379,13 +379,13 @@ REFERRALS_ATTACHMENT_MAX_BYTES = env.int("REFERRALS_ATTACHMENT_MAX_BYTES", defau
 # Feed imports on PostgreSQL take the set-based path (intake/feeds/fastpath.py); False forces the ORM path,
 # row by row, as on SQLite (the tests compare both).
 FEEDS_FAST_PATH = env.bool("FEEDS_FAST_PATH", default=True)
-# The phone offline (intake/offline.py): photos per visit and each photo's size, and for how many days after
+# The phone offline (intake/offline/services.py): photos per visit and each photo's size, and for how many days after
 # the last sync a record made offline keeps the time the phone gives it.
 OFFLINE_PHOTO_MAX_BYTES = env.int("OFFLINE_PHOTO_MAX_BYTES", default=1024 * 1024)
 OFFLINE_PHOTO_MAX_COUNT = env.int("OFFLINE_PHOTO_MAX_COUNT", default=3)
 OFFLINE_MAX_DAYS = env.int("OFFLINE_MAX_DAYS", default=7)
 
-# --- the public report page (intake/public.py) ----------------------------------------
+# --- the public report page (intake/public/services.py) ----------------------------------------
 # The address printed on the QR-code posters (e.g. https://jiuzhu.example.gov.cn); empty = the request's host.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 # Reports one IP address may send (django-ratelimit's "count/period", e.g. "5/10m"); more get HTTP 429.

@@ -3,8 +3,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin
-
-from .models_notices import AssistantAppointment, AssistantTraining
+from intake.assistants.models import AssistantAppointment, AssistantTraining
 
 
 class AssistantTrainingInline(admin.TabularInline):

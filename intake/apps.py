@@ -21,73 +21,62 @@ class IntakeConfig(AppConfig):
         })
         from accounts import navigation, scoping
         from cases.demo import demo_hooks
-        from common.registry import Hook
+        from cases.selectors import timeline_providers
+        from common import reveal
+        from common.registry import Hook, ListPage, api_authentication, list_pages
+        from intake import models
+        from intake.feeds import obligations as feed_obligations
+        from intake.roster import obligations as roster_obligations
+        from intake.screenings import obligations as screening_obligations
 
+        # One part after the other (docs/ARCHITECTURE.md, "intake"): each registers its home widgets, scoping,
+        # reveal rules and dated duties here, the one place intake talks to the registries of the floors below.
         navigation.register(menu=self.menu(), widgets=(
-            "intake.widgets.report_lead", "intake.widgets_offline.offline_queue",
-            "intake.widgets_roster.roster_visits_due", "intake.widgets_roster.roster_overdue_by_village",
-            "intake.widgets_notices.villages_without_assistant", "intake.widgets_notices.campaign_progress"))
+            "intake.leads.widgets.report_lead", "intake.offline.widgets.offline_queue",
+            "intake.roster.widgets.roster_visits_due", "intake.roster.widgets.roster_overdue_by_village",
+            "intake.assistants.widgets.villages_without_assistant", "intake.screenings.widgets.campaign_progress"))
         # Called by cases' seed_demo after people and leads exist (a lower layer cannot import this one).
         demo_hooks.register(Hook("intake.demo.demo_roster"))
         demo_hooks.register(Hook("intake.demo.demo_assistants"))
-        from cases.selectors import timeline_providers
 
-        timeline_providers.register(Hook("intake.selectors.lead_timeline_visits"))
-
-        from .models import PublicReport, RosterEntry, SevereWeatherPeriod, Visit
-
-        scoping.register(RosterEntry, region="village", township="township", village="village")
-        scoping.register(Visit, region="village", township="township", village="village")
-        scoping.register(SevereWeatherPeriod, region="township")
-        from .models_notices import AssistantAppointment, AssistantTraining
-
-        scoping.register(AssistantAppointment, region="village")
-        scoping.register(AssistantTraining, region="appointment__village")
-        from .models_notices import CampaignTarget, ScreeningCampaign
-
-        scoping.register(ScreeningCampaign, region="area", everyone_in_district=True)
-        scoping.register(CampaignTarget, region="village")
-        from . import campaigns
-
-        campaigns.register()
-        # A report may name no village yet: the township decides.
-        scoping.register(PublicReport, region="township")
-        # The phone offline (issue 19): what each phone sent, and the photos of visits.
-        from .models_offline import OfflineSubmission, VisitPhoto
-
-        scoping.register(OfflineSubmission, region="village")
-        scoping.register(VisitPhoto, region="visit__village")
-        from common import reveal
-
-        reveal.register(PublicReport, subject_id_number=reveal.ID_NUMBER, reporter_phone=reveal.PHONE)
-        # Department feeds (intake/feeds): district reference data, each department sees its own.
-        from .models import (
-            Feed, FeedBatch, FeedDeadline, FeedRejectedRow, FeedRow, FeedToken, WarningRule,
-        )
-
-        scoping.register(Feed, region="district", department="department")
-        scoping.register(WarningRule, region="feed__district", department="feed__department")
-        scoping.register(FeedBatch, region="district", department="department")
-        scoping.register(FeedRow, region="region", department="batch__department")
-        scoping.register(FeedRejectedRow, region="batch__district", department="batch__department")
-        scoping.register(FeedDeadline, region="feed__district", department="feed__department")
-        scoping.register(FeedToken, region="department__district", department="department")
-        from common.registry import ListPage, api_authentication, list_pages
-
-        from . import obligations
-
-        obligations.register()
+        # leads: the lead list is intake's page of cases' Lead.
         list_pages.register(ListPage("cases.Lead", "intake:lead_list"))
+        # roster: entries, visits, severe-weather periods; visits show on a lead's timeline.
+        scoping.register(models.RosterEntry, region="village", township="township", village="village")
+        scoping.register(models.Visit, region="village", township="township", village="village")
+        scoping.register(models.SevereWeatherPeriod, region="township")
+        timeline_providers.register(Hook("intake.roster.selectors.lead_timeline_visits"))
+        roster_obligations.register()
+        # assistants (协理员) and screenings (集中排查).
+        scoping.register(models.AssistantAppointment, region="village")
+        scoping.register(models.AssistantTraining, region="appointment__village")
+        scoping.register(models.ScreeningCampaign, region="area", everyone_in_district=True)
+        scoping.register(models.CampaignTarget, region="village")
+        screening_obligations.register()
+        # public reports: a report may name no village yet (the township decides).
+        scoping.register(models.PublicReport, region="township")
+        reveal.register(models.PublicReport, subject_id_number=reveal.ID_NUMBER, reporter_phone=reveal.PHONE)
+        # offline: what each phone sent, and the photos of visits.
+        scoping.register(models.OfflineSubmission, region="village")
+        scoping.register(models.VisitPhoto, region="visit__village")
+        # feeds: district reference data, each department sees its own.
+        scoping.register(models.Feed, region="district", department="department")
+        scoping.register(models.WarningRule, region="feed__district", department="feed__department")
+        scoping.register(models.FeedBatch, region="district", department="department")
+        scoping.register(models.FeedRow, region="region", department="batch__department")
+        scoping.register(models.FeedRejectedRow, region="batch__district", department="batch__department")
+        scoping.register(models.FeedDeadline, region="feed__district", department="feed__department")
+        scoping.register(models.FeedToken, region="department__district", department="department")
+        feed_obligations.register()
         # How a department system proves who it is on the API (its department's token): referrals' transfer-form
         # API takes it from here without naming this app.
         api_authentication.register(Hook("intake.feeds.api.FeedTokenAuthentication"), code="department")
-        from .feeds import admin as _feeds_admin  # noqa: F401  (the feeds' admin pages)
-        from .feeds import tasks as _feeds_tasks  # noqa: F401  (Celery discovers intake.tasks only)
+        from intake.feeds import admin as _feeds_admin  # noqa: F401  (the feeds' admin pages)
+        from intake.feeds import tasks as _feeds_tasks  # noqa: F401  (Celery discovers intake.tasks only)
 
     def menu(self) -> tuple:
         from accounts.choices import Role
         from accounts.navigation import MenuItem
-
         from accounts.roles import TOWNSHIP_OFFICE as township_office
         return (
             MenuItem(label=_("Log a lead"), url_name="intake:lead_create", permission="cases.add_lead",

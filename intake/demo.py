@@ -11,10 +11,9 @@ from accounts.choices import RegionLevel, Role
 from accounts.models import Region, User
 from cases.choices import AssistanceStatus
 from cases.models import Person
-
-from .choices import RosterCategory
-from .models import RosterEntry
-from .roster import default_cadence, roster_recompute_township
+from intake.choices import RosterCategory
+from intake.models import RosterEntry
+from intake.roster.services import default_cadence, roster_recompute_township
 
 REASONS = {
     RosterCategory.TEKUN: "特困供养对象，按月走访。",
@@ -26,7 +25,7 @@ REASONS = {
 
 def demo_roster(*, district: Region, seed: int, today: dt.date) -> int:
     """Put the district's 特困, 困境儿童, gravely ill and some 低保边缘 people on the roster."""
-    from .feeds.services import feeds_install_standard
+    from intake.feeds.services import feeds_install_standard
 
     feeds_install_standard(district=district)
     rng = random.Random(seed + 1)
@@ -75,7 +74,7 @@ def demo_roster(*, district: Region, seed: int, today: dt.date) -> int:
 
 def demo_assistants(*, district: Region, seed: int, today: dt.date) -> int:
     """Each village assistant's account is an appointment, trained once by the township (issue 17 rule 2)."""
-    from .models_notices import AssistantAppointment, AssistantTraining
+    from intake.assistants.models import AssistantAppointment, AssistantTraining
 
     made = 0
     for user in User.objects.filter(role=Role.VILLAGE_ASSISTANT, is_active=True,

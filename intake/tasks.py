@@ -21,9 +21,8 @@ def recompute_roster_due_dates() -> int:
     township, a few seconds for a whole district). Returns how many due dates moved.
     """
     from accounts.models import Region
-
-    from .models import RosterEntry
-    from .roster import roster_recompute_township
+    from intake.models import RosterEntry
+    from intake.roster.services import roster_recompute_township
 
     townships = Region.objects.filter(
         pk__in=RosterEntry.objects.filter(until__isnull=True).values("township_id").distinct())

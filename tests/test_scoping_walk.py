@@ -65,13 +65,13 @@ def other_area(world):
     lead, _ = lead_report(person=person, method="visit", channel="home_visit", discovered_on=today,
                           by=world.users["caseworker_b"], description="隔壁线索秘密")
     objects = {"person": person, "lead": lead}
-    from intake.roster import roster_entry_add, visit_log
+    from intake.roster.services import roster_entry_add, visit_log
 
     entry = roster_entry_add(user=world.users["caseworker_b"], person=person, category="other", reason="隔壁走访秘密")
     objects["roster"] = entry
     objects["visit"] = visit_log(user=world.users["caseworker_b"], entry=entry, visited_on=today, mode="home",
                                  met_in_person=True, findings="隔壁走访秘密")
-    from intake.public import public_report_submit
+    from intake.public.services import public_report_submit
 
     objects["report"] = public_report_submit(township=world.township_b, subject_name="隔壁求助秘密",
                                              description="隔壁求助秘密", reporter_phone="13800138000")

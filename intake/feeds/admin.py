@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin_mixins import ScopedAdminMixin
 from common.admin_mixins import ReadOnlyAdminMixin
-
-from ..models import Feed, FeedBatch, FeedColumn, FeedDeadline, FeedToken, WarningRule, WarningThreshold
+from intake.models import Feed, FeedBatch, FeedColumn, FeedDeadline, FeedToken, WarningRule, WarningThreshold
 
 
 class FeedColumnInline(admin.TabularInline):

@@ -31,8 +31,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.choices import Role
 from accounts.scoping import scope
+from intake.models import Feed, FeedBatch, FeedToken
 
-from ..models import Feed, FeedBatch, FeedToken
 from .choices import BatchSource
 from .services import FeedError, batch_import_now, batch_receive, batch_summary, counts_of
 

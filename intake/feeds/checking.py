@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import FeedBatch
+from intake.models import FeedBatch
+
+from .definitions import column_specs
 from .parsing import HeaderMatch, Table
 from .periods import period_label, period_propose
-from .validation import ParsedRow, RejectedRow, RowValidator
-from .definitions import column_specs
 from .progress import PROGRESS_EVERY
+from .validation import ParsedRow, RejectedRow, RowValidator
 
 
 @dataclass

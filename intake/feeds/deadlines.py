@@ -8,7 +8,7 @@
 | event (宣传, 应急, 交警, 消防) | the events of the last ``event_window_days`` | not scheduled: nothing to chase |
 
 A missing delivery is a :class:`~intake.models.FeedDeadline` row without ``delivered_at``; the
-obligation kind ``feed_delivery`` (intake/obligations.py) sends it up the referrals reminder ladder
+obligation kind ``feed_delivery`` (intake/feeds/obligations.py) sends it up the referrals reminder ladder
 (reminder → written reminder → escalation to the district centre) to the department's liaisons, once
 per step. An event feed's row whose event is older than ``event_working_days`` working days before the
 delivery is flagged late (:func:`late_rows_flag`).
@@ -18,10 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .choices import FeedCadence
 
@@ -86,7 +83,7 @@ def recent_due_periods(feed, today: dt.date) -> list[tuple[tuple[dt.date, dt.dat
 
 def deadlines_ensure(*, today: dt.date) -> int:
     """Create the deadline rows of recent periods (idempotent). Returns how many were created."""
-    from ..models import Feed, FeedDeadline
+    from intake.models import Feed, FeedDeadline
 
     created = 0
     for feed in Feed.objects.filter(is_active=True).exclude(cadence=FeedCadence.EVENT):
@@ -99,7 +96,7 @@ def deadlines_ensure(*, today: dt.date) -> int:
 
 def mark_delivered(batch) -> int:
     """A finished delivery fulfils every deadline of its feed whose period it covers."""
-    from ..models import FeedDeadline
+    from intake.models import FeedDeadline
 
     feed = batch.feed
     if feed.cadence == FeedCadence.EVENT:
@@ -138,7 +135,7 @@ def on_time_from(feed, delivered_on: dt.date, *, calendar=None) -> dt.date:
 def late_rows_flag(batch) -> int:
     """Flag the rows of an event feed's delivery whose event is older than the feed allows; the count is
     kept on the delivery and counted against the department's punctuality. Returns the late rows."""
-    from ..models import FeedRow
+    from intake.models import FeedRow
 
     feed = batch.feed
     if feed.cadence != FeedCadence.EVENT:

@@ -7,10 +7,9 @@ from django.utils.translation import gettext as _
 from accounts.choices import RegionLevel, Role
 from accounts.models import Department, Region
 from cases.models import HardshipCause, ReliefKind
+from intake.models import Feed, FeedColumn, WarningRule, WarningThreshold
 
-from ..models import Feed, FeedColumn, WarningRule, WarningThreshold
 from .parsing import ColumnSpec
-
 
 # Who delivers for a department besides its liaisons: the district centre (on their behalf) and admins.
 DISTRICT_DELIVERERS = frozenset({Role.DISTRICT_STAFF, Role.ADMINISTRATOR})

@@ -24,14 +24,22 @@ from accounts.models import Region
 from cases import bulk_leads
 from cases.choices import Channel, DiscoveryMethod, SourceType
 from cases.models import Household, Lead, Person
+from intake.models import FeedRow
 
-from ..models import FeedRow
 from .choices import BatchStatus, RowOutcome, RuleKind
 from .counts import Counts
 from .definitions import FeedError
 from .rules import (
-    Warning, every_row_text, fall_text, lookback, low_streak_text, periods_before, rise_text, row_amount_text,
-    status_label, yearly_sum_text,
+    Warning,
+    every_row_text,
+    fall_text,
+    lookback,
+    low_streak_text,
+    periods_before,
+    rise_text,
+    row_amount_text,
+    status_label,
+    yearly_sum_text,
 )
 from .validation import ParsedRow
 

@@ -2,8 +2,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from common.filters import BaseFilterSet
+from intake.models import Feed, FeedBatch
 
-from ..models import Feed, FeedBatch
 from .choices import BatchSource, BatchStatus
 
 

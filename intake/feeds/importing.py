@@ -20,22 +20,20 @@ from cases.models import Person
 from cases.services import LeadError, RegistryError, lead_report, person_register
 from common import resident_id
 from common.heartbeat import beating
+from intake.models import Feed, FeedBatch, FeedRejectedRow, FeedRow
 
-from ..models import Feed, FeedBatch, FeedRejectedRow, FeedRow
-from . import deadlines
-from .choices import BatchStatus, RowOutcome
-from . import fastpath
-from .periods import period_label
-from .rules import RuleBook, active_rules, already_covered, causes_of, relief_of
-from .situation import situation
-from .validation import ParsedRow, RejectedRow
+from . import deadlines, fastpath
 from .checking import delivery_check
+from .choices import BatchStatus, RowOutcome
 from .counts import Counts
 from .definitions import FeedError
+from .periods import period_label
 from .progress import _progress
 from .reading import _header_of, _read_batch_table
 from .rescue import dead_import_q
-
+from .rules import RuleBook, active_rules, already_covered, causes_of, relief_of
+from .situation import situation
+from .validation import ParsedRow, RejectedRow
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Feed, FeedBatch
+from intake.models import Feed, FeedBatch
+
 from . import deadlines
 from .checking import delivery_check
 from .choices import BatchStatus

@@ -5,7 +5,6 @@ import time
 
 from django.core.cache import cache
 
-
 PROGRESS_EVERY = 500
 PROGRESS_TTL = 24 * 3600
 

@@ -1,9 +1,10 @@
 """The delivered table: read once, its header detected and mapped."""
 from __future__ import annotations
 
-from ..models import Feed, FeedBatch
-from .parsing import HeaderMatch, ParseError, Table, detect_header, missing_required, read_table
+from intake.models import Feed, FeedBatch
+
 from .definitions import FeedError, column_specs
+from .parsing import HeaderMatch, ParseError, Table, detect_header, missing_required, read_table
 
 
 def _detect(feed: Feed, table: Table) -> HeaderMatch:

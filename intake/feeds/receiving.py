@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
+from intake.models import Feed, FeedBatch
 
-from ..models import Feed, FeedBatch
 from .choices import BatchSource, BatchStatus
+from .definitions import FeedError, _check_can_deliver, column_specs
 from .parsing import ParseError, missing_required, read_table
 from .periods import period_propose
-from .definitions import FeedError, _check_can_deliver, column_specs
-from .reading import _detect, _remember_table
 from .previewing import _checked_period
+from .reading import _detect, _remember_table
 from .rescue import stuck_q
 from .tasks import batch_enqueue, read_delivery
 

@@ -7,12 +7,13 @@ A delivery is "stuck" when it has been importing without a heartbeat for ``setti
 from __future__ import annotations
 
 import datetime as dt
+
 from django.db.models import Q
 from django.utils import timezone
 
 from common.heartbeat import stale_before
+from intake.models import FeedBatch
 
-from ..models import FeedBatch
 from .choices import BatchStatus
 
 STUCK_QUEUED_MINUTES = 15

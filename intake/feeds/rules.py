@@ -102,7 +102,7 @@ def low_streak_text(rule, *, amount, earlier, who: str, limit) -> str:
 
 def periods_before(feed, period_start: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
     """The latest ``count`` periods delivered (imported) before ``period_start``, newest first."""
-    from ..models import FeedBatch
+    from intake.models import FeedBatch
 
     if count <= 0:
         return []
@@ -137,7 +137,7 @@ class RuleBook:
     """The active rules of a feed with the figures earlier deliveries left (yearly sums, previous period)."""
 
     def __init__(self, *, feed, batch, rows: Iterable[ParsedRow], chunk: int = 5000):
-        from ..models import FeedBatch, FeedRow
+        from intake.models import FeedRow
 
         self.feed, self.batch = feed, batch
         self.rules = active_rules(feed)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scope
+from intake.models import Feed, FeedBatch, FeedDeadline, FeedRejectedRow, FeedRow
 
-from ..models import Feed, FeedBatch, FeedDeadline, FeedRejectedRow, FeedRow
 from . import deadlines
 from .choices import BatchStatus, RowOutcome
 from .services import can_deliver, feeds_install_standard, progress_key

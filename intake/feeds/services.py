@@ -21,13 +21,24 @@ The work is in modules by concern; this module re-exports their public names:
 from .checking import Checked, delivery_check
 from .definitions import DISTRICT_DELIVERERS, FeedError, can_deliver, column_specs, feeds_install_standard
 from .importing import (
-    VillageLocator, batch_import_now, batch_process, batch_summary, counts_of, fast_path_enabled,
+    VillageLocator,
+    batch_import_now,
+    batch_process,
+    batch_summary,
+    counts_of,
+    fast_path_enabled,
 )
+from .previewing import Preview, batch_preview, batch_read, preview_stored
 from .progress import progress_key
 from .reading import _header_of, _read_batch_table
-from .previewing import Preview, batch_preview, batch_read, preview_stored
 from .receiving import (
-    batch_cancel, batch_commit, batch_receive, batch_reread, batch_set_mapping, batch_set_period, batch_upload,
+    batch_cancel,
+    batch_commit,
+    batch_receive,
+    batch_reread,
+    batch_set_mapping,
+    batch_set_period,
+    batch_upload,
 )
 from .tasks import batch_enqueue
 

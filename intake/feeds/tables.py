@@ -3,8 +3,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from common.tables import PHONE_HIDDEN, BaseTable
+from intake.models import FeedBatch
 
-from ..models import FeedBatch
 from .choices import BatchStatus
 
 STATUS_BADGE = {

@@ -5,7 +5,7 @@ conditional update and imports it in one transaction; a transient database or Re
 back in the queue and retries. A worker killed mid-import loses nothing: the import's transaction is rolled
 back, the message comes back (late acknowledgement), and the delivery, whose heartbeat goes stale, is taken
 over by the next attempt or by ``rescue_stuck_deliveries`` (intake/feeds/rescue.py). Missing deliveries are
-chased by the obligation engine (intake/obligations.py).
+chased by the obligation engine (intake/feeds/obligations.py).
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 
-from ..models import FeedBatch
+from intake.models import FeedBatch
+
 from .choices import BatchStatus
 from .importing import batch_process, counts_of
 from .previewing import batch_read

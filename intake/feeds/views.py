@@ -15,14 +15,14 @@ from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
 from common.views import ObjectListView
 from common.xlsx import Column, write_single_sheet
+from intake.models import Feed, FeedBatch, FeedRejectedRow
 
-from ..models import Feed, FeedBatch, FeedRejectedRow
 from . import selectors, services
 from .choices import BatchStatus, RowOutcome
 from .filters import FeedBatchFilterSet
 from .forms import FeedUploadForm, MappingForm
-from .services import FeedError
 from .rescue import is_stuck
+from .services import FeedError
 from .tables import FeedBatchTable
 
 

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import intake.models
 from django.conf import settings
 from django.db import migrations, models
+
+import intake.feeds.models
 
 
 class Migration(migrations.Migration):
@@ -46,7 +47,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('source', models.CharField(choices=[('upload', 'File uploaded'), ('api', 'Pushed through the API'), ('command', 'Imported by an operator')], max_length=16, verbose_name='source')),
                 ('status', models.CharField(choices=[('preview', 'Awaiting confirmation'), ('queued', 'Queued'), ('processing', 'Importing'), ('done', 'Imported'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], db_index=True, default='preview', max_length=16, verbose_name='status')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=intake.models.feed_upload_path, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=200, upload_to=intake.feeds.models.feed_upload_path, verbose_name='file')),
                 ('file_name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
                 ('file_size', models.PositiveIntegerField(default=0, verbose_name='size (bytes)')),
                 ('checksum', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='checksum')),

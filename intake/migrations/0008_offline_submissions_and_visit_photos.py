@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import intake.models_offline
 from django.conf import settings
 from django.db import migrations, models
+
+import intake.offline.models
 
 
 class Migration(migrations.Migration):
@@ -43,7 +44,7 @@ class Migration(migrations.Migration):
             name='VisitPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(max_length=200, upload_to=intake.models_offline.visit_photo_path, verbose_name='photo')),
+                ('image', models.FileField(max_length=200, upload_to=intake.offline.models.visit_photo_path, verbose_name='photo')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
                 ('width', models.PositiveSmallIntegerField(verbose_name='width')),
                 ('height', models.PositiveSmallIntegerField(verbose_name='height')),

@@ -205,8 +205,8 @@ def monthly_figure(request):
 
     from cases.models import Lead
     from intake.models import RosterEntry, Visit
-    from intake.tables import LeadTable
-    from intake.tables_roster import RosterEntryTable, VisitTable
+    from intake.leads.tables import LeadTable
+    from intake.roster.tables import RosterEntryTable, VisitTable
     from referrals.models import Reminder, TransferForm
     from referrals.tables import ReminderTable, TransferFormTable
 

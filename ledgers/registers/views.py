@@ -17,7 +17,7 @@ from accounts.models import Region
 from accounts.scoping import scope
 from cases.models import Lead, Outcome
 from common.views import ObjectListView, export_response
-from intake.filters import LeadFilterSet
+from intake.leads.filters import LeadFilterSet
 from referrals.filters import TransferFormFilterSet
 from referrals.models import TransferForm
 

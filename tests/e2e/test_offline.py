@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from accounts.choices import Role
 from cases.models import Lead, Person
-from intake import roster
+from intake.roster import services as roster
 from intake.choices import RosterCategory
 from intake.models import OfflineSubmission, Visit, VisitPhoto
 from tests.e2e.conftest import allow_problem

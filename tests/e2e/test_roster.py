@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.choices import Role
 from cases.models import Lead
-from intake import roster
+from intake.roster import services as roster
 from intake.choices import RosterCategory
 from intake.models import Visit
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.models import VulnerabilityTag
-from intake import roster
+from intake.roster import services as roster
 from intake.choices import RosterCategory
 from intake.models import RosterEntry
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.choices import RegionLevel, Role
 from accounts.models import Region
-from intake import assistants
+from intake.assistants import selectors as assistants_selectors
 from intake.models import AssistantAppointment, AssistantTraining
 
 
@@ -23,14 +23,14 @@ def appoint(village, name, *, days_ago=100, ended=None):
 def test_villages_without_a_current_assistant_are_counted_per_area(world):
     township_villages = Region.objects.filter(level=RegionLevel.VILLAGE, parent=world.township_a).count()
     caseworker = world.users[Role.TOWNSHIP_CASEWORKER]
-    assert assistants.villages_without_assistant(user=caseworker) == township_villages
+    assert assistants_selectors.villages_without_assistant(user=caseworker) == township_villages
     appoint(world.village_a1, "陈协理")
     appoint(world.village_a2, "已离任", ended=timezone.localdate() - dt.timedelta(days=1))
-    assert assistants.villages_without_assistant(user=caseworker) == township_villages - 1
+    assert assistants_selectors.villages_without_assistant(user=caseworker) == township_villages - 1
     staff = world.users[Role.DISTRICT_STAFF]
     district_villages = Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=world.district.code[:6]).count()
-    assert assistants.villages_without_assistant(user=staff) == district_villages - 1
-    rows = {r["parent_id"]: r for r in assistants.coverage_by_township(user=staff)}
+    assert assistants_selectors.villages_without_assistant(user=staff) == district_villages - 1
+    rows = {r["parent_id"]: r for r in assistants_selectors.coverage_by_township(user=staff)}
     assert rows[world.township_a.pk]["covered"] == 1
 
 
@@ -80,7 +80,7 @@ def test_the_township_appoints_ends_and_trains_from_the_pages(world, client_for)
     client.post(url, {"action": "end", "end-appointment": appointment.pk, "end-ended_on": yesterday.isoformat()})
     appointment.refresh_from_db()
     assert appointment.ended_on == yesterday
-    assert assistants.villages_without_assistant(user=caseworker) == Region.objects.filter(
+    assert assistants_selectors.villages_without_assistant(user=caseworker) == Region.objects.filter(
         level=RegionLevel.VILLAGE, parent=world.township_a).count()
 
     # Another township's village is not found; the village assistant cannot appoint.

@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.choices import Role
-from intake import campaigns, roster
+from intake.screenings import services as campaigns
+from intake.screenings import selectors as campaigns_selectors
+from intake.roster import services as roster
 from intake.choices import VisitMode
 from intake.models import CampaignTarget
 from referrals.obligations import obligation_kinds
@@ -36,7 +38,7 @@ def test_a_screening_covers_the_roster_and_flagged_households_and_counts_visits(
 
     roster.visit_log(user=assistant, entry=entry, visited_on=TODAY, mode=VisitMode.HOME, met_in_person=True)
     assert CampaignTarget.objects.get(person=world.people["a1"]).visited_on == TODAY
-    rows = {r["village_id"]: r for r in campaigns.campaign_progress(user=staff)}
+    rows = {r["village_id"]: r for r in campaigns_selectors.campaign_progress(user=staff)}
     assert rows[world.village_a1.pk] == {**rows[world.village_a1.pk], "targets": 1, "visited": 1}
     assert rows[world.village_a2.pk]["visited"] == 0
 
@@ -71,7 +73,7 @@ def test_the_district_declares_on_the_page_and_the_township_flags_and_visits_hou
         "area": world.township_a.pk, "reason": "暴雨洪涝", "starts_on": TODAY.isoformat(),
         "ends_on": (TODAY + D(days=6)).isoformat()})
     assert response.status_code == 302
-    campaign = campaigns.current_campaigns(user=staff).get()
+    campaign = campaigns_selectors.current_campaigns(user=staff).get()
     listing = district.get(reverse("intake:campaign_list")).content.decode()
     assert reverse("intake:campaign_detail", args=[campaign.pk]) in listing
     # A township cannot declare: the page offers no form.

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.choices import Role
-from intake import roster
+from intake.roster import services as roster
 from intake.choices import Cadence, RosterCategory, VisitMode, VisitorKind
 from intake.models import Visit
 from tests.factories import PersonFactory

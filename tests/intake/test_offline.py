@@ -18,7 +18,7 @@ from cases.choices import Channel, DiscoveryMethod
 from cases.models import Lead, LeadSource, Person, ReliefKind
 from cases.services import lead_report
 from common.models import AuditEvent
-from intake import offline
+from intake.offline import services as offline
 from intake.models import OfflineSubmission, Visit, VisitPhoto
 from tests.factories import valid_id
 from tests.intake.roster_factories import BEIJING, TODAY, add_entry, clock  # noqa: F401 - clock is a fixture

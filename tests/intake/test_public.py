@@ -20,7 +20,7 @@ from common import resident_id
 from common.models import AuditEvent
 from intake.choices import PublicReportStatus
 from intake.models import PublicReport
-from intake.public import (
+from intake.public.services import (
     PublicReportError, phone_normalize, public_report_accept, public_report_reject, public_report_submit,
 )
 from referrals.models import Notification

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.choices import Role
 from cases.models import Lead, ReliefKind
 from common.models import AuditEvent
-from intake import widgets_roster
+from intake.roster import widgets as widgets_roster
 from intake.choices import Cadence, RosterCategory
 from intake.models import RosterEntry, SevereWeatherPeriod, Visit
 from tests.factories import PersonFactory
@@ -90,7 +90,7 @@ def test_roster_filters(client_for, world, entries, params, shown, hidden):
 
 
 def test_ended_entries_leave_the_default_list(client_for, world, entries):
-    from intake import roster
+    from intake.roster import services as roster
 
     roster.roster_entry_end(user=world.users[Role.TOWNSHIP_CASEWORKER], entry=entries["a2"], until=TODAY, reason="已迁出")
     client = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
@@ -121,14 +121,14 @@ def test_roster_list_runs_its_pinned_queries_at_25_and_100(client_for, world, cl
         tag(person, "elderly_alone")
         add_entry(caseworker, person, category=[RosterCategory.TEKUN, RosterCategory.OTHER][i % 2],
                   since=TODAY - D(days=i))
-    from intake import roster
+    from intake.roster import services as roster
 
     roster.severe_weather_declare(user=head, starts_on=TODAY, ends_on=TODAY + D(days=3))
     assert_list_queries(client_for(world.users[role]), ROSTER, ROSTER_LIST_QUERIES, min_rows=100)
 
 
 def test_visit_list_is_scoped_masked_and_runs_its_pinned_queries(client_for, world, clock):
-    from intake import roster
+    from intake.roster import services as roster
 
     assistant, caseworker = world.users[Role.VILLAGE_ASSISTANT], world.users[Role.TOWNSHIP_CASEWORKER]
     for i in range(60):

@@ -10,7 +10,8 @@ from accounts.choices import Role
 from cases.choices import AssistanceStatus, Channel, DiscoveryMethod, LeadStatus, SourceType
 from cases.models import Lead, LeadSource, ReliefKind
 from cases.services import lead_report
-from intake import roster
+from intake.roster import services as roster
+from intake.roster import selectors as roster_selectors
 from intake.choices import Cadence, RosterCategory, VisitMode
 from intake.models import RosterEntry, SevereWeatherPeriod, Visit
 from tests.factories import PersonFactory, make_user
@@ -381,8 +382,8 @@ def test_a_caseworker_cannot_touch_another_townships_roster(world, clock):
         add_entry(caseworker, world.people["b1"])
     with pytest.raises(roster.RosterError):
         _visit(caseworker, b_entry)
-    assert list(roster.roster_entries(user=caseworker)) == []
-    assert roster.overdue_by_village(user=caseworker) == []
+    assert list(roster_selectors.roster_entries(user=caseworker)) == []
+    assert roster_selectors.overdue_by_village(user=caseworker) == []
 
 
 @pytest.mark.parametrize("role", [Role.DEPARTMENT_LIAISON, Role.DISTRICT_HEAD])
@@ -401,20 +402,20 @@ def test_visits_due_and_overdue_by_village(world, clock):
     a2 = add_entry(caseworker, world.people["a2"], since=TODAY - D(days=60))
     b1 = add_entry(world.users["caseworker_b"], world.people["b1"], since=TODAY - D(days=60))
 
-    due = roster.visits_due(user=assistant)
+    due = roster_selectors.visits_due(user=assistant)
     assert [e.pk for e in due["overdue"]] == [overdue.pk]
     assert [e.pk for e in due["due_today"]] == [due_today.pk]
     assert due["counts"] == {"overdue": 1, "due_today": 1}
     assert later.pk not in {e.pk for e in due["overdue"] + due["due_today"]}
 
-    rows = {r["village_id"]: r for r in roster.overdue_by_village(user=caseworker)}
+    rows = {r["village_id"]: r for r in roster_selectors.overdue_by_village(user=caseworker)}
     assert set(rows) == {world.village_a1.pk, world.village_a2.pk}
     assert (rows[world.village_a1.pk]["overdue"], rows[world.village_a1.pk]["due_today"],
             rows[world.village_a1.pk]["active"]) == (1, 1, 3)
     assert rows[world.village_a1.pk]["days_overdue"] == (TODAY - overdue.next_due_on).days
     assert rows[world.village_a2.pk]["overdue"] == 1
     assert a2.pk and b1.pk
-    district = {r["village_id"] for r in roster.overdue_by_village(user=world.users[Role.DISTRICT_STAFF])}
+    district = {r["village_id"] for r in roster_selectors.overdue_by_village(user=world.users[Role.DISTRICT_STAFF])}
     assert world.village_b1.pk in district
 
 
@@ -423,13 +424,13 @@ def test_an_assistant_sees_their_own_townships_severe_weather_only(world, clock)
     other_head = make_user("u_head_b2", Role.TOWNSHIP_HEAD, world.township_b)
     roster.severe_weather_declare(user=other_head, starts_on=TODAY, ends_on=TODAY + D(days=2))
     assistant = world.users[Role.VILLAGE_ASSISTANT]
-    assert roster.severe_weather_townships(user=assistant) == {world.township_a.pk}
-    assert [p.township for p in roster.severe_weather_current(user=assistant)] == [world.township_a]
-    assert roster.severe_weather_townships(user=world.users["assistant_b"]) == {world.township_b.pk}
-    assert roster.severe_weather_townships(user=world.users[Role.TOWNSHIP_CASEWORKER]) == {world.township_a.pk}
-    assert roster.severe_weather_townships(user=world.users[Role.DISTRICT_STAFF]) == {
+    assert roster_selectors.severe_weather_townships(user=assistant) == {world.township_a.pk}
+    assert [p.township for p in roster_selectors.severe_weather_current(user=assistant)] == [world.township_a]
+    assert roster_selectors.severe_weather_townships(user=world.users["assistant_b"]) == {world.township_b.pk}
+    assert roster_selectors.severe_weather_townships(user=world.users[Role.TOWNSHIP_CASEWORKER]) == {world.township_a.pk}
+    assert roster_selectors.severe_weather_townships(user=world.users[Role.DISTRICT_STAFF]) == {
         world.township_a.pk, world.township_b.pk}
-    assert roster.severe_weather_townships(user=world.users[Role.DEPARTMENT_LIAISON]) == set()
+    assert roster_selectors.severe_weather_townships(user=world.users[Role.DEPARTMENT_LIAISON]) == set()
 
 
 def test_the_nightly_recompute_brings_forward_a_person_tagged_gravely_ill_elsewhere(world, clock):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from cases.models import Lead
 from intake.choices import PublicReportStatus
-from intake.public import public_report_submit
+from intake.public.services import public_report_submit
 from referrals.models import Notification
 
 NEW = reverse("intake:lead_create")

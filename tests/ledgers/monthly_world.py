@@ -42,7 +42,7 @@ from accounts.choices import Role
 from cases import services as cases
 from cases.choices import OutcomeKind
 from cases.models import Lead, ReliefKind
-from intake import roster
+from intake.roster import services as roster
 from referrals.services import transfer_form_answer, transfer_form_issue, transfer_forms_chase
 from tests.cases.factories import COMPLETE
 from tests.factories import PersonFactory

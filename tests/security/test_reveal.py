@@ -8,7 +8,7 @@ from accounts.choices import Role
 from cases.services import lead_report
 from common import resident_id
 from common.models import AuditEvent
-from intake.public import public_report_submit
+from intake.public.services import public_report_submit
 
 
 def reveal_url(obj, field):

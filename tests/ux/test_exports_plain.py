@@ -15,7 +15,7 @@ from cases.models import Person, ReliefKind, VulnerabilityTag
 from common.exports import export_job_run
 from common.models import ExportJob
 from common.views import ObjectListView
-from intake import roster
+from intake.roster import services as roster
 from tests.cases.factories import assessed, caseworker, closed, reported
 from tests.intake.roster_factories import add_entry
 

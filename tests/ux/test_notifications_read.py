@@ -7,7 +7,7 @@ from referrals.models import Notification
 from referrals.services import transfer_form_answer, transfer_form_issue
 from tests.cases import factories as f
 from tests.intake.test_public import make_report
-from intake.public import public_report_accept
+from intake.public.services import public_report_accept
 
 
 def unread(user):

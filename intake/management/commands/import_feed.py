@@ -44,8 +44,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the counts as JSON")
 
     def handle(self, *args, feed_code, path, district, period_start, period_end, json: bool = False, **options):
-        from intake.feeds.services import feeds_install_standard
         from accounts.models import Region
+        from intake.feeds.services import feeds_install_standard
 
         region = Region.objects.filter(code=f"{district}000000").first()
         if region is None:

@@ -1,4 +1,4 @@
-/* The offline app's service worker (issue 19), served by intake.views_offline.service_worker with
+/* The offline app's service worker (issue 19), served by intake.offline.views.service_worker with
  * "Service-Worker-Allowed: /" so it can answer for the assistant's usual addresses.
  *
  * Network first, always: with a connection every page and file comes from the server as before.

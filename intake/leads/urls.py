@@ -1,0 +1,14 @@
+"""Leads logged by hand (included by intake/urls.py at the intake/ root)."""
+from django.urls import path
+
+from intake.leads import views
+
+urlpatterns = [
+    path("leads/new/", views.lead_create, name="lead_create"),
+    path("leads/", views.LeadListView.as_view(), name="lead_list"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/count/", views.inbox_count, name="inbox_count"),
+    path("inbox/leads/<int:pk>/<str:action>/", views.inbox_lead_action, name="inbox_lead_action"),
+    path("inbox/hotline/", views.hotline_create, name="hotline_create"),
+    path("people/search/", views.person_search, name="person_search"),
+]
