@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from common.audit import AuditAction, audit_record
 from common.resident_id import ResidentIDError
 from common.views import ObjectListView
 from intake.leads import selectors
+from intake.leads.cards import inbox_cards
 from intake.leads.filters import LeadFilterSet
 from intake.leads.forms import HotlineForm, LeadForm
 from intake.leads.services import IntakeError, lead_log
@@ -105,8 +107,12 @@ def person_search(request):
 @login_required
 def inbox(request):
     _require_inbox_role(request.user)
+    context = selectors.inbox(user=request.user)
+    token = get_token(request)  # one token for every card's forms, as {% csrf_token %} gives in one page
     return render(request, "intake/inbox.html", {
-        **selectors.inbox(user=request.user),
+        **context,
+        "urgent_cards": inbox_cards(context["urgent"], token),
+        "normal_cards": inbox_cards(context["normal"], token, after="\n    "),
     })
 
 
