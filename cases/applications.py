@@ -26,8 +26,13 @@ PUBLICITY_KINDS = (OutcomeKind.DIBAO, OutcomeKind.TEKUN)
 HELPER_ROLES = frozenset({Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD, Role.DISTRICT_STAFF})
 
 
-def needs_help(lead: Lead) -> bool:
-    investigation = lead.investigations.order_by("-started_at", "-id").first()
+_UNREAD = object()
+
+
+def needs_help(lead: Lead, investigation=_UNREAD) -> bool:
+    """Does the lead's current investigation (given when the caller has read it) ask for 帮办代办?"""
+    if investigation is _UNREAD:
+        investigation = lead.investigations.order_by("-started_at", "-id").first()
     return bool(investigation and investigation.needs_application_help)
 
 

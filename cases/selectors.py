@@ -13,6 +13,7 @@ from accounts.choices import Role
 from accounts.roles import TOWNSHIP_OFFICE, has_role
 from accounts.scoping import scope
 from common.registry import Hook, Registry
+from referrals.selectors import lead_transfer_forms
 from referrals.subjects import Subject as TransferSubject
 
 from .choices import (
@@ -62,10 +63,11 @@ def household_statuses(person: Person) -> list[str]:
                 .values_list("assistance_status", flat=True))
 
 
-def lead_hint(lead: Lead, investigation: Investigation | None = None):
-    """The eligibility hint (预判) for a lead's current investigation."""
+def lead_hint(lead: Lead, investigation: Investigation | None = None, *, settings: DistrictSettings | None = None):
+    """The eligibility hint (预判) for a lead's current investigation (``settings``: the district's, when read)."""
     investigation = investigation if investigation is not None else current_investigation(lead)
-    return eligibility_hint(investigation=investigation, lead=lead, settings=district_settings(lead),
+    return eligibility_hint(investigation=investigation, lead=lead,
+                            settings=settings if settings is not None else district_settings(lead),
                             household_statuses=household_statuses(lead.person))
 
 
@@ -205,11 +207,18 @@ def _who(history_user) -> str:
 
 
 
-def lead_timeline(*, user, lead: Lead) -> list[Event]:
+def lead_timeline(*, user, lead: Lead, sources=None, outcomes=None, follow_ups=None, spot_checks=None,
+                  transfer_forms=None) -> list[Event]:
     """Everything about the person and household, oldest first: reports, visits, the lead's changes, the
-    investigation, outcomes, transfer forms, follow-ups, spot checks, other leads and status changes."""
+    investigation, outcomes, transfer forms, follow-ups, spot checks, other leads and status changes.
+
+    The case page passes the lead's rows it has read already (each as this function would read it: ``sources``
+    with their reporter, ``spot_checks`` with who drew and who visited, ``transfer_forms`` of
+    ``referrals.selectors.lead_transfer_forms``), so they are not read twice (issue 15)."""
     events: list[Event] = []
-    for source in lead.sources.select_related("reported_by"):
+    if sources is None:
+        sources = lead.sources.select_related("reported_by")
+    for source in sources:
         who = "、".join(n for n in (source.reported_by.display_name if source.reported_by else "",
                                     source.reporter_name) if n)
         events.append(Event(source.reported_at, "megaphone", _("Reported: %(source)s · %(channel)s") % {
@@ -223,7 +232,7 @@ def lead_timeline(*, user, lead: Lead) -> list[Event]:
         detail = h.reject_reason if reason == "reject" else ""
         events.append(Event(h.history_date, icon, lead_event_label(reason), detail=detail, who=_who(h.history_user),
                             tone=tone))
-    outcomes = {o.pk: o for o in lead.outcomes.all()}
+    outcomes = {o.pk: o for o in (lead.outcomes.all() if outcomes is None else outcomes)}
     history_model = Outcome.history.model
     for h in history_model.objects.filter(lead_id=lead.pk).select_related("history_user") \
             .order_by("history_date", "history_id"):
@@ -248,16 +257,16 @@ def lead_timeline(*, user, lead: Lead) -> list[Event]:
         events.append(Event(h.history_date, "clipboard-check", f"{label}：{name}",
                             detail="；".join(bits) + (f"\n{text}" if text else ""), who=_who(h.history_user),
                             tone="success" if h.status == OutcomeStatus.DONE else "secondary"))
-    from referrals.selectors import lead_transfer_forms
-
-    for form in lead_transfer_forms(user=user, lead=lead):
+    if transfer_forms is None:
+        transfer_forms = lead_transfer_forms(user=user, lead=lead)
+    for form in transfer_forms:
         events.append(Event(form.issued_at, "send", _("Transfer form %(number)s issued to %(to)s") % {
             "number": form.number, "to": form.recipient_name}, detail=form.request_text, tone="info",
             url=form.get_absolute_url()))
         if form.answered_at:
             events.append(Event(form.answered_at, "reply", _("Transfer form %(number)s answered") % {
                 "number": form.number}, detail=form.answer_text, tone="info", url=form.get_absolute_url()))
-    for f in lead.follow_ups.all():
+    for f in (lead.follow_ups.all() if follow_ups is None else follow_ups):
         events.append(Event(f.created_at, "calendar-plus", _("%(kind)s scheduled for %(date)s") % {
             "kind": f.get_kind_display(), "date": f"{f.due_on:%Y-%m-%d}"}, tone="secondary"))
     for h in FollowUp.history.model.objects.filter(lead_id=lead.pk, history_change_reason="done") \
@@ -266,7 +275,7 @@ def lead_timeline(*, user, lead: Lead) -> list[Event]:
         events.append(Event(h.history_date, "calendar-check", _("%(kind)s done") % {
             "kind": FollowUp(kind=h.kind).get_kind_display()}, detail=detail, who=_who(h.history_user),
             tone="warning" if h.still_in_hardship else "success", day=h.done_on))
-    for s in lead.spot_checks.select_related("drawn_by", "visited_by"):
+    for s in (lead.spot_checks.select_related("drawn_by", "visited_by") if spot_checks is None else spot_checks):
         events.append(Event(s.drawn_at, "shuffle", _("Drawn for the district's spot check of %(month)s") % {
             "month": f"{s.month:%Y-%m}"}, who=s.drawn_by.display_name if s.drawn_by else ""))
     for h in SpotCheck.history.model.objects.filter(lead_id=lead.pk, history_change_reason="record") \
@@ -306,25 +315,30 @@ def lead_case(*, user, lead: Lead) -> dict:
     outcomes = list(lead.outcomes.select_related("department", "recorded_by", "approved_by"))
     investigations = list(lead.investigations.select_related("started_by", "updated_by")
                           .prefetch_related("investigators", "causes"))
-    investigation = current_investigation(lead) if investigations else None
-    if investigation is not None:
-        investigation = next(i for i in investigations if i.pk == investigation.pk)
+    # current_investigation(lead), from the rows just read: the latest started (started_at is never null)
+    investigation = max(investigations, key=lambda i: (i.started_at, i.pk)) if investigations else None
     members = list(scope(user, Person.objects.filter(household_id=lead.person.household_id))
                    .order_by("relation", "birth_date"))
-    hint = lead_hint(lead, investigation) if investigation is not None else None
+    settings = district_settings(lead)  # read once: the hint and the relief panel
+    hint = lead_hint(lead, investigation, settings=settings) if investigation is not None else None
     follow_ups = list(lead.follow_ups.select_related("done_by"))
+    spot_checks = list(lead.spot_checks.select_related("drawn_by", "visited_by"))
+    sources = list(lead.sources.select_related("reported_by").prefetch_related("suspected_relief"))
+    transfer_forms = list(lead_transfer_forms(user=user, lead=lead))
     return {
         "outcomes": outcomes,
         "investigations": investigations,
         "investigation": investigation,
         "checks": investigation.checks() if investigation is not None else [],
         "hint": hint,
-        "relief_settings": district_settings(lead),
+        "relief_settings": settings,
         "members": members,
         "follow_ups": follow_ups,
-        "spot_checks": list(lead.spot_checks.select_related("visited_by")),
-        "sources": list(lead.sources.select_related("reported_by").prefetch_related("suspected_relief")),
-        "timeline": lead_timeline(user=user, lead=lead),
+        "spot_checks": spot_checks,
+        "sources": sources,
+        "transfer_forms": transfer_forms,  # the timeline's, and the referrals block's ({% lead_transfer_forms %})
+        "timeline": lead_timeline(user=user, lead=lead, sources=sources, outcomes=outcomes, follow_ups=follow_ups,
+                                  spot_checks=spot_checks, transfer_forms=transfer_forms),
         "actions": lead_actions(user=user, lead=lead, outcomes=outcomes),
         "close_blockers": (lead_close_blockers(lead=lead, outcomes=outcomes)
                            if lead.status == LeadStatus.IN_PROGRESS else []),

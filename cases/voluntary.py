@@ -18,8 +18,12 @@ from .models import ChangeOfMind, Lead, Outcome, Person
 from .writing import LeadError, _check_not_future, _check_township_office, _save
 
 
-def unwilling_since(*, person: Person, lead: Lead | None = None) -> dt.datetime | None:
-    """When the person was last recorded as not wanting to apply, or None."""
+_UNREAD = object()
+
+
+def unwilling_since(*, person: Person, lead: Lead | None = None, investigation=_UNREAD) -> dt.datetime | None:
+    """When the person was last recorded as not wanting to apply, or None (``investigation``: the lead's current
+    one, or None, when the caller has read it)."""
     moments = []
     declined = (Outcome.objects.filter(lead__person=person, kind=OutcomeKind.DECLINED)
                 .exclude(status=OutcomeStatus.CANCELLED).order_by("-recorded_at").values_list("recorded_at", flat=True)
@@ -27,7 +31,8 @@ def unwilling_since(*, person: Person, lead: Lead | None = None) -> dt.datetime 
     if declined is not None:
         moments.append(declined)
     if lead is not None:
-        investigation = lead.investigations.order_by("-started_at", "-id").first()
+        if investigation is _UNREAD:
+            investigation = lead.investigations.order_by("-started_at", "-id").first()
         if investigation is not None and investigation.willing_to_apply == Willingness.NO:
             moments.append(investigation.updated_at)
     return max(moments) if moments else None

@@ -13,7 +13,9 @@ register = template.Library()
 def lead_notices(context, lead):
     request = context.get("request")
     user = getattr(request, "user", None)
-    since = voluntary.unwilling_since(person=lead.person, lead=lead)
+    # The case page read the lead's current investigation already (selectors.lead_case): used, not read twice.
+    known = {"investigation": context.get("investigation")} if "investigations" in context else {}
+    since = voluntary.unwilling_since(person=lead.person, lead=lead, **known)
     change = voluntary.change_of_mind_after(person=lead.person, moment=since) if since else None
     actions = context.get("actions") or ()
     from ..views_voluntary import ChangeOfMindForm
@@ -23,7 +25,7 @@ def lead_notices(context, lead):
 
     help_task = ApplicationHelp.objects.filter(lead=lead).first()
     return {
-        "help_task": help_task, "needs_help": applications.needs_help(lead),
+        "help_task": help_task, "needs_help": applications.needs_help(lead, **known),
         "can_help": bool(user) and lead.is_open and getattr(user, "role", "") in applications.HELPER_ROLES,
         "today": timezone.localdate(),
         "lead": lead, "user": user, "unwilling_since": since, "change_of_mind": change,

@@ -21,7 +21,9 @@ def lead_transfer_forms(context, lead, is_open=True):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.has_perm("referrals.view_transferform"):
         return {"visible": False}
-    forms = list(selectors.lead_transfer_forms(user=user, lead=lead))
+    forms = context.get("transfer_forms")  # the case page read them already (selectors.lead_transfer_forms)
+    if forms is None or context.get("lead") is not lead:
+        forms = list(selectors.lead_transfer_forms(user=user, lead=lead))
     can_issue = services.can_issue(user) and is_open
     return {
         "visible": True,

@@ -241,3 +241,70 @@ def test_each_list_runs_its_pinned_queries_at_25_and_100(client_for, world, name
         FollowUp.objects.create(lead=lead, kind="after_outcome", due_on=timezone.localdate())
         SpotCheck.objects.create(lead=lead, township=world.township_a, month=timezone.localdate().replace(day=1))
     assert_list_queries(client_for(staff), reverse(name), LIST_QUERIES[name], min_rows=100)
+
+
+# The case page's queries (issue 15, docs/DECISIONS.md 1321): a closed lead with an investigation, an outcome and a
+# follow-up, as its township's caseworker. Each of the lead's rows is read once and passed on: the timeline takes
+# the sources, outcomes, follow-ups, spot checks and transfer forms the page read; the notices panel takes its
+# current investigation; the referrals block its transfer forms.
+CASE_PAGE_QUERIES = [
+    ("SELECT django_session", "the session"),
+    ("SELECT accounts_user", "the logged-in user"),
+    ("SELECT auth_permission", "the user's own permissions (permission_required)"),
+    ("SELECT auth_permission", "the permissions of the user's groups (its role)"),
+    ("SELECT accounts_region", "the user's region, which scopes the lead (accounts/scoping.py)"),
+    ("SELECT cases_lead", "the lead with its person, household, township, village and the people who acted"),
+    ("SELECT cases_outcome", "the lead's outcomes with department and who recorded and approved them"),
+    ("SELECT cases_investigation", "the lead's investigations (the latest is the current one)"),
+    ("SELECT accounts_user", "… their investigators (prefetch)"),
+    ("SELECT cases_hardshipcause", "… their hardship causes (prefetch)"),
+    ("SELECT cases_person", "the household's members in the user's scope"),
+    ("SELECT cases_districtsettings", "the district's relief settings (the hint and the relief panel), read once"),
+    ("SELECT accounts_region", "… none saved in this world: the district, for the default settings"),
+    ("SELECT cases_person", "the household's living members' assistance statuses (the hint)"),
+    ("SELECT cases_followup", "the lead's follow-ups with who did them"),
+    ("SELECT cases_spotcheck", "the lead's spot checks with who drew and who visited"),
+    ("SELECT cases_leadsource", "the lead's reports with their reporter"),
+    ("SELECT cases_reliefkind", "… and their suspected relief (prefetch)"),
+    ("SELECT referrals_transferform", "the lead's transfer forms in the user's scope (timeline and referrals block)"),
+    ("SELECT cases_historicallead", "timeline: the lead's own changes"),
+    ("SELECT cases_historicaloutcome", "timeline: the outcomes' changes"),
+    ("SELECT cases_historicalfollowup", "timeline: follow-ups done"),
+    ("SELECT cases_historicalspotcheck", "timeline: spot checks recorded"),
+    ("SELECT cases_person", "timeline: the household's members (all of them: names of their leads and visits)"),
+    ("SELECT intake_visit", "timeline: the household's visits (intake's timeline provider)"),
+    ("SELECT cases_lead", "timeline: the household's other leads in the user's scope"),
+    ("SELECT cases_historicalperson", "timeline: the members' assistance status changes"),
+    ("INSERT common_auditevent", "the audit record of opening a case (DESIGN §11)"),
+    ("COUNT referrals_notification", "the menu's badge: the user's unread notifications"),
+    ("SELECT cases_reliefkind", "the lead's suspected relief"),
+    ("SELECT cases_hardshipcause", "the lead's hardship causes"),
+    ("SELECT cases_outcome", "notices: when the person last declined to apply (any of their leads)"),
+    ("SELECT cases_applicationhelp", "notices: the 帮办代办 task"),
+    ("SELECT cases_cadreassignment", "notices: the household's 包村 / 包户 cadres"),
+]
+
+
+def test_the_case_page_runs_its_pinned_queries(client_for, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.queries import query_key
+
+    lead = f.closed(world)
+    client = client_for(f.caseworker(world))
+    assert page(client, lead).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert page(client, lead).status_code == 200
+    keys = [query_key(q["sql"]) for q in ctx.captured_queries]
+    assert keys == [what for what, _why in CASE_PAGE_QUERIES], "\n".join(keys)
+
+
+def test_the_case_pages_timeline_is_the_one_read_afresh(world):
+    """The rows the case page passes to the timeline give the same events as the timeline reading them itself."""
+    from cases.selectors import lead_case, lead_timeline
+
+    lead = f.closed(world)
+    user = f.caseworker(world)
+    fresh = Lead.objects.get(pk=lead.pk)
+    assert lead_case(user=user, lead=fresh)["timeline"] == lead_timeline(user=user, lead=Lead.objects.get(pk=lead.pk))
