@@ -4,8 +4,8 @@ The inbox shows up to 100 new leads, each a card with a link, badges, three form
 as an ``{% include %}`` per lead, the template engine resolved ≈ 80 variables, three ``{% url %}``s and nine
 ``{% translate %}``s per card: two thirds of the page's Python. :func:`inbox_cards` writes the same markup as
 ``templates/intake/_inbox_lead.html`` — which stays the reference: ``tests/intake/test_inbox_cards.py`` renders
-both for leads of every shape and compares them — with the action URLs reversed once per page and the labels
-translated once per page.
+both for leads of every shape and compares them — with the URLs reversed once per page (the lead's pk put in),
+the labels translated once per page, and the number of reports counted by the query, not read.
 """
 from __future__ import annotations
 
@@ -40,12 +40,16 @@ def _labels() -> dict[str, str]:
     }
 
 
+def _split(url: str) -> tuple[str, str]:
+    before, _, after = url.partition(str(_PK))
+    return _e(before), _e(after)
+
+
 def _action_urls() -> dict[str, tuple[str, str]]:
-    """Each action's URL split around the lead's pk: (before, after)."""
-    urls = {}
+    """Each action's URL, and the lead's page (``Lead.get_absolute_url``), split around the lead's pk."""
+    urls = {"lead": _split(reverse("cases:lead_detail", args=[_PK]))}
     for action in ("accept", "merge", "reject"):
-        before, _, after = reverse("intake:inbox_lead_action", args=[_PK, action]).partition(str(_PK))
-        urls[action] = (_e(before), _e(after))
+        urls[action] = _split(reverse("intake:inbox_lead_action", args=[_PK, action]))
     return urls
 
 
@@ -53,7 +57,7 @@ def _card(lead, t: dict[str, str], urls: dict[str, tuple[str, str]], csrf: str) 
     pk = str(lead.pk)
     version = _e(lead.version)
     village = lead.village.name if lead.village is not None else ""  # {{ lead.village.name }} of no village
-    sources = len(lead.sources.all())
+    sources = lead.source_count or 0  # annotated by selectors.inbox (None: no report at all)
     reports = ""
     if sources > 1:
         reports = ('<span class="badge text-bg-info">'
@@ -61,7 +65,7 @@ def _card(lead, t: dict[str, str], urls: dict[str, tuple[str, str]], csrf: str) 
                    + "</span>")
     relief = "".join(f'<span class="badge text-bg-light border">{_e(k.name)}</span> '
                      for k in lead.suspected_relief.all())
-    accept, merge, reject = urls["accept"], urls["merge"], urls["reject"]
+    accept, merge, reject, lead_url = urls["accept"], urls["merge"], urls["reject"], urls["lead"]
     return (
         f'\n<div class="card mb-2{" border-danger border-2" if lead.is_urgent else ""}" data-testid="inbox-lead" '
         f'data-lead-number="{_e(lead.number)}">\n'
@@ -69,7 +73,7 @@ def _card(lead, t: dict[str, str], urls: dict[str, tuple[str, str]], csrf: str) 
         '    <div class="d-flex flex-wrap justify-content-between gap-1">\n'
         '      <div>\n'
         f'        {f"""<span class="badge text-bg-danger">{t["urgent"]}</span>""" if lead.is_urgent else ""}\n'
-        f'        <a href="{_e(lead.get_absolute_url())}" class="fw-semibold">{_e(lead.person.name)}</a>\n'
+        f'        <a href="{lead_url[0]}{pk}{lead_url[1]}" class="fw-semibold">{_e(lead.person.name)}</a>\n'
         f'        <span class="small text-muted">{_e(village)} · {_e(lead.get_channel_display())}</span>\n'
         f'        <span class="small text-muted" data-testid="discovered-on">{t["discovered"]} '
         f'{_e(date_filter(lead.discovered_on, "Y-m-d"))}</span>\n'
@@ -118,6 +122,7 @@ def csrf_input(token: str) -> str:
 
 def inbox_cards(leads: Iterable, csrf_token: str, *, after: str = "") -> SafeString:
     """The cards of ``leads``, as ``{% for lead in leads %}{% include "intake/_inbox_lead.html" %}<after>
-    {% endfor %}`` writes them (the leads with their person, village, sources and suspected relief fetched)."""
+    {% endfor %}`` writes them (the leads of ``selectors.inbox``: with their person, village and suspected relief
+    fetched and ``source_count`` annotated)."""
     t, urls, csrf = _labels(), _action_urls(), csrf_input(csrf_token)
     return SafeString("".join(_card(lead, t, urls, csrf) + after for lead in leads))

@@ -1,12 +1,12 @@
 """Reads for intake pages, always through the user's scope."""
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models import Q as _Q
 
 from accounts.scoping import scope
 from cases.choices import LeadStatus
-from cases.models import Lead, Person
+from cases.models import Lead, LeadSource, Person
 from common import resident_id
 from intake.choices import PublicReportStatus
 from intake.models import PublicReport
@@ -30,11 +30,15 @@ def person_search(*, user, query: str, limit: int = 10):
 
 def inbox(*, user) -> dict:
     """New leads of the user's area, 急难 first; pending public reports."""
-    reported = (scope(user, Lead.objects.filter(status=LeadStatus.REPORTED))
-                .select_related("person", "village", "township", "discoverer")
-                .prefetch_related("suspected_relief", "sources"))
-    urgent = list(reported.filter(is_urgent=True).order_by("reported_at")[:INBOX_LIMIT])
-    normal = list(reported.filter(is_urgent=False).order_by("reported_at")[:INBOX_LIMIT])
+    reported = scope(user, Lead.objects.filter(status=LeadStatus.REPORTED))
+    # What a card shows (intake/leads/cards.py): the person, the village, the suspected relief and how many
+    # reports the lead has (counted per lead, not each report read).
+    cards = (reported.select_related("person", "village").prefetch_related("suspected_relief")
+             .annotate(source_count=Subquery(
+                 LeadSource.objects.filter(lead_id=OuterRef("pk")).order_by().values("lead_id")
+                 .annotate(n=Count("pk")).values("n")[:1])))
+    urgent = list(cards.filter(is_urgent=True).order_by("reported_at")[:INBOX_LIMIT])
+    normal = list(cards.filter(is_urgent=False).order_by("reported_at")[:INBOX_LIMIT])
     reports = list(scope(user, PublicReport.objects.filter(status=PublicReportStatus.PENDING))
                    .select_related("township", "village").order_by("-is_urgent", "created_at")[:INBOX_LIMIT])
     return {

@@ -40,7 +40,8 @@ def test_each_card_is_the_reference_templates_markup(world, language):
     found = _leads(world)
     leads = found["urgent"] + found["normal"]
     assert len(leads) == 2 and any(lead.is_late_report for lead in leads)
-    assert any(len(lead.sources.all()) > 1 and lead.suspected_relief.all() for lead in leads)
+    assert any(lead.source_count > 1 and lead.suspected_relief.all() for lead in leads)
+    assert [lead.source_count for lead in leads] == [lead.sources.count() for lead in leads]
     with override(language):
         for lead in leads:
             reference = render_to_string("intake/_inbox_lead.html", {"lead": lead, "csrf_token": TOKEN})
@@ -56,6 +57,7 @@ def test_the_inbox_shows_the_cards_with_working_forms(client_for, world):
     html = client.get(reverse("intake:inbox")).content.decode()
     for lead in found["urgent"] + found["normal"]:
         assert f'data-lead-number="{lead.number}"' in html
+        assert f'<a href="{lead.get_absolute_url()}" class="fw-semibold">' in html
         assert f'action="{reverse("intake:inbox_lead_action", args=[lead.pk, "accept"])}"' in html
     assert "&lt;script&gt;" in html and "<script>很长" not in html
     assert html.count('name="csrfmiddlewaretoken"') >= 6  # three forms a card
