@@ -9,12 +9,11 @@ the labels translated once per page, and the number of reports counted by the qu
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
@@ -23,8 +22,24 @@ _PK = 2147483646  # a placeholder pk in a reversed URL, replaced by each lead's
 
 
 def _e(value) -> str:
-    """``{{ value }}`` of a string or a whole number, escaped."""
-    return str(conditional_escape(value))
+    """``{{ value }}`` of a string or a whole number: ``conditional_escape`` without its lazy-text wrapper
+    (Django's ``escape`` is ``html.escape`` of the text)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _ymd(day) -> str:
+    """``{{ day|date:"Y-m-d" }}`` of a date or None."""
+    return "" if day is None else f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def _md_hm(moment) -> str:
+    """``{{ moment|date:"m-d H:i" }}`` of an aware datetime (shown in the current time zone) or None."""
+    if moment is None:
+        return ""
+    moment = template_localtime(moment)
+    return f"{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
 
 
 def _labels() -> dict[str, str]:
@@ -76,12 +91,12 @@ def _card(lead, t: dict[str, str], urls: dict[str, tuple[str, str]], csrf: str) 
         f'        <a href="{lead_url[0]}{pk}{lead_url[1]}" class="fw-semibold">{_e(lead.person.name)}</a>\n'
         f'        <span class="small text-muted">{_e(village)} · {_e(lead.get_channel_display())}</span>\n'
         f'        <span class="small text-muted" data-testid="discovered-on">{t["discovered"]} '
-        f'{_e(date_filter(lead.discovered_on, "Y-m-d"))}</span>\n'
+        f'{_ymd(lead.discovered_on)}</span>\n'
         f'        {f"""<span class="badge text-bg-warning">{t["late"]}</span>""" if lead.is_late_report else ""}\n'
         f'        {reports}\n'
         '      </div>\n'
         f'      <div class="small text-muted font-monospace">{_e(lead.number)} · '
-        f'{_e(date_filter(template_localtime(lead.reported_at), "m-d H:i"))}</div>\n'
+        f'{_md_hm(lead.reported_at)}</div>\n'
         '    </div>\n'
         f'    <div class="small mt-1">{relief}\n'
         f'      {_e(truncatechars(lead.family_situation, 120))}</div>\n'
