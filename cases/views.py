@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import TOWNSHIP_OFFICE, require_role
 from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
+from common.planner import joins_as_written
 from common.views import ObjectDetailView, ObjectListView
 
 from . import selectors, services
@@ -85,6 +86,12 @@ class LeadDetailView(ObjectDetailView):
     queryset = LEAD_QUERYSET
     permission_required = "cases.view_lead"
     template_name = "cases/lead_detail.html"
+
+    def get_object(self, queryset=None):
+        # The lead joins its person, household, township, village and four users: 8–17 ms for PostgreSQL to
+        # choose a join order, against 1–2 ms in the order written (common/planner.py).
+        with joins_as_written():
+            return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

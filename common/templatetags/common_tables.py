@@ -34,6 +34,7 @@ from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.utils import A, AttributeDict, call_with_appropriate
 
 from ..display import choices_dict, get_field_display
+from ..planner import joins_as_written
 
 register = template.Library()
 
@@ -167,6 +168,10 @@ def table_body(context, table):
     columns = list(table.columns)
     plans = [ColumnPlan(c) for c in columns]
     td_html = {c.name: c.attrs["td"].as_html() for c in columns if _td_is_static(table, c)}
+    page = getattr(table, "page", None)
+    if getattr(table, "joins_as_written", False) and page is not None:
+        with joins_as_written():  # the page's rows read here (ObjectListView.joins_as_written), then iterated
+            len(page.object_list)
     any_row = False
     for row in table.paginated_rows:
         any_row = True
