@@ -52,7 +52,7 @@ def pages(username: str) -> list[tuple[str, str]]:
     lead_id = ids[-1]
     return [
         ("home", reverse("accounts:home")),
-        ("lead list", reverse("intake:lead_list")),
+        ("lead list", reverse("cases:lead_list")),
         ("inbox", reverse("intake:inbox")),
         ("person list", reverse("cases:person_list")),
         ("transfer-form list", reverse("referrals:transferform_list")),
