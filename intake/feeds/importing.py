@@ -29,7 +29,7 @@ from .counts import Counts
 from .definitions import FeedError
 from .periods import period_label
 from .progress import _progress
-from .reading import _header_of, _read_batch_table
+from .reading import _header_of, _read_batch_table, gc_paused
 from .rescue import dead_import_q
 from .rules import RuleBook, active_rules, already_covered, causes_of, relief_of
 from .situation import situation
@@ -140,6 +140,7 @@ def _describe(feed: Feed, row: ParsedRow, warnings, labels: dict[str, str] | Non
     return text
 
 
+@gc_paused()
 def _import(batch: FeedBatch) -> None:
     feed = batch.feed
     started = time.time()
