@@ -234,7 +234,7 @@ def page_plan(users: int) -> list[tuple[str, str, list[tuple[str, object]]]]:
 
     common_pages = [
         ("home", reverse("accounts:home")),
-        ("lead list", reverse("intake:lead_list")),
+        ("lead list", reverse("cases:lead_list")),
         ("inbox", reverse("intake:inbox")),
         ("person list", reverse("cases:person_list")),
         ("transfer-form list", reverse("referrals:transferform_list")),

@@ -7,13 +7,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("Registry and cases")
 
     def menu(self) -> tuple:
-        from accounts.choices import Role
         from accounts.navigation import MenuItem
 
         from accounts.roles import CASE_OFFICE as office
-        district = frozenset({Role.DISTRICT_STAFF, Role.DISTRICT_HEAD})
         group = _("Case work")  # one dropdown: the navigation bar has room for few entries
         return (
+            MenuItem(label=_("Leads"), url_name="cases:lead_list", permission="cases.view_lead",
+                     icon="card-list", order=30, group=group),
             MenuItem(label=_("People registry"), url_name="cases:person_list",
                      permission="cases.view_person", icon="people", order=50),
             MenuItem(label=_("Follow-ups due"), url_name="cases:follow_up_list",
@@ -85,6 +85,7 @@ class CasesConfig(AppConfig):
         from . import filing
 
         filing.register()
+        list_pages.register(ListPage("cases.Lead", "cases:lead_list"))
         list_pages.register(ListPage("cases.Outcome", "cases:outcome_list"))
         list_pages.register(ListPage("cases.FollowUp", "cases:follow_up_list"))
         from referrals.subjects import SubjectKind, subject_kinds

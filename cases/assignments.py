@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.choices import RegionLevel
@@ -106,8 +106,5 @@ def cadre_assignment_end(*, user, assignment: CadreAssignment, until: dt.date | 
 
 def villages_without_cadre(*, user, day: dt.date | None = None) -> int:
     """Villages of the user's area with no current 包村 cadre."""
-    from django.db.models import Exists, OuterRef
-
-
     assigned = current(day=day).filter(kind=CadreAssignment.Kind.VILLAGE, village_id=OuterRef("pk"))
     return scope(user, Region.objects.filter(level=RegionLevel.VILLAGE)).exclude(Exists(assigned)).count()

@@ -240,7 +240,7 @@ def follow_up_done_on(pks):
 
 # --- registration (CasesConfig.ready) -------------------------------------------------------------
 def register() -> None:
-    lead_list = ""  # the lead list belongs to intake, which registers it in common.registry.list_pages
+    lead_list = "cases:lead_list"
     kinds = [
         ObligationKind(
             code=URGENT_ACCEPTANCE, order=10, urgent=True, label=gettext_lazy("Urgent (急难) leads accepted"),

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("people/", views.PersonListView.as_view(), name="person_list"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("leads/", views.LeadListView.as_view(), name="lead_list"),
     path("leads/<int:pk>/", views.LeadDetailView.as_view(), name="lead_detail"),
     path("leads/<int:pk>/investigation/", views.investigation_edit, name="investigation_edit"),
     path("leads/<int:pk>/outcomes/new/", views.outcome_create, name="outcome_create"),

@@ -19,14 +19,14 @@ from common.audit import AuditAction, audit_record
 from common.views import ObjectDetailView, ObjectListView
 
 from . import selectors, services
-from .filters import FollowUpFilterSet, OutcomeFilterSet, PersonFilterSet, SpotCheckFilterSet
+from .filters import FollowUpFilterSet, LeadFilterSet, OutcomeFilterSet, PersonFilterSet, SpotCheckFilterSet
 from .forms import (
     CompleteForm, DecisionForm, FollowUpForm, GreenChannelForm, InvestigationForm, MergeForm, OutcomeForm,
     PaperworkForm, ReasonForm, SpotCheckDrawForm, SpotCheckForm, VersionedForm,
 )
 from .models import FollowUp, Lead, Outcome, Person, SpotCheck
 from .services import LeadError
-from .tables import FollowUpTable, OutcomeTable, PersonTable, SpotCheckTable
+from .tables import FollowUpTable, LeadTable, OutcomeTable, PersonTable, SpotCheckTable
 
 
 # --- the registry ----------------------------------------------------------------------------------
@@ -508,3 +508,11 @@ def follow_up_record(request, pk):
         "follow_up": follow_up, "lead": lead, "object": lead, "form": form, "can_record": can_record,
         "title": follow_up.get_kind_display()})
 
+
+class LeadListView(ObjectListView):
+    queryset = Lead.objects.all()
+    filterset_class = LeadFilterSet
+    table_class = LeadTable
+    permission_required = "cases.view_lead"
+    title = gettext_lazy("Leads")
+    export_title = gettext_lazy("Leads")

@@ -60,7 +60,7 @@ class Registry(Generic[T]):
 class ListPage:
     """The list page that shows a model's rows (``code`` is the model label, ``url_name`` its list view).
 
-    Lower apps link to a higher app's list without naming it: ``list_pages.get("cases.Lead").url_name``.
+    Lower apps link to a higher app's list without naming it: ``list_pages.get("intake.FeedDeadline").url_name``.
     """
 
     def __init__(self, code: str, url_name: str):

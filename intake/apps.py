@@ -23,7 +23,7 @@ class IntakeConfig(AppConfig):
         from cases.demo import demo_hooks
         from cases.selectors import timeline_providers
         from common import reveal
-        from common.registry import Hook, ListPage, api_authentication, list_pages
+        from common.registry import Hook, api_authentication
         from intake import models
         from intake.feeds import obligations as feed_obligations
         from intake.roster import obligations as roster_obligations
@@ -39,8 +39,6 @@ class IntakeConfig(AppConfig):
         demo_hooks.register(Hook("intake.demo.demo_roster"))
         demo_hooks.register(Hook("intake.demo.demo_assistants"))
 
-        # leads: the lead list is intake's page of cases' Lead.
-        list_pages.register(ListPage("cases.Lead", "intake:lead_list"))
         # roster: entries, visits, severe-weather periods; visits show on a lead's timeline.
         scoping.register(models.RosterEntry, region="village", township="township", village="village")
         scoping.register(models.Visit, region="village", township="township", village="village")
@@ -83,8 +81,6 @@ class IntakeConfig(AppConfig):
                      icon="plus-circle", order=10),
             MenuItem(label=_("Inbox"), url_name="intake:inbox", roles=township_office, icon="inbox", order=20,
                      badge_url_name="intake:inbox_count"),
-            MenuItem(label=_("Leads"), url_name="intake:lead_list", permission="cases.view_lead",
-                     icon="card-list", order=30, group=_("Case work")),
             MenuItem(label=_("Key roster"), url_name="intake:roster_list", permission="intake.view_rosterentry",
                      roles=frozenset({Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_HEAD,
                                       Role.DISTRICT_STAFF, Role.DISTRICT_HEAD, Role.ADMINISTRATOR}),

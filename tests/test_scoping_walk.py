@@ -124,7 +124,7 @@ def test_exports_leave_out_other_areas(client, world, other_area):
     from django.urls import reverse
 
     client.force_login(world.users[Role.TOWNSHIP_CASEWORKER])
-    for name in ("cases:person_list", "intake:lead_list"):
+    for name in ("cases:person_list", "cases:lead_list"):
         response = client.get(reverse(name), {"export": "xlsx"})
         assert response.status_code == 200
         import io

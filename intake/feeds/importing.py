@@ -237,7 +237,7 @@ def _notify_townships(batch: FeedBatch, townships: dict[int, list]) -> None:
     from referrals.choices import NotificationKind
     from referrals.services import notify_township
 
-    url = f"{reverse('intake:lead_list')}?channel={LeadChannel.DEPARTMENT_DATA}"
+    url = f"{reverse('cases:lead_list')}?channel={LeadChannel.DEPARTMENT_DATA}"
     for township in Region.objects.filter(pk__in=list(townships)).order_by("pk"):
         new, added, urgent = townships[township.pk]
         title = _("%(feed)s (%(department)s): %(new)s new leads and %(added)s reports added to open leads in "

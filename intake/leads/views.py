@@ -15,12 +15,9 @@ from cases.models import Lead, Person
 from cases.views import lead_action_do
 from common.audit import AuditAction, audit_record
 from common.resident_id import ResidentIDError
-from common.views import ObjectListView
 from intake.leads import selectors
-from intake.leads.filters import LeadFilterSet
 from intake.leads.forms import HotlineForm, LeadForm
 from intake.leads.services import IntakeError, lead_log
-from intake.leads.tables import LeadTable
 from intake.leads.unidentified import lead_log_unidentified
 
 INBOX_ROLES = TOWNSHIP_OFFICE  # accounts.roles
@@ -130,12 +127,3 @@ def inbox_lead_action(request, pk, action):
         raise Http404
     # The one accept / reject / merge of the case page, its forms and messages; back to the inbox after.
     return lead_action_do(request, lead, action, back=reverse("intake:inbox"))
-
-
-class LeadListView(ObjectListView):
-    queryset = Lead.objects.all()
-    filterset_class = LeadFilterSet
-    table_class = LeadTable
-    permission_required = "cases.view_lead"
-    title = gettext_lazy("Leads")
-    export_title = gettext_lazy("Leads")

@@ -45,7 +45,7 @@ from ..punctuality import PUNCTUALITY, punctuality_by_department
 DASHBOARD_ROLES = DISTRICT_ROLES | TOWNSHIP_ROLES
 
 # The lists a chart's figures open (url names of the list pages).
-LEAD_LIST = "intake:lead_list"
+LEAD_LIST = "cases:lead_list"
 TRANSFER_FORM_LIST = "referrals:transferform_list"
 FEED_DEADLINE_LIST = "ledgers:feed_deadline_list"
 

@@ -205,7 +205,7 @@ def monthly_figure(request):
 
     from cases.models import Lead
     from intake.models import RosterEntry, Visit
-    from intake.leads.tables import LeadTable
+    from cases.tables import LeadTable
     from intake.roster.tables import RosterEntryTable, VisitTable
     from referrals.models import Reminder, TransferForm
     from referrals.tables import ReminderTable, TransferFormTable

@@ -15,9 +15,9 @@ from django.views import View
 
 from accounts.models import Region
 from accounts.scoping import scope
+from cases.filters import LeadFilterSet
 from cases.models import Lead, Outcome
 from common.views import ObjectListView, export_response
-from intake.leads.filters import LeadFilterSet
 from referrals.filters import TransferFormFilterSet
 from referrals.models import TransferForm
 
@@ -163,7 +163,7 @@ class DiscoveryDetailExportView(LedgerOfListExportView):
     model = Lead
     filterset_class = LeadFilterSet
     permission_required = "cases.view_lead"
-    list_url_name = "intake:lead_list"
+    list_url_name = "cases:lead_list"
     period_fields = ("discovered_after", "discovered_before")
 
 
@@ -188,7 +188,7 @@ def ledger_index(request):
     """Every ledger, where to filter it and what it holds."""
     user = request.user
     entries = [
-        (selectors.DISCOVERY_DETAIL_TITLE, "intake:lead_list", "cases.view_lead",
+        (selectors.DISCOVERY_DETAIL_TITLE, "cases:lead_list", "cases.view_lead",
          gettext_lazy("One row per lead in the ten columns of the %(district)s 明细表 (seed 001): filter the "
                       "lead list, then “Official ledger (明细表)”.")),
         (selectors.NEWLY_ASSISTED_TITLE, "ledgers:newly_assisted", "cases.view_outcome", NewlyAssistedListView.description),

@@ -23,7 +23,7 @@ def test_a_township_sees_its_own_outcomes_by_their_keys(client_for, world):
     own, other = closed(world, "a1"), closed(world, "b1")
     html = client_for(world.users[Role.TOWNSHIP_CASEWORKER]).get(reverse("cases:outcome_list")).content.decode()
     assert own.number in html and other.number not in html
-    html = client_for(world.users[Role.VILLAGE_ASSISTANT]).get(reverse("intake:lead_list")).content.decode()
+    html = client_for(world.users[Role.VILLAGE_ASSISTANT]).get(reverse("cases:lead_list")).content.decode()
     assert own.number in html and other.number not in html
 
 
@@ -32,10 +32,10 @@ def test_counts_past_the_cap_say_more_than_and_count_exactly_when_asked(client_f
     closed(world, "a1")
     closed(world, "a2")
     client = client_for(world.users[Role.DISTRICT_STAFF])
-    html = client.get(reverse("intake:lead_list")).content.decode()
+    html = client.get(reverse("cases:lead_list")).content.decode()
     assert "1 条以上" in html and "共2条" not in html
     assert 'href="?count=exact"' in html
-    html = client.get(reverse("intake:lead_list"), {"count": "exact"}).content.decode()
+    html = client.get(reverse("cases:lead_list"), {"count": "exact"}).content.decode()
     assert "共2条" in html and "条以上" not in html
 
 
@@ -65,7 +65,7 @@ def test_a_long_village_filter_is_a_search_box_holding_only_the_choice(client_fo
     monkeypatch.setattr("common.filters.SEARCH_FROM_OPTIONS", 1)
     a2 = closed(world, "a2")
     client = client_for(world.users[Role.DISTRICT_STAFF])
-    html = client.get(reverse("intake:lead_list"), {"village": world.village_a2.pk}).content.decode()
+    html = client.get(reverse("cases:lead_list"), {"village": world.village_a2.pk}).content.decode()
     assert 'data-testid="region-search"' in html and a2.number in html
     select = re.search(r'<select name="village"[^>]*>(.*?)</select>', html, re.S).group(1)
     assert set(re.findall(r'<option value="([^"]*)"', select)) == {"", str(world.village_a2.pk)}

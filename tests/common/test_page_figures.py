@@ -31,12 +31,12 @@ def test_the_village_filter_offers_only_the_users_villages_each_time(client_for,
     district_villages = {str(world.village_a1.pk), str(world.village_a2.pk), str(world.village_b1.pk)}
     for _ in range(2):  # the second time from the cache
         client = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
-        villages = _villages_offered(client, client.get(reverse("intake:lead_list")).content.decode(), world)
+        villages = _villages_offered(client, client.get(reverse("cases:lead_list")).content.decode(), world)
         assert {str(world.village_a1.pk), str(world.village_a2.pk)} <= villages
         assert str(world.village_b1.pk) not in villages
         assert str(world.other_district_village.pk) not in villages
     client = client_for(world.users[Role.DISTRICT_STAFF])
-    villages = _villages_offered(client, client.get(reverse("intake:lead_list")).content.decode(), world)
+    villages = _villages_offered(client, client.get(reverse("cases:lead_list")).content.decode(), world)
     assert district_villages <= villages
     assert str(world.other_district_village.pk) not in villages
 
@@ -44,11 +44,11 @@ def test_the_village_filter_offers_only_the_users_villages_each_time(client_for,
 def test_filtering_by_village_still_works_and_keeps_the_choice(client_for, world):
     a1, a2 = reported(world, "a1"), reported(world, "a2")
     client = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
-    html = client.get(reverse("intake:lead_list"), {"village": world.village_a2.pk}).content.decode()
+    html = client.get(reverse("cases:lead_list"), {"village": world.village_a2.pk}).content.decode()
     assert a2.number in html and a1.number not in html
     assert f'<option value="{world.village_a2.pk}" selected>{world.village_a2.name}</option>' in html
     # Another township's village is not a valid choice (validation uses the scoped queryset, not the kept list).
-    html = client.get(reverse("intake:lead_list"), {"village": world.village_b1.pk}).content.decode()
+    html = client.get(reverse("cases:lead_list"), {"village": world.village_b1.pk}).content.decode()
     assert "选择一个有效的选项" in html
 
 

@@ -81,7 +81,7 @@ def test_a_liaison_delivers_a_file_and_the_township_sees_the_new_leads(
     # The township caseworker, on a phone, sees the three new leads from department data.
     phone = phone_page
     login(phone, live_server, world.users[Role.TOWNSHIP_CASEWORKER])
-    phone.goto(f"{live_server.url}/intake/leads/?channel=department_data")
+    phone.goto(f"{live_server.url}/registry/leads/?channel=department_data")
     numbers = list(Lead.objects.filter(channel="department_data").values_list("number", flat=True))
     assert len(numbers) == 3
     for number in numbers:

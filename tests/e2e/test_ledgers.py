@@ -78,7 +78,7 @@ def test_district_head_clicks_a_chart_into_the_lead_list_exports_the_ledger_and_
     screenshot(page, "dashboard")
     with page.expect_navigation():
         page.mouse.click(x, y)
-    expect(page).to_have_url(re.compile(r"/intake/leads/\?.*stage=accepted"))
+    expect(page).to_have_url(re.compile(r"/registry/leads/\?.*stage=accepted"))
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(3)
     for key in ("a_accepted", "a_accepted_2", "b_accepted"):

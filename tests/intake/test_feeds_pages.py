@@ -110,7 +110,7 @@ def test_a_liaison_uploads_previews_commits_and_reads_the_result(world, feeds, u
 
     # The township sees the new lead in its list, with the rule and its figures on the lead page.
     township = client_for(users[Role.TOWNSHIP_CASEWORKER])
-    assert lead.number in township.get(reverse("intake:lead_list")).content.decode()
+    assert lead.number in township.get(reverse("cases:lead_list")).content.decode()
     lead_page = township.get(lead.get_absolute_url()).content.decode()
     assert "单次住院个人负担2万元以上" in lead_page and "21,350.00" in lead_page
 

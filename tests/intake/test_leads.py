@@ -17,7 +17,7 @@ from tests.queries import assert_list_queries, list_page
 
 NEW = reverse("intake:lead_create")
 INBOX = reverse("intake:inbox")
-LIST = reverse("intake:lead_list")
+LIST = reverse("cases:lead_list")
 
 
 def new_id(seq=321, birth=dt.date(1955, 6, 1)):
@@ -220,3 +220,13 @@ def test_lead_list_filters(client_for, world):
     assert calm.number in html and urgent.number not in html
     html = client.get(LIST, {"village": world.village_a2.pk}).content.decode()
     assert calm.number in html and urgent.number not in html
+
+
+def test_the_old_address_of_the_lead_list_still_leads_there_with_its_filters(client_for, world):
+    """Links stored before the list moved to cases (feed-import notifications, bookmarks) keep their filters."""
+    client = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
+    response = client.get("/intake/leads/", {"channel": "department_data", "status": "reported"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{LIST}?channel=department_data&status=reported"
+    assert LIST == "/registry/leads/"
+    assert client.get(response["Location"]).status_code == 200

@@ -239,7 +239,7 @@ def test_every_figure_links_to_a_list_of_exactly_the_rows_counted(client_for, wo
 
 def test_the_funnel_list_shows_the_leads_themselves(client_for, world, data):
     client = client_for(world.users[Role.DISTRICT_HEAD])
-    response = client.get(reverse("intake:lead_list"), {"stage": "assisted", "discovered_after": "2025-07-01",
+    response = client.get(reverse("cases:lead_list"), {"stage": "assisted", "discovered_after": "2025-07-01",
                                                         "discovered_before": "2026-06-17"})
     numbers = {row.record.number for row in response.context["table"].page.object_list}
     assert numbers == {data["leads"][k].number for k in ("L1", "L7", "B1")}

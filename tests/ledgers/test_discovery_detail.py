@@ -57,7 +57,7 @@ def test_follows_the_lead_list_filters(client_for, world):
 
 
 def test_the_lead_list_offers_it(client_for, world):
-    html = client_for(world.users[Role.TOWNSHIP_CASEWORKER]).get(reverse("intake:lead_list"), {"q": "张"}).content.decode()
+    html = client_for(world.users[Role.TOWNSHIP_CASEWORKER]).get(reverse("cases:lead_list"), {"q": "张"}).content.decode()
     assert f"{URL}?q=%E5%BC%A0" in html and "导出明细表" in html
 
 

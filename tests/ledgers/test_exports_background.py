@@ -88,7 +88,7 @@ def test_without_a_broker_the_same_path_runs_in_process(world, small_threshold, 
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.get(reverse("ledgers:urgent"), {"export": "xlsx"})
-            response = client.get(reverse("intake:lead_list"), {"export": "xlsx"})
+            response = client.get(reverse("cases:lead_list"), {"export": "xlsx"})
     finally:
         app.conf.task_always_eager = previous
     jobs = list(ExportJob.objects.order_by("pk"))

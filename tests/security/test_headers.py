@@ -46,7 +46,7 @@ def test_signed_in_pages_lists_details_and_the_api_schema_send_it_too(client_for
     client = client_for(world.users[Role.TOWNSHIP_CASEWORKER])
     person = world.people["a1"]
     for url in (reverse("accounts:home"), reverse("cases:person_list"), person.get_absolute_url(),
-                reverse("intake:lead_list"), "/api/schema/"):
+                reverse("cases:lead_list"), "/api/schema/"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_secure_headers(response)

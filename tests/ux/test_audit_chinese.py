@@ -34,7 +34,7 @@ def test_details_and_object_types_are_in_chinese(client_for, world):
     liaison.post(form.get_absolute_url(), {"action": "receive"})
     liaison.post(form.get_absolute_url(), {"action": "answer", "answer_text": "已核查", "result": "relief_given"})
     staff = client_for(world.users[Role.DISTRICT_STAFF])
-    staff.get(reverse("intake:lead_list"), {"export": "xlsx", "q": "张"})
+    staff.get(reverse("cases:lead_list"), {"export": "xlsx", "q": "张"})
     details = list(AuditEvent.objects.exclude(detail="").values_list("detail", flat=True))
     assert "签收转办单" in details and "答复转办单" in details
     for detail in details:

@@ -83,7 +83,7 @@ def test_every_list_export_holds_plain_values(client_for, full_world):
 
 
 def test_lead_export_says_yes_no_and_joins_lists(client_for, full_world):
-    response = client_for(full_world.users[Role.DISTRICT_STAFF]).get(reverse("intake:lead_list"), {"export": "xlsx"})
+    response = client_for(full_world.users[Role.DISTRICT_STAFF]).get(reverse("cases:lead_list"), {"export": "xlsx"})
     rows = cells(b"".join(response.streaming_content))
     header, body = rows[0], rows[1:]
     urgent = [r[header.index("急难")] for r in body]

@@ -36,7 +36,7 @@ def test_the_last_12_months_are_12_months():
 
 
 def test_yes_no_filters_default_to_all(client_for, world):
-    html = client_for(world.users[Role.TOWNSHIP_CASEWORKER]).get(reverse("intake:lead_list")).content.decode()
+    html = client_for(world.users[Role.TOWNSHIP_CASEWORKER]).get(reverse("cases:lead_list")).content.decode()
     for name in ("is_urgent", "is_late_report"):
         select = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
         first = select.split("<option", 2)[1]
