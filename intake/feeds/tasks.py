@@ -68,10 +68,12 @@ def load_url_patterns(**_kwargs) -> None:
     """Each worker process loads the URLconf when it starts, not inside its first import's transaction: the
     township notices' ``reverse()`` imported every app's views there (≈ 1 s quiet, 3–4 s under load, issue 15).
     The bench calls it before timing, as a started worker has."""
-    from django.urls import reverse
+    from django.urls import get_resolver
 
     try:
-        reverse("intake:lead_list")
+        resolver = get_resolver()
+        resolver.url_patterns  # noqa: B018 - imports every app's URLconf and views
+        resolver.reverse_dict, resolver.namespace_dict  # noqa: B018 - builds what reverse() reads
     except Exception:  # noqa: BLE001 - a broken URLconf fails the first import that needs it, with its error
         log.exception("could not load the URLconf when the worker process started")
 
