@@ -18,7 +18,7 @@ from .definitions import FeedError, _check_can_deliver, column_specs
 from .parsing import ParseError, missing_required, read_table
 from .periods import period_propose
 from .previewing import _checked_period
-from .reading import _detect, _remember_table
+from .reading import _detect, _remember_table, gc_paused
 from .rescue import stuck_q
 from .tasks import batch_enqueue, read_delivery
 
@@ -41,7 +41,8 @@ def batch_receive(*, feed: Feed, user, filename: str, data: bytes, source: str =
     if period_start is not None or period_end is not None:
         _checked_period(feed, period_start, period_end, today)  # a wrong period is refused before the file is read
     try:
-        table = read_table(data, filename)
+        with gc_paused():
+            table = read_table(data, filename)
     except ParseError as exc:
         raise FeedError(str(exc)) from exc
     header = _detect(feed, table)

@@ -93,6 +93,8 @@ def test_the_column_wise_checks_give_what_the_row_checks_give_row_for_row(world)
         [21, "张一", a1, "区人民医院", "2026-10-03", True, None, ""],
         [22, "张一", a1, "区人民医院", "2026-10-03", 1, "2", ""],  # the same cells again (the caches)
         [23, "张一", a1, "区人民医院", "2026-09-30", 1, "2", ""],
+        [24, "张一", a1, 12.0, "2026-10-03", 1, "2", "  "],  # a number in a text column, a blank address
+        [25, "张一", a1, "院" * 600, "2026-10-03", 1.25, " 3 ", None],  # a text cut at 500; an amount with spaces
     ]
     one = RowValidator(feed_id=feed.pk, specs=specs, mapping=header.mapping, **period)
     each = [one.validate(100 + i, cells) for i, cells in enumerate(rows)]
@@ -100,4 +102,25 @@ def test_the_column_wise_checks_give_what_the_row_checks_give_row_for_row(world)
     together = columns.validate_rows(range(100, 100 + len(rows)), rows)
     assert together == each
     assert columns.outside == one.outside == 2
-    assert [type(r).__name__ for r in together].count("ParsedRow") == 9
+    assert [type(r).__name__ for r in together].count("ParsedRow") == 11
+
+
+def test_the_garbage_collector_is_back_on_after_a_read_even_a_failed_one():
+    """The import pauses Python's cyclic collector (issue 15); it is on again afterwards, also after an error, and a
+    pause inside another leaves it to the outer one."""
+    import gc
+
+    import pytest
+
+    from intake.feeds.reading import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError("a broken file")
+    assert gc.isenabled()
