@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -236,7 +236,10 @@ def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
                     if row is not None:
                         yield row
         finally:
-            cursor.execute("RESET jit")
+            try:
+                cursor.execute("RESET jit")
+            except DatabaseError:  # a failed transaction: its rollback undoes the SET; the first error is raised
+                pass
     finally:
         cursor.close()
 
