@@ -250,6 +250,15 @@ class Lead(models.Model):
                          condition=models.Q(assessed_at__isnull=False), include=["township", "reported_at"]),
             models.Index(fields=["closed_at"], name="lead_closed_idx", condition=models.Q(closed_at__isnull=False),
                          include=["township", "status", "archive_class"]),
+            # The few reopened leads (a review found hardship): 救助观察's rule "reopened since the outcome" is an
+            # anti-join against these alone, not a walk of every lead the list's outcomes name (DECISIONS 1302).
+            models.Index(fields=["id"], name="lead_reopened_idx", condition=models.Q(reopened_at__isnull=False),
+                         include=["reopened_at", "status", "archive_class"]),
+            # 急难对象台账: the urgent leads (≈ 5 %) by township and discovery date, with what its count tests — a
+            # township's capped count from this alone, not every urgent lead of the district read from the heap
+            # (DECISIONS 1303).
+            models.Index(fields=["township", "discovered_on"], name="lead_urgent_idx",
+                         condition=models.Q(is_urgent=True), include=["village", "status"]),
         ]
 
     def __str__(self) -> str:

@@ -5,9 +5,10 @@ writing the workbook. Read one after the other they add up; with the cursor read
 overlap, on a second core (DECISIONS 1100, bench/ledger_export.py).
 
 The rows must come from a cursor **already open on this thread's connection**: the caller takes the first
-row itself (that declares the cursor on its own connection), and the thread then only fetches from that
-cursor. Django's connections are per thread, so a query first run inside the thread would open a second
-connection outside the caller's transaction — the iterator must not run further queries. psycopg serialises
+row itself (that declares the cursor, or opens one, on its own connection), and the thread then only uses that
+cursor — fetching from it, or running the next query of a chunked read on it (the 明细表, DECISIONS 1300).
+Django's connections are per thread, so a query run through ``django.db.connection`` inside the thread would
+open a second connection outside the caller's transaction — the iterator must not do that. psycopg serialises
 the connection between threads, so the caller may still use the connection meanwhile (a job's progress).
 """
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """The 明细表 (seed 001's attachment): its leads, in SQL on PostgreSQL and portably elsewhere."""
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -129,7 +130,7 @@ class _Labels:
         self.declined = _("%(outcome)s (policy explained on %(date)s)")
 
 
-# Rows per FETCH of the server-side cursor: enough to keep round trips few, small enough to keep memory flat.
+# Leads per query of a large export: enough to keep round trips few, small enough to keep memory flat.
 DETAIL_CHUNK = 2000
 
 
@@ -142,16 +143,15 @@ def _iso_date(field: str) -> Func:
     return Func(F(field), Value("YYYY-MM-DD"), function="to_char", output_field=TextField())
 
 
-def discovery_detail_values(leads: QuerySet) -> QuerySet:
-    """One tuple of plain values per lead, in one query (streamed by the caller), no model instances.
+# The values of a row, in the order the row builder unpacks them (the last four are the annotations below).
+DETAIL_VALUES = ("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
+                 "township__name", "person__name", "family_situation", "relief_ids", "latest_investigation",
+                 "outcome_list", "status", "reject_reason", "is_urgent", "is_late_report", "late_reason",
+                 "satisfaction_list")
 
-    Besides the lead's own columns: its suspected relief as the kinds' ids (ascending), its latest
-    investigation as ``[visited_on, met_in_person, difficulty_class, proposals]`` (or None) and its outcomes as
-    ``[[kind, status, reason, included_on], …]`` — text arrays, which the driver reads without a per-value
-    Python step; dates as ``YYYY-MM-DD``, booleans as ``true``/``false``. Correlated subqueries, so the cost
-    follows the rows exported, not the size of the tables (DESIGN §10: ~10 cells × 100,000 rows, where every
-    per-row Python step shows).
-    """
+
+def _with_lists(leads: QuerySet) -> QuerySet:
+    """``leads`` annotated with the lists a row reads (see :func:`discovery_detail_values`)."""
     # The kinds' ids only (an index-only probe, no join and no sort per lead): named and ordered in Python.
     relief = (Lead.suspected_relief.through.objects.filter(lead_id=OuterRef("pk")).order_by("reliefkind_id")
               .values("reliefkind_id"))
@@ -170,11 +170,78 @@ def discovery_detail_values(leads: QuerySet) -> QuerySet:
                       latest_investigation=Subquery(investigation, output_field=ArrayField(TextField())),
                       outcome_list=ArraySubquery(outcomes, output_field=ArrayField(ArrayField(TextField()))),
                       satisfaction_list=ArraySubquery(satisfaction,
-                                                      output_field=ArrayField(ArrayField(TextField()))))
-            .values_list("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
-                         "township__name", "person__name", "family_situation", "relief_ids",
-                         "latest_investigation", "outcome_list", "status", "reject_reason", "is_urgent",
-                         "is_late_report", "late_reason", "satisfaction_list"))
+                                                      output_field=ArrayField(ArrayField(TextField())))))
+
+
+def discovery_detail_values(leads: QuerySet) -> QuerySet:
+    """One tuple of plain values per lead, in one query, no model instances.
+
+    Besides the lead's own columns: its suspected relief as the kinds' ids (ascending), its latest
+    investigation as ``[visited_on, met_in_person, difficulty_class, proposals]`` (or None) and its outcomes as
+    ``[[kind, status, reason, included_on], …]`` — text arrays, which the driver reads without a per-value
+    Python step; dates as ``YYYY-MM-DD``, booleans as ``true``/``false``. Correlated subqueries, so the cost
+    follows the rows exported, not the size of the tables (DESIGN §10: ~10 cells × 100,000 rows, where every
+    per-row Python step shows). A large export reads the same values by chunks of ids
+    (:func:`_discovery_detail_values_by_ids`).
+    """
+    return _with_lists(leads).values_list(*DETAIL_VALUES)
+
+
+# The first chunk is small, so the first row comes early and the thread starts reading ahead soon.
+FIRST_CHUNK = 250
+# Ids unlikely to be a lead's: the placeholder of the chunk query, found again among the compiled parameters.
+_PLACEHOLDER_IDS = [-7_305_011_401, -7_305_011_402]
+
+
+def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
+    """The tuples of :func:`discovery_detail_values` for ``leads`` (scoped, filtered and ordered by the caller),
+    read in two steps so the first row does not wait for the sort of the whole ledger (DECISIONS 1300):
+
+    1. the leads' ids in the ledger's order — a narrow query (no correlated subquery, no wide row to sort);
+    2. the wide rows of :data:`DETAIL_CHUNK` ids at a time (``id = ANY(…)``), put back in that order here.
+
+    Every query runs on one cursor of the caller's connection, opened at the first row in the caller's thread,
+    so :func:`common.readahead.read_ahead` may fetch the next chunks from its thread inside the caller's
+    transaction. Each chunk is its own statement: a lead changed between two of them shows as it is when its
+    chunk is read, one deleted or merged meanwhile is left out. JIT compilation is off while the export reads
+    (the subqueries multiply the planner's cost estimate past ``jit_above_cost``, and PostgreSQL then spends
+    ~0.7 s compiling each plan to save nothing on index lookups).
+    """
+    ids_sql, ids_params = leads.prefetch_related(None).values_list("id", flat=True).query.sql_with_params()
+    # The same rows but merged leads (as discovery_detail_leads) — the ids are the scoped, filtered ones.
+    # ``id = ANY(%s)``: one array parameter, one plan whatever the chunk's size (``id__in`` writes 2,000).
+    any_id = f'"{Lead._meta.db_table}"."id" = ANY(%s)'
+    by_ids = (_with_lists(Lead.objects.extra(where=[any_id], params=[_PLACEHOLDER_IDS]))
+              .exclude(status="merged").order_by().values_list("id", *DETAIL_VALUES))
+    sql, params = by_ids.query.sql_with_params()
+    params = list(params)
+    at = params.index(_PLACEHOLDER_IDS)
+    cursor = connection.cursor()
+    try:
+        cursor.execute("SET jit = off")
+        try:
+            cursor.execute(ids_sql, ids_params)
+            ids = array("q")
+            while batch := cursor.fetchmany(20_000):
+                ids.extend(row[0] for row in batch)
+            start, size = 0, FIRST_CHUNK
+            while start < len(ids):
+                chunk = ids[start:start + size].tolist()
+                start, size = start + size, DETAIL_CHUNK
+                params[at] = chunk
+                cursor.execute(sql, params)
+                found = {row[0]: row[1:] for row in cursor.fetchall()}
+                for pk in chunk:
+                    row = found.get(pk)
+                    if row is not None:
+                        yield row
+        finally:
+            try:
+                cursor.execute("RESET jit")
+            except DatabaseError:  # a failed transaction: its rollback undoes the SET; the first error is raised
+                pass
+    finally:
+        cursor.close()
 
 
 DETAIL_FIELDS = ("number", "method", "discoverer__full_name", "discoverer__username", "discoverer_name",
@@ -237,9 +304,9 @@ def discovery_detail_rows(*, leads: QuerySet) -> Iterator[list]:
     method_label, difficulty_label = labels.method, labels.difficulty
     relief_name, relief_rank = _relief_kinds()
     if connection.vendor == "postgresql":
-        # One server-side cursor, read ahead in a thread: PostgreSQL computes the next rows while Python
-        # writes these (common.readahead; the correlated subqueries are ~⅓ of a large export's time).
-        rows = read_ahead(_without_jit(discovery_detail_values(leads).iterator(chunk_size=DETAIL_CHUNK)))
+        # The ordered ids, then the wide rows by chunks of ids, read ahead in a thread: PostgreSQL computes the
+        # next chunk while Python writes this one (common.readahead; DECISIONS 1100, 1300).
+        rows = read_ahead(_discovery_detail_values_by_ids(leads))
     else:
         rows = _discovery_detail_values_portable(leads)
     for n, (number, method, full_name, username, discoverer_name, township, person, family, relief_ids, inv,
@@ -268,26 +335,3 @@ def _relief_kinds() -> tuple[dict[int, str], dict[int, int]]:
     """The suspected-relief kinds' names and their rank in the ledger's order (the kind's ``order``, then id)."""
     kinds = list(ReliefKind.objects.order_by("order", "id").values_list("id", "name"))
     return dict(kinds), {pk: rank for rank, (pk, _name) in enumerate(kinds)}
-
-
-def _without_jit(rows: Iterator) -> Iterator:
-    """``rows`` of a server-side cursor, planned with PostgreSQL's JIT compilation off.
-
-    The correlated subqueries multiply the planner's cost estimate far past ``jit_above_cost``, and PostgreSQL
-    then spends ~0.7 s compiling (bench/ledger_export.py) to save nothing on index lookups. The plan is made
-    when the cursor is declared, at the first row, so the setting is restored right after it.
-    """
-    if connection.vendor != "postgresql":
-        yield from rows
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-    try:
-        first = next(rows, None)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET jit")
-    if first is None:
-        return
-    yield first
-    yield from rows

@@ -80,6 +80,10 @@ class LedgerListView(LedgerExportMixin, ObjectListView):
 
     def get_queryset(self):
         queryset = selectors.LEDGERS[self.ledger_kind].prepare(user=self.request.user, base=super().get_queryset())
+        # The ledger's joins and prefetches are what the export's columns read; the page shows a few columns,
+        # whose relations the table joins itself (common.tables.BaseTable.relations_for). The export prepares
+        # the ledger again from this queryset (ledger_spec), with all of them (DECISIONS 1301).
+        queryset = queryset.select_related(None).prefetch_related(None)
         return queryset.order_by(*self.page_ordering) if self.page_ordering else queryset
 
     def get_context_data(self, **kwargs):

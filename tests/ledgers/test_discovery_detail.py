@@ -83,3 +83,29 @@ def test_investigation_and_result_columns(client_for, world):
     assert row[7] == f"{today}入户调查，见到本人；{DifficultyClass.TEMPORARY.label}；申请临时救助，转介医疗救助"
     assert row[8] == f"{OutcomeKind.TEMPORARY.label}（纳入时间：{today}）"
     assert row[9] == f"{lead.number}；急难"
+
+
+def test_a_large_export_reads_chunks_of_ids_in_the_ledgers_order(world, monkeypatch):
+    """The ordered ids first, then the rows a few ids at a time (DECISIONS 1300): the same values in the same order
+    as one query, and the same ledger through the thread that reads ahead."""
+    import pytest
+    from django.db import connection
+
+    from cases.models import Lead
+    from ledgers.registers import detail
+    from tests.cases.factories import closed
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the chunks of ids are PostgreSQL's path; SQLite reads portably")
+    closed(world, "b1", urgent=True)  # township B's lead first: the lowest id, the ledger's last row
+    make_leads(world)
+    leads = detail.discovery_detail_leads(user=world.users[Role.DISTRICT_STAFF], leads=Lead.objects.all())
+    order = list(leads.values_list("id", flat=True))
+    assert len(order) >= 3 and order != sorted(order)  # the rows must be put back in the ledger's order
+    one_query = [tuple(row) for row in detail.discovery_detail_values(leads)]
+    whole = list(detail.discovery_detail_rows(leads=leads))
+
+    monkeypatch.setattr(detail, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(detail, "DETAIL_CHUNK", 2)
+    assert list(detail._discovery_detail_values_by_ids(leads)) == one_query
+    assert list(detail.discovery_detail_rows(leads=leads)) == whole
