@@ -4,7 +4,7 @@ from django.urls import include, path
 app_name = "intake"
 
 urlpatterns = [
-    path("", include("intake.leads.urls")),  # the lead form, the hotline, the inbox, the lead list
+    path("", include("intake.leads.urls")),  # the lead form, the hotline, the inbox
     path("", include("intake.roster.urls")),  # the key roster, visits, severe-weather periods
     path("", include("intake.assistants.urls")),  # village assistants (协理员)
     path("", include("intake.screenings.urls")),  # concentrated screenings (集中排查)
