@@ -215,6 +215,20 @@ def hammer(sessions: list[tuple[Session, list[tuple[str, object]]]], seconds: fl
 
 
 # --- the pages -----------------------------------------------------------------------------------
+def pages_of_every_user() -> list[tuple[str, str]]:
+    """(name, path) of the pages every user of the load test requests in turn (a lead page of their area is added)."""
+    from django.urls import reverse
+
+    return [
+        ("home", reverse("accounts:home")),
+        ("lead list", reverse("cases:lead_list")),
+        ("inbox", reverse("intake:inbox")),
+        ("person list", reverse("cases:person_list")),
+        ("transfer-form list", reverse("referrals:transferform_list")),
+        ("notifications", reverse("referrals:notification_list")),
+    ]
+
+
 def page_plan(users: int) -> list[tuple[str, str, list[tuple[str, object]]]]:
     """(username, password, pages) for each user: most of them the district centre, some a township."""
     from django.urls import reverse
@@ -232,14 +246,7 @@ def page_plan(users: int) -> list[tuple[str, str, list[tuple[str, object]]]]:
     def lead_page(ids):
         return lambda rng: lead_url.format(rng.choice(ids))
 
-    common_pages = [
-        ("home", reverse("accounts:home")),
-        ("lead list", reverse("cases:lead_list")),
-        ("inbox", reverse("intake:inbox")),
-        ("person list", reverse("cases:person_list")),
-        ("transfer-form list", reverse("referrals:transferform_list")),
-        ("notifications", reverse("referrals:notification_list")),
-    ]
+    common_pages = pages_of_every_user()
     plan = []
     for n in range(users):
         if n % 5 in (1, 3):  # 8 of 20: the township office

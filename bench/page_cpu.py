@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.load import pages_of_every_user  # noqa: E402
+
 USERS = ("district", "township")
 RUNS = 5
 
@@ -50,15 +52,7 @@ def pages(username: str) -> list[tuple[str, str]]:
         leads = leads.filter(township=user.region)
     ids = list(leads.values_list("pk", flat=True)[:1000])
     lead_id = ids[-1]
-    return [
-        ("home", reverse("accounts:home")),
-        ("lead list", reverse("cases:lead_list")),
-        ("inbox", reverse("intake:inbox")),
-        ("person list", reverse("cases:person_list")),
-        ("transfer-form list", reverse("referrals:transferform_list")),
-        ("notifications", reverse("referrals:notification_list")),
-        ("lead page", reverse("cases:lead_detail", args=[lead_id])),
-    ]
+    return pages_of_every_user() + [("lead page", reverse("cases:lead_detail", args=[lead_id]))]
 
 
 class QueryTimer:
