@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models import Q as _Q
 
 from accounts.scoping import scope
 from cases.choices import LeadStatus
@@ -56,8 +55,6 @@ def inbox(*, user) -> dict:
 def inbox_waiting(*, user) -> dict:
     """What waits in the user's inbox: reported leads (of which 急难) and pending public reports."""
     leads = scope(user, Lead.objects.filter(status=LeadStatus.REPORTED)).aggregate(
-        all=Count("pk"), urgent=Count("pk", filter=_Q(is_urgent=True)))
+        all=Count("pk"), urgent=Count("pk", filter=Q(is_urgent=True)))
     reports = scope(user, PublicReport.objects.filter(status=PublicReportStatus.PENDING)).count()
     return {"count": leads["all"] + reports, "urgent": leads["urgent"]}
-
-
