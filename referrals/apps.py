@@ -57,8 +57,11 @@ class ReferralsConfig(AppConfig):
         scoping.register(Notification, region="recipient__region", department="recipient__department")
         # A transfer form is scoped by its township side (addressed to or issued by a township), else the
         # district; liaisons see the forms addressed to their department (docs/DECISIONS.md, Referrals).
-        scoping.register(TransferForm, region="scope_region", department="to_department")
-        scoping.register(TransferAttachment, region="form__scope_region", department="form__to_department")
+        # ``scope_region`` is never below a township (services.issue_transfer_form, migration 0006), so a
+        # township's forms are ``scope_region_id = township`` (DECISIONS 1400).
+        scoping.register(TransferForm, region="scope_region", department="to_department", township="scope_region")
+        scoping.register(TransferAttachment, region="form__scope_region", department="form__to_department",
+                         township="form__scope_region")
         scoping.register(Reminder, region="region", department="department")
         from common import protect
 

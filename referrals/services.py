@@ -61,6 +61,17 @@ def is_issuer_side(user: User, form: TransferForm) -> bool:
     return user.role in TOWNSHIP_ROLES and user.region_id == form.from_region_id
 
 
+def responsible_office(region: Region) -> Region:
+    """The township or district that answers for forms issued from ``region`` (a village's is its township).
+
+    A form's ``scope_region`` is never below a township: a township's forms are then ``scope_region_id`` equal
+    to it, an index scan (accounts.scoping, DECISIONS 1400).
+    """
+    while region.level in (RegionLevel.VILLAGE, RegionLevel.GROUP) and region.parent_id is not None:
+        region = region.parent
+    return region
+
+
 def can_issue(user: User) -> bool:
     if not user.is_active or not user.has_perm("referrals.add_transferform"):
         return False
@@ -166,7 +177,8 @@ def transfer_form_issue(*, lead, by: User, to_region: Region | None = None,
     form = TransferForm.objects.create(
         number=transfer_form_next_number(district_code=district_code, year=issued_on.year),
         kind=kind, lead_id=lead.pk, from_region=from_region, issued_by=by, to_region=to_region,
-        to_department=to_department, scope_region=to_region or from_region, request_text=request_text,
+        to_department=to_department, scope_region=to_region or responsible_office(from_region),
+        request_text=request_text,
         issued_at=now, due_on=WorkCalendar().add_working_days(issued_on, kind.due_working_days),
         link_expires_at=now + dt.timedelta(days=kind.answer_link_days),
     )

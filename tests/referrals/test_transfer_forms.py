@@ -123,6 +123,23 @@ def test_scoping_matrix(world):
     assert set(selectors.transfer_forms_issued(user=caseworker)) == {by_township}
 
 
+def test_a_township_sees_its_forms_by_their_key_whoever_issued_them(world):
+    """A township's forms are ``scope_region = township`` (no join): a form issued from below a township — a
+    superuser placed in a village — belongs to that village's township, as the code-prefix rule had it."""
+    superuser = make_user("root_in_a_village", Role.VILLAGE_ASSISTANT, world.village_a2)
+    superuser.is_superuser = True
+    superuser.save()
+    from_a_village = services.transfer_form_issue(
+        lead=lead_for(world, "a2"), by=superuser, to_department=world.health, kind="special_relief",
+        request_text="请给予医疗救助。")
+    assert from_a_village.from_region == world.village_a2 and from_a_village.scope_region == world.township_a
+    caseworker = world.users[Role.TOWNSHIP_CASEWORKER]
+    mine = selectors.transfer_forms(user=caseworker)
+    assert set(mine) == {from_a_village}
+    assert set(selectors.transfer_forms(user=world.users["caseworker_b"])) == set()
+    assert "accounts_region" not in str(mine.query)
+
+
 def test_detail_pages_are_404_outside_scope(client_for, world):
     to_medical = issue(world, to="department")
     url = reverse("referrals:transferform_detail", args=[to_medical.pk])
