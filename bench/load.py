@@ -62,7 +62,8 @@ class Server:
         self.port = port
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-gunicorn-{port}.log", "w")
         self.proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"{HOST}:{port}",
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi",
+             "--bind", f"{HOST}:{port}",
              "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread",
              "--keep-alive", "30", "--access-logfile", "-", "--access-logformat", "%(s)s %(U)s %(M)s"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)

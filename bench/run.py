@@ -19,6 +19,7 @@ run of the bench itself: small sizes, a 10-second load test; its figures mean no
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import importlib
@@ -39,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import pg_server  # noqa: E402
 from bench.common import Context, Figure, format_table  # noqa: E402
 
 MODULES = ("feeds", "ledger_export", "monthly_report", "list_pages", "load")
@@ -178,6 +180,9 @@ def main() -> int:
                         help="seconds each module may take (default 600, 300 with --quick)")
     parser.add_argument("--pg-defaults", action="store_true",
                         help="run on PostgreSQL's defaults instead of docs/PERFORMANCE.md's per-session settings")
+    parser.add_argument("--server-settings", action="store_true",
+                        help="also apply docs/PERFORMANCE.md's server-wide settings (ALTER SYSTEM + restart of the "
+                             "bench database's server, reverted after: bench/pg_server.py)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--tmpdir", type=Path, help=argparse.SUPPRESS)
@@ -201,22 +206,27 @@ def main() -> int:
     print(dataset_note)
     pg_note = apply_pg_settings(database_url, defaults=args.pg_defaults)
     print(pg_note)
-    about = machine()
-    print(f"machine: {about}")
 
     tmpdir = Path(tempfile.mkdtemp(prefix="jiuzhu-bench-"))
     ctx = Context(database_url=database_url, tmpdir=tmpdir, quick=args.quick)
     figures: list[Figure] = []
     timings: list[str] = []
+    server = pg_server.server_settings(database_url) if args.server_settings else contextlib.nullcontext(None)
     try:
-        for name in args.only or MODULES:
-            print(f"\n=== {name} ===", flush=True)
-            got, seconds, note = run_module(name, ctx, args.timeout or (300 if args.quick else 600))
-            figures.extend(got)
-            timings.append(f"{name} {seconds:.0f} s")
-            if note:
-                print(note)
-                ctx.notes.append(note)
+        with server as server_note:
+            if server_note:
+                print(server_note)
+                pg_note += "\n" + server_note
+            about = machine()
+            print(f"machine: {about}")
+            for name in args.only or MODULES:
+                print(f"\n=== {name} ===", flush=True)
+                got, seconds, note = run_module(name, ctx, args.timeout or (300 if args.quick else 600))
+                figures.extend(got)
+                timings.append(f"{name} {seconds:.0f} s")
+                if note:
+                    print(note)
+                    ctx.notes.append(note)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
