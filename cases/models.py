@@ -597,7 +597,9 @@ class Outcome(LeadRegionKeys):
             models.Index(fields=["-recorded_at"], name="outcome_recorded_idx"),
             models.Index(fields=["-included_on"], name="outcome_included_idx"),
             # The same for one township, by its own key (issue 15).
-            models.Index(fields=["township", "-included_on"], name="outcome_township_included_idx"),
+            # INCLUDE: 新增救助群众's count for a township reads the index alone (25 → 3 ms, DECISIONS 1403).
+            models.Index(fields=["township", "-included_on"], name="outcome_township_included_idx",
+                         include=["kind", "status", "village"]),
             models.Index(fields=["township", "-recorded_at"], name="outcome_township_recorded_idx"),
             # The monthly report: outcomes done, results told, filings received in a month (issue 15).
             # 救助观察对象台账: the observation outcomes (≈ 12 % of outcomes), by lead and by township, with what the
