@@ -23,7 +23,7 @@ from accounts.scoping import scope
 from common.audit import AuditAction, audit_record
 from common.views import ObjectDetailView, ObjectListView
 
-from . import selectors, services, subjects
+from . import badges, selectors, services, subjects
 from .choices import ReminderLevel, TransferKindCode, TransferStatus
 from .deadlines import overdue_working_days
 from .filters import NotificationFilterSet, ReminderFilterSet, TransferFormFilterSet
@@ -117,7 +117,7 @@ class NotificationListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["unread"] = selectors.unread_count(user=self.request.user)
+        context["unread"] = badges.unread(self.request)
         return context
 
 

@@ -100,16 +100,16 @@ def test_escalation_list_runs_its_pinned_queries_at_25_and_100(client_for, world
 
 
 # The inbox (tests/queries.py): everyone has one, so no permission is checked before the list; the menu's
-# permission checks come with the template. The unread count is counted twice (the button, the menu's badge).
+# permission checks come with the template. The unread count is counted once a request: the "mark all read"
+# button and the menu's badge show the same number (referrals.badges.unread).
 INBOX_QUERIES = [
     ("SELECT django_session", "the session"),
     ("SELECT accounts_user", "the logged-in user"),
     ("SELECT accounts_region", "the user's region (notifications_for scopes by it)"),
     ("COUNT referrals_notification", "the paginator's count of the user's notifications"),
-    ("COUNT referrals_notification", "the unread ones, for the \"mark all read\" button"),
+    ("COUNT referrals_notification", "the unread ones, for the \"mark all read\" button and the menu's badge"),
     ("SELECT auth_permission", "the user's own permissions (the menu)"),
     ("SELECT auth_permission", "the permissions of the user's groups (the menu)"),
-    ("COUNT referrals_notification", "the menu's badge: unread notifications"),
     ("SELECT referrals_notification", "the page of notifications"),
 ]
 
