@@ -303,8 +303,9 @@ def run(ctx: Context) -> list[Figure]:
         Figure(name=f"load: 20 users back to back, {seconds:.0f} s: throughput", value=pages.throughput,
                unit="req/s", baseline_name="static file", baseline_value=static.throughput),
         Figure(name="load: back to back p50", value=pages.pct(50), baseline_value=static.pct(50), **base),
-        Figure(name="load: back to back p95", value=pages.pct(95), baseline_value=static.pct(95),
-               target=f"< {TARGET_P95_MS} ms", met=pages.pct(95) < TARGET_P95_MS, **base),
+        # No target back to back (issue 15's table: "—"): twenty clients that never pause saturate any machine,
+        # so its p95 is the queue's length; the throughput is the figure. The target is the think-time run's.
+        Figure(name="load: back to back p95", value=pages.pct(95), baseline_value=static.pct(95), **base),
         Figure(name="load: back to back p99", value=pages.pct(99), baseline_value=static.pct(99), **base),
         Figure(name=f"load: 20 users, {THINK[0]:g}–{THINK[1]:g} s think: throughput", value=office.throughput,
                unit="req/s"),
