@@ -339,7 +339,7 @@ def _stored_of(feed: Feed, pairs: list[tuple[str, str]]):
     with the checksum has the ID too: naming the IDs lets ``feed_row_once`` (ID, feed, checksum) find them
     (DECISIONS 1441) and selects exactly the rows ``checksum IN (…)`` alone did."""
     return FeedRow.objects.filter(id_number__in=sorted({i for i, _c in pairs}), feed=feed,
-                                  checksum__in=[c for _i, c in pairs])
+                                  checksum__in=[c for _i, c in pairs]).order_by()
 
 
 def _new_rows(feed: Feed, parsed: list[ParsedRow]) -> list[ParsedRow]:
