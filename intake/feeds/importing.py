@@ -166,6 +166,7 @@ def _import(batch: FeedBatch) -> None:
     with transaction.atomic():
         # One import per feed at a time: yearly sums and "unchanged" see every earlier delivery.
         Feed.objects.select_for_update().filter(pk=feed.pk).first()
+        _hold_delivery(batch)
         # No shortcut for a file delivered before: only the rows an earlier delivery stored are unchanged, so a
         # corrected delivery (rows refused then, accepted now) is imported (issue 14).
         rules = active_rules(feed)
@@ -194,6 +195,29 @@ def _import(batch: FeedBatch) -> None:
              "rows, delivery %.2f s), committed in %.2f s", batch.pk, total_rows, validated - clock,
              applied - validated, finished - stored, time.perf_counter() - applied)
     report(total, "done")
+
+
+def _hold_delivery(batch: FeedBatch) -> None:
+    """The delivery's row held until the import commits, as the rows' foreign-key check held it (DECISIONS 1440):
+    ``FOR KEY SHARE`` once for the whole delivery instead of once per stored row at commit. Deleting the delivery
+    (:func:`batches_delete`) waits for the import, then deletes the rows it stored; the heartbeat's update of the
+    delivery (a non-key column) does not wait. A delivery deleted before its import fails the import, as the
+    constraint did."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {FeedBatch._meta.db_table} WHERE id = %s FOR KEY SHARE", [batch.pk])
+        if cursor.fetchone() is None:
+            raise FeedBatch.DoesNotExist(f"delivery {batch.pk} was deleted before its import")
+
+
+def batches_delete(queryset) -> None:
+    """Delete deliveries with their rows, rejected rows and what else is theirs (the ORM's cascade). Their rows have
+    no foreign-key constraint (DECISIONS 1440), so the deliveries are locked first: an import still storing rows of
+    one holds it (:func:`_hold_delivery`) and is waited for, so its rows are committed, seen and deleted here
+    rather than left pointing at a deleted delivery."""
+    with transaction.atomic():
+        pks = list(FeedBatch.objects.select_for_update().filter(pk__in=queryset.values("pk"))
+                   .order_by("pk").values_list("pk", flat=True))
+        FeedBatch.objects.filter(pk__in=pks).delete()
 
 
 def fast_path_enabled() -> bool:
