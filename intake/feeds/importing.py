@@ -202,9 +202,10 @@ def _hold_delivery(batch: FeedBatch) -> None:
     ``FOR KEY SHARE`` once for the whole delivery instead of once per stored row at commit. Deleting the delivery
     (:func:`batches_delete`) waits for the import, then deletes the rows it stored; the heartbeat's update of the
     delivery (a non-key column) does not wait. A delivery deleted before its import fails the import, as the
-    constraint did."""
+    constraint did. SQLite (the embedded default) has no row locks: its writer holds the whole database."""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {FeedBatch._meta.db_table} WHERE id = %s FOR KEY SHARE", [batch.pk])
+        cursor.execute(f"SELECT 1 FROM {FeedBatch._meta.db_table} WHERE id = %s{lock}", [batch.pk])
         if cursor.fetchone() is None:
             raise FeedBatch.DoesNotExist(f"delivery {batch.pk} was deleted before its import")
 
