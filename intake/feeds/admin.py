@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin_mixins import ScopedAdminMixin
 from common.admin_mixins import ReadOnlyAdminMixin
+from intake.feeds.services import batches_delete
 from intake.models import Feed, FeedBatch, FeedColumn, FeedDeadline, FeedToken, WarningRule, WarningThreshold
 
 
@@ -84,6 +85,13 @@ class FeedBatchAdmin(ReadOnlyAdmin):
                     "rows_rejected", "leads_raised", "created_at")
     list_filter = ("status", "source", "feed")
     exclude = ("mapping",)
+
+    # Through the service, which waits for an import still storing the delivery's rows (DECISIONS 1440).
+    def delete_model(self, request, obj):
+        batches_delete(FeedBatch.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        batches_delete(queryset)
 
 
 @admin.register(FeedDeadline)

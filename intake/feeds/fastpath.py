@@ -165,7 +165,8 @@ def _match(cursor, feed_id: int, townships: list[int]) -> int:
         LEFT JOIN LATERAL (SELECT e.id, e.assistance_status, e.township_id, e.village_id,
                                   coalesce(e.township_id = ANY(%s), false) AS ours
                            FROM {Person._meta.db_table} e WHERE e.id_number = s.id_number LIMIT 1) p ON true
-        WHERE NOT EXISTS (SELECT 1 FROM {FeedRow._meta.db_table} f WHERE f.feed_id = %s AND f.checksum = s.checksum)
+        WHERE NOT EXISTS (SELECT 1 FROM {FeedRow._meta.db_table} f
+                          WHERE f.id_number = s.id_number AND f.feed_id = %s AND f.checksum = s.checksum)
     """, [townships, feed_id])
     cursor.execute(f"ANALYZE {ROWS} (row_number, id_number, year, person_id)")
     cursor.execute(f"SELECT count(*) FROM {ROWS}")

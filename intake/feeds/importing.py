@@ -166,6 +166,7 @@ def _import(batch: FeedBatch) -> None:
     with transaction.atomic():
         # One import per feed at a time: yearly sums and "unchanged" see every earlier delivery.
         Feed.objects.select_for_update().filter(pk=feed.pk).first()
+        _hold_delivery(batch)
         # No shortcut for a file delivered before: only the rows an earlier delivery stored are unchanged, so a
         # corrected delivery (rows refused then, accepted now) is imported (issue 14).
         rules = active_rules(feed)
@@ -194,6 +195,30 @@ def _import(batch: FeedBatch) -> None:
              "rows, delivery %.2f s), committed in %.2f s", batch.pk, total_rows, validated - clock,
              applied - validated, finished - stored, time.perf_counter() - applied)
     report(total, "done")
+
+
+def _hold_delivery(batch: FeedBatch) -> None:
+    """The delivery's row held until the import commits, as the rows' foreign-key check held it (DECISIONS 1440):
+    ``FOR KEY SHARE`` once for the whole delivery instead of once per stored row at commit. Deleting the delivery
+    (:func:`batches_delete`) waits for the import, then deletes the rows it stored; the heartbeat's update of the
+    delivery (a non-key column) does not wait. A delivery deleted before its import fails the import, as the
+    constraint did. SQLite (the embedded default) has no row locks: its writer holds the whole database."""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {FeedBatch._meta.db_table} WHERE id = %s{lock}", [batch.pk])
+        if cursor.fetchone() is None:
+            raise FeedBatch.DoesNotExist(f"delivery {batch.pk} was deleted before its import")
+
+
+def batches_delete(queryset) -> None:
+    """Delete deliveries with their rows, rejected rows and what else is theirs (the ORM's cascade). Their rows have
+    no foreign-key constraint (DECISIONS 1440), so the deliveries are locked first: an import still storing rows of
+    one holds it (:func:`_hold_delivery`) and is waited for, so its rows are committed, seen and deleted here
+    rather than left pointing at a deleted delivery."""
+    with transaction.atomic():
+        pks = list(FeedBatch.objects.select_for_update().filter(pk__in=queryset.values("pk"))
+                   .order_by("pk").values_list("pk", flat=True))
+        FeedBatch.objects.filter(pk__in=pks).delete()
 
 
 def fast_path_enabled() -> bool:
@@ -329,13 +354,25 @@ def _parsed_of(obj: FeedRow) -> ParsedRow:
                      event_date=obj.event_date, address=obj.data.get("address", ""), data=obj.data, year=obj.year)
 
 
+def _id_checksum_pairs(parsed: list[ParsedRow]) -> list[tuple[str, str]]:
+    """Each checksum of the rows once, with its row's ID number, in ID order (a chunk names few IDs)."""
+    return sorted({(r.id_number, r.checksum) for r in parsed})
+
+
+def _stored_of(feed: Feed, pairs: list[tuple[str, str]]):
+    """The feed's stored rows with one of these checksums. The checksum hashes the ID number, so a stored row
+    with the checksum has the ID too: naming the IDs lets ``feed_row_once`` (ID, feed, checksum) find them
+    (DECISIONS 1441) and selects exactly the rows ``checksum IN (…)`` alone did."""
+    return FeedRow.objects.filter(id_number__in=sorted({i for i, _c in pairs}), feed=feed,
+                                  checksum__in=[c for _i, c in pairs]).order_by()
+
+
 def _new_rows(feed: Feed, parsed: list[ParsedRow]) -> list[ParsedRow]:
     """Rows no earlier delivery of this feed (and no earlier line of this one) already brought."""
     existing: set[str] = set()
-    checksums = [r.checksum for r in parsed]
-    for i in range(0, len(checksums), CHUNK):
-        existing.update(FeedRow.objects.filter(feed=feed, checksum__in=checksums[i:i + CHUNK])
-                        .values_list("checksum", flat=True))
+    pairs = _id_checksum_pairs(parsed)
+    for i in range(0, len(pairs), CHUNK):
+        existing.update(_stored_of(feed, pairs[i:i + CHUNK]).values_list("checksum", flat=True))
     new_rows = []
     for row in parsed:
         if row.checksum in existing:
@@ -375,10 +412,10 @@ def _unchanged_from(feed: Feed, batch: FeedBatch, parsed: list[ParsedRow]) -> di
     """Which earlier deliveries already brought this delivery's unchanged rows: {delivery id: rows}."""
     from django.db.models import Count
 
-    checksums = sorted({r.checksum for r in parsed})
+    pairs = _id_checksum_pairs(parsed)
     found: dict[str, int] = {}
-    for i in range(0, len(checksums), CHUNK):
-        for row in (FeedRow.objects.filter(feed=feed, checksum__in=checksums[i:i + CHUNK]).exclude(batch=batch)
+    for i in range(0, len(pairs), CHUNK):
+        for row in (_stored_of(feed, pairs[i:i + CHUNK]).exclude(batch=batch)
                     .values("batch_id").annotate(n=Count("id")).order_by()):
             found[str(row["batch_id"])] = found.get(str(row["batch_id"]), 0) + row["n"]
     return dict(sorted(found.items(), key=lambda item: int(item[0])))

@@ -235,11 +235,13 @@ class FeedBatch(models.Model):
 class FeedRow(models.Model):
     """An accepted row of a delivery, kept on the person's file; the rule that fired and its figures."""
 
+    # No foreign-key constraint in the database on any of FeedRow's references (issue 15, DECISIONS 1000, 1440):
+    # each was checked once per stored row at commit, 100,000 lookups (and row locks) per delivery; the import
+    # sets them from rows it holds locked in the same transaction. on_delete is the ORM's, as before: deleting a
+    # delivery deletes its rows, deleting a feed, person or region with rows is refused, a lead or rule is unset.
     batch = models.ForeignKey(FeedBatch, verbose_name=_("data delivery"), on_delete=models.CASCADE,
-                              related_name="rows")
-    # No index of its own: feed_row_once starts with the feed. Feed, person and region have no constraint in the
-    # database (issue 15, DECISIONS 1000): each was checked once per stored row at commit, 100,000 lookups and
-    # row locks per delivery; PROTECT is the ORM's (deleting a feed, person or region with rows is refused).
+                              related_name="rows", db_constraint=False)
+    # No index of its own: feed_row_once holds it (after the ID number).
     feed = models.ForeignKey(Feed, verbose_name=_("data feed"), on_delete=models.PROTECT, related_name="+",
                              db_index=False, db_constraint=False)
     row_number = models.PositiveIntegerField(_("row"))
@@ -252,7 +254,7 @@ class FeedRow(models.Model):
     event_date = models.DateField(_("date"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     data = models.JSONField(_("other columns"), default=dict, blank=True)
-    # Reached by ID number (feed_row_person_year_idx starts with it), so no index of its own on person.
+    # Reached by ID number (feed_row_once starts with it), so no index of its own on person.
     person = models.ForeignKey("cases.Person", verbose_name=_("person"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="feed_rows", db_index=False,
                                db_constraint=False)
@@ -264,9 +266,9 @@ class FeedRow(models.Model):
     outcome = models.CharField(_("what it led to"), max_length=16, choices=RowOutcome.choices)
     # Lead and rule are set on the few rows that warn: partial indexes (Meta) instead of one entry per row.
     lead = models.ForeignKey("cases.Lead", verbose_name=_("lead"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="feed_rows", db_index=False)
+                             related_name="feed_rows", db_index=False, db_constraint=False)
     rule = models.ForeignKey(WarningRule, verbose_name=_("warning rule"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+", db_index=False)
+                             on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False)
     warning = models.TextField(_("warning"), blank=True,
                                help_text=_("The rules that fired and their figures, as shown on the lead."))
     is_late = models.BooleanField(_("delivered late"), default=False,
@@ -280,9 +282,11 @@ class FeedRow(models.Model):
         verbose_name = _("data row")
         verbose_name_plural = _("data rows")
         ordering = ["batch", "row_number"]
-        constraints = [models.UniqueConstraint(fields=["feed", "checksum"], name="feed_row_once")]
+        # One index for both a row's once-only (the checksum hashes the ID and the feed, so (ID, feed, checksum)
+        # is unique exactly when (feed, checksum) is) and the rules' reads of a person's rows of a feed by ID
+        # (issue 15, DECISIONS 1441: one random-order index entry fewer per stored row).
+        constraints = [models.UniqueConstraint(fields=["id_number", "feed", "checksum"], name="feed_row_once")]
         indexes = [
-            models.Index(fields=["id_number", "feed", "year"], name="feed_row_person_year_idx"),
             models.Index(fields=["lead"], condition=models.Q(lead__isnull=False), name="feed_row_lead_idx"),
             models.Index(fields=["rule"], condition=models.Q(rule__isnull=False), name="feed_row_rule_idx"),
         ]

@@ -25,6 +25,7 @@ from .importing import (
     batch_import_now,
     batch_process,
     batch_summary,
+    batches_delete,
     counts_of,
     fast_path_enabled,
 )
@@ -47,5 +48,5 @@ __all__ = [
     "batch_cancel", "batch_commit", "batch_enqueue", "batch_import_now", "batch_preview", "batch_process",
     "batch_read", "batch_receive", "batch_reread", "batch_set_mapping", "batch_set_period", "batch_upload",
     "preview_stored", "batch_summary", "can_deliver", "column_specs",
-    "counts_of", "delivery_check", "fast_path_enabled", "feeds_install_standard", "progress_key",
+    "batches_delete", "counts_of", "delivery_check", "fast_path_enabled", "feeds_install_standard", "progress_key",
 ]

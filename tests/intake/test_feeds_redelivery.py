@@ -271,3 +271,27 @@ def test_the_data_migration_brings_installed_districts_to_the_notice(world):
                       "年度医疗个人负担累计超标（铜陵模式，按救助身份分档）": False, "医疗支出骤增（铜陵模式）": False}
     assert WarningRule.objects.get(feed=feed, name="年度住院个人负担累计4万元以上").default_threshold == Decimal("40000")
     assert Feed.objects.filter(district=world.district, code="unemployment").count() == 1
+
+
+@time_machine.travel(DEC_3, tick=False)
+def test_deleting_a_delivery_deletes_its_rows_so_its_rows_are_new_again(world, both_paths):
+    """FeedRow has no foreign-key constraint on its delivery (DECISIONS 1440): the service deletes the rows."""
+    from intake.feeds.services import batches_delete
+
+    feed = install_feeds(world)["medical_inpatient"]
+    a1, a2 = world.people["a1"], world.people["a2"]
+    data = xlsx_bytes(HEADER, [[1, "张一", a1.id_number, "区人民医院", "2026-10-05", 4000, "3000", ""],
+                               [2, "李二", a2.id_number, "区中医院", "2026-10-15", 4000, "1000", ""]], title=TITLE)
+
+    def deliver():
+        return batch_import_now(batch=batch_receive(
+            feed=feed, user=None, filename="医保.xlsx", data=data, source=BatchSource.COMMAND,
+            period_start=OCT[0], period_end=OCT[1]))
+
+    october = deliver()
+    assert (october.rows_accepted, october.rows_unchanged) == (2, 0)
+    batches_delete(FeedBatch.objects.filter(pk=october.pk))
+    assert not FeedBatch.objects.filter(pk=october.pk).exists()
+    assert not FeedRow.objects.filter(batch_id=october.pk).exists()
+    again = deliver()
+    assert (again.rows_accepted, again.rows_unchanged) == (2, 0)
