@@ -14,6 +14,7 @@ every label — on every cell.
 """
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from functools import partialmethod
@@ -202,8 +203,62 @@ def _date_format(bound_column) -> str | None:
 
 def _date_cell(value, date_format: str, default) -> SafeString:
     """What ``{{ value|date:"<format>"|default:default }}`` renders (the date filter wants local time)."""
-    shown = date_filter(template_localtime(value), date_format) or default
+    shown = _fast_date(value, date_format)
+    if shown is None:
+        shown = date_filter(template_localtime(value), date_format) or default
     return SafeString(conditional_escape(shown if isinstance(shown, str) else str(shown)))
+
+
+# What django.utils.dateformat writes for these codes (DateFormat / TimeFormat of Django 5.2).
+_DATE_CODES = {
+    "Y": lambda d: "%04d" % d.year, "y": lambda d: "%02d" % (d.year % 100), "m": lambda d: "%02d" % d.month,
+    "n": lambda d: str(d.month), "d": lambda d: "%02d" % d.day, "j": lambda d: str(d.day),
+}
+_TIME_CODES = {"H": lambda d: "%02d" % d.hour, "i": lambda d: "%02d" % d.minute, "s": lambda d: "%02d" % d.second}
+_FORMAT_CODE = re.compile(r"([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])")  # dateformat.re_formatchars, no escapes
+_date_plans: dict[str, tuple | None] = {}
+
+
+def _date_plan(date_format: str):
+    """(pieces, has time codes) when every code of the format is one of the above and nothing is escaped."""
+    try:
+        return _date_plans[date_format]
+    except KeyError:
+        pass
+    plan = None
+    if "\\" not in date_format:
+        pieces, timed, known = [], False, True
+        for i, piece in enumerate(_FORMAT_CODE.split(date_format)):
+            if i % 2:
+                code = _DATE_CODES.get(piece) or _TIME_CODES.get(piece)
+                known = known and code is not None
+                timed = timed or piece in _TIME_CODES
+                pieces.append(code)
+            elif piece:
+                pieces.append(piece)
+        plan = (tuple(pieces), timed) if known else None
+    if len(_date_plans) < 256:
+        _date_plans[date_format] = plan
+    return plan
+
+
+def _fast_date(value, date_format: str) -> str | None:
+    """``date_filter(template_localtime(value), date_format)`` for a date or datetime and a format of plain codes
+    (``Y-m-d``, ``Y-m-d H:i``, ``Y-m``…): the same string without the filter's and the formatter's layers.
+    None when it does not apply (then the filter runs)."""
+    kind = type(value)
+    if kind is not datetime.date and kind is not datetime.datetime:
+        return None
+    plan = _date_plan(date_format)
+    if plan is None:
+        return None
+    pieces, timed = plan
+    if kind is datetime.date:
+        if timed:  # dateformat refuses time codes for a date: the filter says what happens
+            return None
+    else:
+        value = template_localtime(value)
+    return "".join(p if type(p) is str else p(value) for p in pieces)
 
 
 class ColumnPlan:

@@ -118,3 +118,29 @@ def test_an_empty_table_shows_its_empty_text_as_django_tables2_does(client_for, 
     assert len(table.paginated_rows) == 0
     assert_same(table, user, "/registry/leads/")
 
+
+
+def test_a_date_cell_is_what_the_date_filter_writes():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.template.defaultfilters import date as date_filter
+    from django.utils.timezone import template_localtime
+
+    from common.templatetags.common_tables import _fast_date
+
+    values = [dt.date(2026, 1, 2), dt.date(999, 12, 31), dt.date(2026, 11, 30),
+              dt.datetime(2026, 12, 31, 16, 30, 5, tzinfo=dt.timezone.utc),  # 1 January in Shanghai
+              dt.datetime(2026, 3, 4, 5, 6, 7), dt.datetime(2026, 7, 8, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai"))]
+    formats = ["Y-m-d", "Y-m", "Y-m-d H:i", "m-d H:i", "Y年n月j日", "y/n/j H:i:s", "Y-m-d D", r"Y\m"]
+    fast = 0
+    for value in values:
+        for date_format in formats:
+            ours = _fast_date(value, date_format)
+            if ours is None:
+                continue
+            fast += 1
+            assert ours == date_filter(template_localtime(value), date_format), (value, date_format)
+    assert fast > 20
+    assert _fast_date(dt.date(2026, 1, 2), "Y-m-d H:i") is None  # the filter decides what a date with hours gives
+    assert _fast_date("2026-01-02", "Y-m-d") is None
