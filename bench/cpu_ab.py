@@ -1,4 +1,4 @@
-"""Python CPU per page, two checkouts compared request by request (issue 15, DECISIONS 1424 on measuring).
+"""Python CPU per page, two checkouts compared request by request (issue 15, helper pages4).
 
     .venv/bin/python bench/cpu_ab.py --before /work/wt/base --after . [--rounds 5] [--only lead] [--database-url …]
 
