@@ -110,9 +110,9 @@ class Person(models.Model):
         return f"{self.name}（{resident_id.mask(self.id_number)}）"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from common.links import reverse_pk
 
-        return reverse("cases:person_detail", args=[self.pk])
+        return reverse_pk("cases:person_detail", self.pk)
 
     @property
     def masked_id_number(self) -> str:
@@ -265,9 +265,9 @@ class Lead(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from common.links import reverse_pk
 
-        return reverse("cases:lead_detail", args=[self.pk])
+        return reverse_pk("cases:lead_detail", self.pk)
 
     @property
     def is_open(self) -> bool:

@@ -1,8 +1,8 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.links import reverse_pk
 from common.tables import PHONE_HIDDEN, BaseTable, DueColumn, ManyNamesColumn, MaskedIDColumn
 
 from .choices import OutcomeStatus
@@ -42,7 +42,7 @@ class FollowUpTable(BaseTable):
 
     due_on = tables.DateColumn(verbose_name=_("due"), format="Y-m-d")
     lead__person__name = tables.Column(verbose_name=_("full name"),
-                                       linkify=lambda record: reverse("cases:follow_up_record", args=[record.pk]))
+                                       linkify=lambda record: reverse_pk("cases:follow_up_record", record.pk))
     kind = tables.Column(verbose_name=_("kind"))
     lead__village = tables.Column(verbose_name=_("village"), attrs=PHONE_HIDDEN)
     lead__number = tables.Column(verbose_name=_("lead number"), linkify=lambda record: _lead_link(record.lead),
@@ -101,7 +101,7 @@ class SpotCheckTable(BaseTable):
     month = tables.DateColumn(verbose_name=_("month sampled"), format="Y-m")
     township = tables.Column(verbose_name=_("township"), attrs=PHONE_HIDDEN)
     lead__person__name = tables.Column(verbose_name=_("full name"),
-                                       linkify=lambda record: reverse("cases:spot_check_record", args=[record.pk]))
+                                       linkify=lambda record: reverse_pk("cases:spot_check_record", record.pk))
     lead__number = tables.Column(verbose_name=_("lead number"), linkify=lambda record: _lead_link(record.lead),
                                  attrs={"th": PHONE_HIDDEN["th"],
                                         "td": {"class": "d-none d-md-table-cell font-monospace small"}})

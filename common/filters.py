@@ -31,6 +31,35 @@ class FastSelect(forms.Select):
     360 options; this does the same in a fraction of that."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        if self.allow_multiple_selected:
+            return self._render_from_context(name, value, attrs)
+        # Widget.get_context, then the options straight from the choices: what ChoiceWidget.optgroups and
+        # create_option would give a Select (no option inherits the select's attrs; the first match is selected),
+        # without a dict per option (DECISIONS 1423).
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen = widget["value"]
+        parts = [f'<select name="{_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, choices = option_value, option_label
+            else:
+                group_name, choices = None, ((option_value, option_label),)
+            if group_name:
+                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+            for subvalue, sublabel in choices:
+                selected = not has_selected and str(subvalue) in chosen
+                has_selected |= selected
+                parts.append(f'\n  <option value="{html.escape(str(subvalue))}"{" selected" if selected else ""}>'
+                             f'{_escape(sublabel)}</option>\n')
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+    def _render_from_context(self, name, value, attrs=None):
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<select name="{_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
@@ -130,9 +159,10 @@ class BaseFilterSet(django_filters.FilterSet):
                 if isinstance(field, forms.ModelChoiceField):
                     choices = _region_choices(field)
                     if choices is not None:
-                        widget.choices = choices
                         if name == "village" and len(choices) > SEARCH_FROM_OPTIONS:
-                            field.widget = widget = _searchable(widget)
+                            field.widget = widget = _searchable(widget, choices)  # the choices set once
+                        else:
+                            widget.choices = choices
             if isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
                 widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)
             ):
@@ -143,11 +173,10 @@ class BaseFilterSet(django_filters.FilterSet):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
-def _searchable(widget: FastSelect) -> RegionSearchSelect:
+def _searchable(widget: FastSelect, choices) -> RegionSearchSelect:
     from django.urls import reverse
 
-    search = RegionSearchSelect(attrs=widget.attrs, choices=widget.choices,
-                                options_url=reverse("accounts:village_options"))
+    search = RegionSearchSelect(attrs=widget.attrs, choices=choices, options_url=reverse("accounts:village_options"))
     search.is_required = widget.is_required
     search.is_localized = widget.is_localized
     return search

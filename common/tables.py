@@ -15,7 +15,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template import Context, Template
 from django.template.loader import get_template
-from django.utils.safestring import SafeData
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import utils as tables_utils
 
@@ -164,11 +165,10 @@ class ManyNamesColumn(tables.ManyToManyColumn):
         super().__init__(*args, separator=" ", **kwargs)
 
     def render(self, value):
-        from django.utils.html import format_html_join
-
-        return format_html_join(
-            " ", '<span class="badge text-bg-light border">{}</span>', ((str(v),) for v in value.all())
-        )
+        # format_html_join(" ", '<span class="badge text-bg-light border">{}</span>', ((str(v),) for v in …)),
+        # written out: the same string without a format_html per name (DECISIONS 1420)
+        return mark_safe(" ".join(f'<span class="badge text-bg-light border">{conditional_escape(str(v))}</span>'
+                                  for v in value.all()))
 
     def value(self, value):
         """In an export: the names joined with 、."""

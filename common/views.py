@@ -123,8 +123,10 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
             return self.export_xlsx()
         response = super().get(request, *args, **kwargs)
         if self.audit_personal_data:
-            audit_record(request=request, action=AuditAction.LIST, model=self.get_queryset().model,
-                         detail=request.GET.urlencode())
+            # The model of the rows listed (FilterView.get set them from get_queryset()): building the scoped
+            # queryset again only for its model cost a ledger page 0.2–0.8 ms (DECISIONS 1424).
+            model = getattr(getattr(self, "object_list", None), "model", None) or self.get_queryset().model
+            audit_record(request=request, action=AuditAction.LIST, model=model, detail=request.GET.urlencode())
         return response
 
     def get_context_data(self, **kwargs):

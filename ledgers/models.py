@@ -66,9 +66,9 @@ class MonthlyReport(models.Model):
         return f"{self.township.name} {self.month:%Y-%m}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from common.links import reverse_pk
 
-        return reverse("ledgers:monthly_detail", args=[self.pk])
+        return reverse_pk("ledgers:monthly_detail", self.pk)
 
     @property
     def is_submitted(self) -> bool:

@@ -164,9 +164,9 @@ class TransferForm(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from common.links import reverse_pk
 
-        return reverse("referrals:transferform_detail", args=[self.pk])
+        return reverse_pk("referrals:transferform_detail", self.pk)
 
     @property
     def subject(self) -> Subject:
@@ -276,9 +276,9 @@ class Reminder(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from common.links import reverse_pk
 
-        return reverse("referrals:reminder_print", args=[self.pk])
+        return reverse_pk("referrals:reminder_print", self.pk)
 
 
 class ChaserRun(models.Model):

@@ -1,6 +1,5 @@
 import django_tables2 as tables
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -8,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import Accessor
 
+from common.links import reverse_pk
 from common.tables import PHONE_HIDDEN, BaseTable, relation_paths
 
 from . import subjects
@@ -195,7 +195,7 @@ class ReminderTable(BaseTable):
 
     def render_letter(self, record):
         return format_html('<a href="{}" target="_blank"><i class="bi bi-printer"></i> {}</a>',
-                           reverse("referrals:reminder_print", args=[record.pk]), gettext("Print"))
+                           reverse_pk("referrals:reminder_print", record.pk), gettext("Print"))
 
 
 class NotificationTable(BaseTable):
@@ -216,7 +216,7 @@ class NotificationTable(BaseTable):
             badge = format_html(' <span class="badge text-bg-primary">{}</span>', gettext("New"))
         urgent = mark_safe('<i class="bi bi-exclamation-circle-fill text-danger"></i> ') if record.is_urgent else ""
         return format_html('{}<a href="{}">{}</a>{}{}', urgent,
-                           reverse("referrals:notification_open", args=[record.pk]), record.title, badge,
+                           reverse_pk("referrals:notification_open", record.pk), record.title, badge,
                            format_html('<div class="small text-muted fw-normal">{}</div>', record.body[:200])
                            if record.body else "")
 

@@ -14,6 +14,8 @@ every label — on every cell.
 """
 from __future__ import annotations
 
+import datetime
+import html
 import re
 from functools import partialmethod
 
@@ -31,7 +33,8 @@ from django.utils.timezone import template_localtime
 from django_tables2 import DateColumn, DateTimeColumn, TemplateColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
-from django_tables2.utils import A, AttributeDict, call_with_appropriate
+from django_tables2.columns.base import LinkTransform
+from django_tables2.utils import A, AttributeDict, call_with_appropriate, signature
 
 from ..display import choices_dict, get_field_display
 from ..planner import joins_as_written
@@ -52,9 +55,124 @@ def _td_is_static(table, column) -> bool:
 
 def _value(cell, column, context) -> str:
     if column.localize is None:
+        if type(cell) is str and context.autoescape:
+            # render_value_in_context: a str is neither localized nor made local time; escape() it (DECISIONS 1420)
+            return html.escape(cell)
+        if isinstance(cell, SafeString):
+            return str(cell)  # conditional_escape gives it back as it is, whether autoescaping or not
         return render_value_in_context(cell, context)
     value = formats.localize(cell, use_l10n=bool(column.localize))
     return str(conditional_escape(value))
+
+
+# --- resolving accessors (django-tables2 3.0.1's Accessor.resolve, without an exception per step) ----------------
+_subscriptable: dict[type, bool] = {}
+
+
+def _has_getitem(klass: type) -> bool:
+    try:
+        return _subscriptable[klass]
+    except KeyError:
+        found = _subscriptable[klass] = hasattr(klass, "__getitem__")
+        return found
+
+
+def _resolve(accessor, context, quiet: bool = False):
+    """``accessor.resolve(context, quiet=quiet)`` for a model instance, the same result.
+
+    ``Accessor.resolve`` tries ``current[bit]`` before ``getattr(current, bit)`` at every step; on a model
+    instance (no ``__getitem__``) that raises and catches a ``TypeError`` for every step of every cell. An
+    object without ``__getitem__`` goes straight to ``getattr``; any other goes through the steps as written."""
+    try:
+        current = context
+        for bit in accessor.bits:
+            if _has_getitem(type(current)):
+                try:
+                    current = current[bit]
+                except (TypeError, AttributeError, KeyError):
+                    try:
+                        current = getattr(current, bit)
+                    except (TypeError, AttributeError):
+                        try:
+                            current = current[int(bit)]
+                        except (IndexError, ValueError, KeyError, TypeError):
+                            raise ValueError(accessor.LOOKUP_ERROR_FMT.format(
+                                key=bit, context=type(current) if isinstance(current, models.Model) else current,
+                                accessor=accessor)) from None
+            else:
+                try:
+                    current = getattr(current, bit)
+                except (TypeError, AttributeError):
+                    # current[int(bit)] fails too without __getitem__ (TypeError or ValueError): Accessor's error
+                    raise ValueError(accessor.LOOKUP_ERROR_FMT.format(
+                        key=bit, context=type(current) if isinstance(current, models.Model) else current,
+                        accessor=accessor)) from None
+            if callable(current):
+                if getattr(current, "alters_data", False):
+                    raise ValueError(accessor.ALTERS_DATA_ERROR_FMT.format(method=current.__name__))
+                if not getattr(current, "do_not_call_in_templates", False):
+                    current = current(*accessor.callable_args, **accessor.callable_kwargs)
+            if current is None:
+                break
+        return current
+    except Exception:
+        if not quiet:
+            raise
+
+
+# The keyword arguments django-tables2 offers a render method or a link's url callable.
+_CELL_ARGS = ("value", "record", "column", "bound_column", "bound_row", "table")
+
+
+class _Call:
+    """``call_with_appropriate(fn, kwargs)`` with the arguments ``fn`` takes worked out once."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        args, catch_all = signature(fn)
+        self.all = bool(catch_all)
+        self.args = args
+        self.never = not catch_all and any(a not in _CELL_ARGS for a in args)  # call_with_appropriate gives None
+
+    def __call__(self, value, record, column, bound_column, bound_row, table):
+        if self.never:
+            return None
+        given = {"value": value, "record": record, "column": column, "bound_column": bound_column,
+                 "bound_row": bound_row, "table": table}
+        if self.all:
+            return self.fn(**given)
+        return self.fn(**{name: given[name] for name in self.args})
+
+
+class _Link:
+    """A link of django-tables2's ``LinkTransform`` without ``<a>`` attributes of its own, the same markup:
+    ``linkify=True`` (the value's or the record's ``get_absolute_url()``) or ``linkify=<callable>``."""
+
+    def __init__(self, link: LinkTransform, bound_column):
+        self.url = _Call(link.url) if link.url and callable(link.url) else None
+        self.accessor = None
+        if self.url is None:
+            self.accessor = A(link.accessor if link.accessor is not None else bound_column.name)
+
+    @staticmethod
+    def applies(link) -> bool:
+        return (type(link) is LinkTransform and not link.attrs and link.reverse_args.get("viewname") is None
+                and (link.url is None or callable(link.url)))
+
+    def __call__(self, content, value, record, column, bound_column, bound_row, table):
+        if self.url is not None:
+            href = self.url(value, record, column, bound_column, bound_row, table)
+        else:
+            context = _resolve(self.accessor, record)
+            if not hasattr(context, "get_absolute_url"):
+                if hasattr(record, "get_absolute_url"):
+                    context = record
+                else:
+                    raise TypeError(f"for linkify=True, '{context}' must have a method get_absolute_url")
+            href = context.get_absolute_url()
+        if href is None:
+            return content
+        return SafeString(f'<a href="{conditional_escape(href)}">{conditional_escape(content)}</a>')
 
 
 def _standard_display(model: type, name: str, field) -> bool:
@@ -85,8 +203,62 @@ def _date_format(bound_column) -> str | None:
 
 def _date_cell(value, date_format: str, default) -> SafeString:
     """What ``{{ value|date:"<format>"|default:default }}`` renders (the date filter wants local time)."""
-    shown = date_filter(template_localtime(value), date_format) or default
+    shown = _fast_date(value, date_format)
+    if shown is None:
+        shown = date_filter(template_localtime(value), date_format) or default
     return SafeString(conditional_escape(shown if isinstance(shown, str) else str(shown)))
+
+
+# What django.utils.dateformat writes for these codes (DateFormat / TimeFormat of Django 5.2).
+_DATE_CODES = {
+    "Y": lambda d: "%04d" % d.year, "y": lambda d: "%02d" % (d.year % 100), "m": lambda d: "%02d" % d.month,
+    "n": lambda d: str(d.month), "d": lambda d: "%02d" % d.day, "j": lambda d: str(d.day),
+}
+_TIME_CODES = {"H": lambda d: "%02d" % d.hour, "i": lambda d: "%02d" % d.minute, "s": lambda d: "%02d" % d.second}
+_FORMAT_CODE = re.compile(r"([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])")  # dateformat.re_formatchars, no escapes
+_date_plans: dict[str, tuple | None] = {}
+
+
+def _date_plan(date_format: str):
+    """(pieces, has time codes) when every code of the format is one of the above and nothing is escaped."""
+    try:
+        return _date_plans[date_format]
+    except KeyError:
+        pass
+    plan = None
+    if "\\" not in date_format:
+        pieces, timed, known = [], False, True
+        for i, piece in enumerate(_FORMAT_CODE.split(date_format)):
+            if i % 2:
+                code = _DATE_CODES.get(piece) or _TIME_CODES.get(piece)
+                known = known and code is not None
+                timed = timed or piece in _TIME_CODES
+                pieces.append(code)
+            elif piece:
+                pieces.append(piece)
+        plan = (tuple(pieces), timed) if known else None
+    if len(_date_plans) < 256:
+        _date_plans[date_format] = plan
+    return plan
+
+
+def _fast_date(value, date_format: str) -> str | None:
+    """``date_filter(template_localtime(value), date_format)`` for a date or datetime and a format of plain codes
+    (``Y-m-d``, ``Y-m-d H:i``, ``Y-m``…): the same string without the filter's and the formatter's layers.
+    None when it does not apply (then the filter runs)."""
+    kind = type(value)
+    if kind is not datetime.date and kind is not datetime.datetime:
+        return None
+    plan = _date_plan(date_format)
+    if plan is None:
+        return None
+    pieces, timed = plan
+    if kind is datetime.date:
+        if timed:  # dateformat refuses time codes for a date: the filter says what happens
+            return None
+    else:
+        value = template_localtime(value)
+    return "".join(p if type(p) is str else p(value) for p in pieces)
 
 
 class ColumnPlan:
@@ -102,6 +274,9 @@ class ColumnPlan:
         self.link_text = isinstance(self.column, BaseLinkColumn) and self.column.text is not None
         self.many = isinstance(self.column, ManyToManyColumn)
         self.date_format = _date_format(bound_column)  # a date column: rendered without the template engine
+        self.render = _Call(bound_column.render)
+        link = bound_column.link
+        self.link = None if link is None else (_Link(link, bound_column) if _Link.applies(link) else link)
         self._display: dict[type, tuple] = {}  # record's model → (field, penultimate model → choices or None)
 
     def display(self, record, penultimate):
@@ -139,26 +314,31 @@ def cell(row, plan: ColumnPlan):
     bound_column = plan.bound
     value = None
     remainder = plan.remainder
-    penultimate = record if plan.path is None else plan.path.resolve(record, quiet=True)
+    penultimate = record if plan.path is None else _resolve(plan.path, record, quiet=True)
     if isinstance(penultimate, models.Model):
         shown, label = plan.display(record, penultimate)
         if shown:
             value, remainder = label, None
     if remainder:
         try:
-            value = plan.accessor.resolve(record)
+            value = _resolve(plan.accessor, record)
         except Exception:
             if plan.link_text:
                 return row._call_render(bound_column)
     if value in plan.column.empty_values or (plan.many and not value.exists()):
         return plan.default
-    kwargs = {"value": value, "record": record, "column": plan.column, "bound_column": bound_column,
-              "bound_row": row, "table": row.table}
+    column, table = plan.column, row.table
     if plan.date_format is not None:
-        content = _date_cell(value, plan.date_format, kwargs["bound_column"].default)
+        content = _date_cell(value, plan.date_format, bound_column.default)
     else:
-        content = call_with_appropriate(bound_column.render, kwargs)
-    return bound_column.link(content, **kwargs) if bound_column.link else content
+        content = plan.render(value, record, column, bound_column, row, table)
+    link = plan.link
+    if link is None:
+        return content
+    if type(link) is _Link:
+        return link(content, value, record, column, bound_column, row, table)
+    return link(content, value=value, record=record, column=column, bound_column=bound_column, bound_row=row,
+                table=table)
 
 
 @register.simple_tag(takes_context=True)

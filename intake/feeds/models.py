@@ -216,9 +216,9 @@ class FeedBatch(models.Model):
         return f"{self.feed.name} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from common.links import reverse_pk
 
-        return reverse("intake:feed_batch_detail", args=[self.pk])
+        return reverse_pk("intake:feed_batch_detail", self.pk)
 
     @property
     def is_finished(self) -> bool:

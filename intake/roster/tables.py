@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.links import reverse_pk
 from common.tables import PHONE_HIDDEN, BaseTable, MaskedIDColumn
 from intake.choices import Cadence
 from intake.models import RosterEntry, SevereWeatherPeriod, Visit
@@ -22,7 +22,7 @@ def _yes_no(value: bool) -> str:
 
 class RosterEntryTable(BaseTable):
     name = tables.Column(accessor="person__name", verbose_name=_("full name"), order_by=("person__name", "id"),
-                         linkify=lambda record: reverse("intake:roster_detail", args=[record.pk]))
+                         linkify=lambda record: reverse_pk("intake:roster_detail", record.pk))
     id_number = MaskedIDColumn(accessor="person__id_number", verbose_name=_("ID number"))
     township = tables.Column(verbose_name=_("township"), attrs=PHONE_HIDDEN, order_by=("township__code", "id"))
     village = tables.Column(verbose_name=_("village"), order_by=("village__code", "id"))
@@ -108,13 +108,13 @@ class RosterEntryTable(BaseTable):
         if record.until is not None:
             return ""
         return format_html('<a class="btn btn-sm btn-primary" href="{}"><i class="bi bi-house-check"></i> {}</a>',
-                           reverse("intake:visit_create", args=[record.pk]), gettext("Log a visit"))
+                           reverse_pk("intake:visit_create", record.pk), gettext("Log a visit"))
 
 
 class VisitTable(BaseTable):
     visited_on = tables.DateColumn(format="Y-m-d", verbose_name=_("date of visit"), order_by=("visited_on", "id"))
     name = tables.Column(accessor="person__name", verbose_name=_("full name"), order_by=("person__name", "id"),
-                         linkify=lambda record: reverse("intake:roster_detail", args=[record.roster_entry_id])
+                         linkify=lambda record: reverse_pk("intake:roster_detail", record.roster_entry_id)
                          if record.roster_entry_id else record.person.get_absolute_url())
     id_number = MaskedIDColumn(accessor="person__id_number", verbose_name=_("ID number"))
     township = tables.Column(verbose_name=_("township"), attrs=PHONE_HIDDEN, order_by=("township__code", "id"))

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.links import reverse_pk
 from common.tables import PHONE_HIDDEN, BaseTable, MaskedIDColumn
 from intake.screenings.models import CampaignTarget
 
@@ -37,4 +37,4 @@ class CampaignTargetTable(BaseTable):
         if record.from_roster:
             return format_html('<span class="small text-muted">{}</span>', _("Visit from the roster"))
         return format_html('<a class="btn btn-sm btn-outline-primary py-0" href="{}">{}</a>',
-                           reverse("intake:campaign_target_visit", args=[record.pk]), _("Record the visit"))
+                           reverse_pk("intake:campaign_target_visit", record.pk), _("Record the visit"))

@@ -1,0 +1,43 @@
+"""``FastSelect`` writes what Django's ``forms.Select`` renders through its templates (DECISIONS 904, 1423)."""
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Region
+from common.filters import FastSelect
+
+CHOICES = [
+    [],
+    [("", "---------"), ("a", "甲"), ("b", "乙 & <丙>"), (3, "三"), (None, "空")],
+    [("x", "X"), ("组一", [("1", "一"), (2, "二")]), ("", [("3", "三")]), ("y", gettext_lazy("Overdue"))],
+    [(True, "是"), (False, "否"), ("q\"'", mark_safe("<b>粗</b>"))],
+    [("1", "一"), ("1", "重复的一")],  # only the first match is selected
+]
+VALUES = [None, "", "a", "b", 3, "3", 2, "2", ["a", "b"], True, "True", "q\"'", "1", "不在"]
+ATTRS = [None, {"id": "id_f"}, {"id": "id_f", "required": True, "disabled": False, "data-x": "<&>"}]
+
+
+@pytest.mark.parametrize("choices", CHOICES)
+def test_the_same_markup_as_django(choices):
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for value in VALUES:
+                for attrs in ATTRS:
+                    widget_attrs = {"class": "form-select form-select-sm"}
+                    ours = FastSelect(attrs=widget_attrs, choices=choices).render("f", value, attrs=attrs)
+                    theirs = forms.Select(attrs=widget_attrs, choices=choices).render("f", value, attrs=attrs)
+                    assert ours == theirs, (choices, value, attrs)
+
+
+@pytest.mark.django_db
+def test_model_choices_as_django(regions):
+    field = forms.ModelChoiceField(queryset=Region.objects.order_by("code")[:30])
+    chosen = Region.objects.order_by("code")[5]
+    for value in (None, chosen.pk, str(chosen.pk)):
+        ours = FastSelect(choices=field.choices).render("village", value, attrs={"id": "id_village"})
+        theirs = forms.Select(choices=field.choices).render("village", value, attrs={"id": "id_village"})
+        assert ours == theirs
