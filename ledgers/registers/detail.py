@@ -8,7 +8,6 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import DatabaseError, connection
 from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery, TextField, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -201,8 +200,9 @@ def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
     read in two steps so the first row does not wait for the sort of the whole ledger (DECISIONS 1300):
 
     1. the leads' ids in the ledger's order — a narrow query (no correlated subquery, no wide row to sort);
-    2. the wide rows of :data:`DETAIL_CHUNK` ids at a time (``id = ANY(…)``), in that order
-       (``array_position`` of the id in the chunk: PostgreSQL sorts the chunk's rows, DECISIONS 1460).
+    2. the wide rows of :data:`DETAIL_CHUNK` ids at a time (``id = ANY(…)``), sorted by PostgreSQL in the
+       ledger's order — the caller's, which ends with the id: a chunk, a run of that order, comes back as it is
+       in the ids (DECISIONS 1460).
 
     Every query runs on one cursor of the caller's connection, opened at the first row in the caller's thread,
     so :func:`common.readahead.read_ahead` may fetch the next chunks from its thread inside the caller's
@@ -219,12 +219,10 @@ def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
     # ``id = ANY(%s)``: one array parameter, one plan whatever the chunk's size (``id__in`` writes 2,000).
     table = Lead._meta.db_table
     by_ids = (_with_lists(Lead.objects.extra(where=[f'"{table}"."id" = ANY(%s)'], params=[_PLACEHOLDER_IDS]))
-              .exclude(status="merged")
-              .order_by(RawSQL(f'array_position(%s, "{table}"."id")', [_PLACEHOLDER_IDS]))
-              .values_list(*DETAIL_VALUES))
+              .exclude(status="merged").order_by(*leads.query.order_by).values_list(*DETAIL_VALUES))
     sql, params = by_ids.query.sql_with_params()
     params = list(params)
-    at = [i for i, param in enumerate(params) if param == _PLACEHOLDER_IDS]
+    at = params.index(_PLACEHOLDER_IDS)
     cursor = connection.cursor()
     try:
         cursor.execute("SET jit = off")
@@ -237,13 +235,12 @@ def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
             while start < len(ids):
                 chunk = ids[start:start + size].tolist()
                 start, size = start + size, DETAIL_CHUNK
-                for i in at:
-                    params[i] = chunk
+                params[at] = chunk
                 cursor.execute(sql, params)
                 # Row by row from the driver's cursor, its errors as Django's. Not ``yield from``: stopped early,
                 # it would close the cursor (its own iterator) before the RESET below.
                 with connection.wrap_database_errors:
-                    for row in cursor.cursor:
+                    for row in cursor.cursor:  # noqa: UP028 - see above
                         yield row
         finally:
             try:
