@@ -191,8 +191,10 @@ def discovery_detail_values(leads: QuerySet) -> QuerySet:
 
 # The first chunk is small, so the first row comes early and the thread starts reading ahead soon.
 FIRST_CHUNK = 250
-# Ids unlikely to be a lead's: the placeholder of the chunk query, found again among the compiled parameters.
-_PLACEHOLDER_IDS = [-7_305_011_401, -7_305_011_402]
+# Ids unlikely to be a lead's: the placeholder of the chunk query, found again among the compiled parameters. The
+# ids go as one array literal's text (``'{1,2,…}'::bigint[]``): the driver would quote a list of 2,000 ints one by
+# one, with a regular expression each (0.1 s of the reader's thread for 100,000 leads).
+_PLACEHOLDER_IDS = "{-7305011401,-7305011402}"
 
 
 def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
@@ -218,7 +220,7 @@ def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
     # The same rows but merged leads (as discovery_detail_leads) — the ids are the scoped, filtered ones.
     # ``id = ANY(%s)``: one array parameter, one plan whatever the chunk's size (``id__in`` writes 2,000).
     table = Lead._meta.db_table
-    by_ids = (_with_lists(Lead.objects.extra(where=[f'"{table}"."id" = ANY(%s)'], params=[_PLACEHOLDER_IDS]))
+    by_ids = (_with_lists(Lead.objects.extra(where=[f'"{table}"."id" = ANY(%s::bigint[])'], params=[_PLACEHOLDER_IDS]))
               .exclude(status="merged").order_by(*leads.query.order_by).values_list(*DETAIL_VALUES))
     sql, params = by_ids.query.sql_with_params()
     params = list(params)
@@ -233,9 +235,9 @@ def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
                 ids.extend(row[0] for row in batch)
             start, size = 0, FIRST_CHUNK
             while start < len(ids):
-                chunk = ids[start:start + size].tolist()
+                chunk = ids[start:start + size]
                 start, size = start + size, DETAIL_CHUNK
-                params[at] = chunk
+                params[at] = "{" + ",".join(map(str, chunk)) + "}"
                 cursor.execute(sql, params)
                 # Row by row from the driver's cursor, its errors as Django's. Not ``yield from``: stopped early,
                 # it would close the cursor (its own iterator) before the RESET below.
