@@ -70,13 +70,7 @@ def spec_write(target, spec: ExportSpec, *, progress: Callable[[int], None] | No
     """Write ``spec`` to ``target`` (a path or a binary file); returns the number of rows written."""
     wb = new_workbook(target)
     sheet = SheetWriter(wb, spec.sheet_name, title=spec.title, columns=spec.columns)
-    n = 0
-    write_row = sheet.write_row
-    for row in spec.rows():
-        write_row(row)
-        n += 1
-        if progress is not None and n % PROGRESS_EVERY == 0:
-            progress(n)
+    n = sheet.write_rows(spec.rows(), progress=progress, every=PROGRESS_EVERY)
     wb.close()
     return n
 

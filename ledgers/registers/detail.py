@@ -25,6 +25,8 @@ DISCOVERY_DETAIL_COLUMNS = [
     ("备注", 24),
 ]
 DISCOVERY_DETAIL_TITLE = gettext_lazy("Detailed list of people found by proactive discovery")
+# 序号 a number, the rest text (common.xlsx.Column.kind): the rows are written without a test of each cell's type.
+DISCOVERY_DETAIL_KINDS = ("number",) + ("text",) * 9
 
 
 def discovery_detail_leads(*, user, leads: QuerySet | None = None) -> QuerySet:
@@ -189,8 +191,10 @@ def discovery_detail_values(leads: QuerySet) -> QuerySet:
 
 # The first chunk is small, so the first row comes early and the thread starts reading ahead soon.
 FIRST_CHUNK = 250
-# Ids unlikely to be a lead's: the placeholder of the chunk query, found again among the compiled parameters.
-_PLACEHOLDER_IDS = [-7_305_011_401, -7_305_011_402]
+# Ids unlikely to be a lead's: the placeholder of the chunk query, found again among the compiled parameters. The
+# ids go as one array literal's text (``'{1,2,…}'::bigint[]``): the driver would quote a list of 2,000 ints one by
+# one, with a regular expression each (0.1 s of the reader's thread for 100,000 leads).
+_PLACEHOLDER_IDS = "{-7305011401,-7305011402}"
 
 
 def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
@@ -198,21 +202,26 @@ def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
     read in two steps so the first row does not wait for the sort of the whole ledger (DECISIONS 1300):
 
     1. the leads' ids in the ledger's order — a narrow query (no correlated subquery, no wide row to sort);
-    2. the wide rows of :data:`DETAIL_CHUNK` ids at a time (``id = ANY(…)``), put back in that order here.
+    2. the wide rows of :data:`DETAIL_CHUNK` ids at a time (``id = ANY(…)``), sorted by PostgreSQL in the
+       ledger's order — the caller's, which ends with the id: a chunk, a run of that order, comes back as it is
+       in the ids (DECISIONS 1460).
 
     Every query runs on one cursor of the caller's connection, opened at the first row in the caller's thread,
     so :func:`common.readahead.read_ahead` may fetch the next chunks from its thread inside the caller's
     transaction. Each chunk is its own statement: a lead changed between two of them shows as it is when its
     chunk is read, one deleted or merged meanwhile is left out. JIT compilation is off while the export reads
     (the subqueries multiply the planner's cost estimate past ``jit_above_cost``, and PostgreSQL then spends
-    ~0.7 s compiling each plan to save nothing on index lookups).
+    ~0.7 s compiling each plan to save nothing on index lookups). A chunk's rows are made into Python values
+    one at a time as they are taken (the cursor's result stays in the driver's memory): each row's lists live
+    only until the caller has built its line, never long enough for the garbage collector to keep and scan
+    them (DECISIONS 1461).
     """
     ids_sql, ids_params = leads.prefetch_related(None).values_list("id", flat=True).query.sql_with_params()
     # The same rows but merged leads (as discovery_detail_leads) — the ids are the scoped, filtered ones.
     # ``id = ANY(%s)``: one array parameter, one plan whatever the chunk's size (``id__in`` writes 2,000).
-    any_id = f'"{Lead._meta.db_table}"."id" = ANY(%s)'
-    by_ids = (_with_lists(Lead.objects.extra(where=[any_id], params=[_PLACEHOLDER_IDS]))
-              .exclude(status="merged").order_by().values_list("id", *DETAIL_VALUES))
+    table = Lead._meta.db_table
+    by_ids = (_with_lists(Lead.objects.extra(where=[f'"{table}"."id" = ANY(%s::bigint[])'], params=[_PLACEHOLDER_IDS]))
+              .exclude(status="merged").order_by(*leads.query.order_by).values_list(*DETAIL_VALUES))
     sql, params = by_ids.query.sql_with_params()
     params = list(params)
     at = params.index(_PLACEHOLDER_IDS)
@@ -226,14 +235,14 @@ def _discovery_detail_values_by_ids(leads: QuerySet) -> Iterator[tuple]:
                 ids.extend(row[0] for row in batch)
             start, size = 0, FIRST_CHUNK
             while start < len(ids):
-                chunk = ids[start:start + size].tolist()
+                chunk = ids[start:start + size]
                 start, size = start + size, DETAIL_CHUNK
-                params[at] = chunk
+                params[at] = "{" + ",".join(map(str, chunk)) + "}"
                 cursor.execute(sql, params)
-                found = {row[0]: row[1:] for row in cursor.fetchall()}
-                for pk in chunk:
-                    row = found.get(pk)
-                    if row is not None:
+                # Row by row from the driver's cursor, its errors as Django's. Not ``yield from``: stopped early,
+                # it would close the cursor (its own iterator) before the RESET below.
+                with connection.wrap_database_errors:
+                    for row in cursor.cursor:  # noqa: UP028 - see above
                         yield row
         finally:
             try:
@@ -298,37 +307,60 @@ def _discovery_detail_values_portable(leads: QuerySet) -> Iterator[tuple]:
         yield from flush()
 
 
-def discovery_detail_rows(*, leads: QuerySet) -> Iterator[list]:
-    """The ten columns of seed 001's 明细表 for ``leads`` (scoped and ordered by the caller)."""
+def discovery_detail_rows(*, leads: QuerySet) -> Iterator[tuple]:
+    """The ten columns of seed 001's 明细表 for ``leads`` (scoped and ordered by the caller), one tuple a lead."""
+    # The words and the kinds' names are read here, in the caller's thread (its language, its connection).
     labels = _Labels()
-    method_label, difficulty_label = labels.method, labels.difficulty
     relief_name, relief_rank = _relief_kinds()
     if connection.vendor == "postgresql":
         # The ordered ids, then the wide rows by chunks of ids, read ahead in a thread: PostgreSQL computes the
-        # next chunk while Python writes this one (common.readahead; DECISIONS 1100, 1300).
-        rows = read_ahead(_discovery_detail_values_by_ids(leads))
+        # next chunk while Python writes this one (common.readahead; DECISIONS 1100, 1300). The thread also
+        # builds each row's line from its values (DECISIONS 1461): what it hands over is tuples of strings.
+        yield from read_ahead(_detail_lines(_discovery_detail_values_by_ids(leads), labels, relief_name,
+                                            relief_rank))
     else:
-        rows = _discovery_detail_values_portable(leads)
+        yield from _detail_lines(_discovery_detail_values_portable(leads), labels, relief_name, relief_rank)
+
+
+def _detail_lines(rows: Iterator[tuple], labels: _Labels, relief_name: dict[int, str],
+                  relief_rank: dict[int, int]) -> Iterator[tuple]:
+    """The ledger's lines from the values of :func:`discovery_detail_values`, numbered from 1."""
+    method_label, difficulty_label, status_label = labels.method, labels.difficulty, labels.lead_status
+    not_investigated, urgent, late, rejected = labels.not_investigated, labels.urgent, labels.late, labels.rejected
+    relief_texts: dict[tuple, str] = {}  # a few combinations of kinds, each named once
     for n, (number, method, full_name, username, discoverer_name, township, person, family, relief_ids, inv,
             outcomes, status, reject_reason, is_urgent, is_late, late_reason, satisfied) in enumerate(rows, start=1):
         remarks = number
         if is_urgent:
-            remarks = f"{remarks}；{labels.urgent}"
+            remarks = f"{remarks}；{urgent}"
         if is_late:
-            remarks = f"{remarks}；{labels.late}" + (f"（{late_reason}）" if late_reason else "")
-        yield [
+            remarks = f"{remarks}；{late}" + (f"（{late_reason}）" if late_reason else "")
+        if relief_ids:
+            key = tuple(relief_ids)
+            relief = relief_texts.get(key)
+            if relief is None:
+                relief = relief_texts[key] = "、".join(relief_name[k] for k in sorted(key, key=relief_rank.__getitem__))
+        else:
+            relief = ""
+        if outcomes or satisfied:
+            result = _result_line(outcomes, status, reject_reason, labels, satisfied)
+        elif status == "rejected":  # what _result_line says of a lead with no outcome and no follow-up
+            result = rejected % {"reason": reject_reason}
+        else:
+            result = status_label[status]
+        yield (
             n,
             method_label[method],
             (full_name or username) if username else discoverer_name,
             township,
             person,
             family,
-            "、".join(relief_name[k] for k in sorted(relief_ids, key=relief_rank.__getitem__)) if relief_ids else "",
+            relief,
             _investigation_line(inv[0], inv[1] == "true", difficulty_label.get(inv[2], ""), inv[3], labels)
-            if inv is not None else labels.not_investigated,
-            _result_line(outcomes, status, reject_reason, labels, satisfied),
+            if inv is not None else not_investigated,
+            result,
             remarks,
-        ]
+        )
 
 
 def _relief_kinds() -> tuple[dict[int, str], dict[int, int]]:

@@ -24,7 +24,8 @@ from referrals.models import TransferForm
 from referrals.workdays import WorkCalendar
 
 from .detail import (
-    DISCOVERY_DETAIL_COLUMNS, DISCOVERY_DETAIL_TITLE, _result_text, discovery_detail_leads, discovery_detail_rows,
+    DISCOVERY_DETAIL_COLUMNS, DISCOVERY_DETAIL_KINDS, DISCOVERY_DETAIL_TITLE, _result_text, discovery_detail_leads,
+    discovery_detail_rows,
 )
 
 
@@ -37,6 +38,9 @@ NEWLY_ASSISTED_COLUMNS = [
     ("救助类别", 24), ("救助金额（元）", 12), ("纳入时间", 12), ("发现方式", 12), ("线索编号", 16), ("备注", 30),
 ]
 NEWLY_ASSISTED_TITLE = gettext_lazy("Ledger of newly assisted people")
+# What each column holds (common.xlsx.Column.kind): "number", "text", or None for dates and amounts.
+_N, _T = "number", "text"
+NEWLY_ASSISTED_KINDS = (_N, _T, _T, _T, _T, _N, _T, None, None, _T, _T, _T)
 
 OBSERVATION_COLUMNS = [
     ("序号", 6), ("所属乡镇（街道）", 14), ("村（社区）", 14), ("姓名", 10), ("身份证号码", 21), ("家庭人口", 8),
@@ -44,6 +48,7 @@ OBSERVATION_COLUMNS = [
     ("最近复核情况", 30), ("下次复核时间", 12), ("线索编号", 16), ("备注", 24),
 ]
 OBSERVATION_TITLE = gettext_lazy("Ledger of people under relief observation")
+OBSERVATION_KINDS = (_N, _T, _T, _T, _T, _N, _T, _T, _T, _T, None, _T, None, _T, _T)
 
 URGENT_COLUMNS = [
     ("序号", 6), ("线索编号", 16), ("所属乡镇（街道）", 14), ("村（社区）", 14), ("姓名", 10), ("身份证号码", 21),
@@ -51,6 +56,7 @@ URGENT_COLUMNS = [
     ("办理状态", 10), ("回访情况", 30), ("备注", 24),
 ]
 URGENT_TITLE = gettext_lazy("Ledger of people in urgent hardship")
+URGENT_KINDS = (_N, _T, _T, _T, _T, _T, None, _T, _T, _T, _T, _T, _T, _T, _T)
 
 TRANSFER_COLUMNS = [
     ("序号", 6), ("转办单编号", 16), ("转办类别", 12), ("线索编号", 16), ("对象姓名", 10), ("转办单位", 14),
@@ -58,6 +64,7 @@ TRANSFER_COLUMNS = [
     ("调查处理情况", 36), ("逾期工作日", 10), ("催办次数", 8), ("催办等级", 10), ("状态", 10), ("销案时间", 17),
 ]
 TRANSFER_TITLE = gettext_lazy("Transfer form tracking ledger")
+TRANSFER_KINDS = (_N, _T, _T, _T, _T, _T, _T, _T, None, None, None, None, _T, _N, _N, _T, _T, None)
 
 
 def id_number_for(user) -> Callable[[str], str]:
@@ -293,6 +300,7 @@ class Ledger:
     # For the operator command: the township of a row and the date its month is read from.
     township_field: str
     month_field: str
+    kinds: tuple[str | None, ...] = ()  # each column's kind (common.xlsx.Column.kind), when known
 
     def prepare(self, *, user, base: QuerySet | None = None) -> QuerySet:
         if base is not None:
@@ -308,25 +316,25 @@ LEDGERS: dict[str, Ledger] = {
         "discovery_detail", DISCOVERY_DETAIL_TITLE, DISCOVERY_DETAIL_COLUMNS, Lead,
         lambda user, base: discovery_detail_leads(user=user, leads=base),
         lambda queryset, user: discovery_detail_rows(leads=queryset),
-        "township", "reported_at__date"),
+        "township", "reported_at__date", DISCOVERY_DETAIL_KINDS),
     "newly_assisted": Ledger(
         "newly_assisted", NEWLY_ASSISTED_TITLE, NEWLY_ASSISTED_COLUMNS, Outcome,
         lambda user, base: newly_assisted_outcomes(user=user, outcomes=base),
         lambda queryset, user: newly_assisted_rows(outcomes=queryset, user=user),
-        "township", "included_on"),
+        "township", "included_on", NEWLY_ASSISTED_KINDS),
     "observation": Ledger(
         "observation", OBSERVATION_TITLE, OBSERVATION_COLUMNS, Outcome,
         lambda user, base: observation_outcomes(user=user, outcomes=base),
         lambda queryset, user: observation_rows(outcomes=queryset, user=user),
-        "township", "included_on"),
+        "township", "included_on", OBSERVATION_KINDS),
     "urgent": Ledger(
         "urgent", URGENT_TITLE, URGENT_COLUMNS, Lead,
         lambda user, base: urgent_leads(user=user, leads=base),
         lambda queryset, user: urgent_rows(leads=queryset, user=user),
-        "township", "discovered_on"),
+        "township", "discovered_on", URGENT_KINDS),
     "transfer_tracking": Ledger(
         "transfer_tracking", TRANSFER_TITLE, TRANSFER_COLUMNS, TransferForm,
         lambda user, base: transfer_forms(user=user, forms=base),
         lambda queryset, user: transfer_rows(forms=queryset, user=user),
-        "scope_region", "issued_at__date"),
+        "scope_region", "issued_at__date", TRANSFER_KINDS),
 }

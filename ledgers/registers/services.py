@@ -25,7 +25,8 @@ def ledger_spec(kind: str, *, user, queryset: QuerySet, region_name: str, period
     return ExportSpec(
         title=ledger_title(kind, region_name=region_name, period=period),
         sheet_name=str(ledger.title), filename=str(ledger.title),
-        columns=[Column(header, width) for header, width in ledger.columns],
+        columns=[Column(header, width, kind) for (header, width), kind
+                 in zip(ledger.columns, ledger.kinds or (None,) * len(ledger.columns), strict=True)],
         rows=lambda: ledger.iter_rows(queryset=prepared, user=user),
         count=prepared.count(), model=ledger.model,
         audit_detail=f"{ledger.title} {filters_text(audit_detail)}".strip())

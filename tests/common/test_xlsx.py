@@ -37,3 +37,25 @@ def test_formula_looking_cells_are_stored_as_text():
     for cell, payload in zip(ws[3], payloads):
         assert cell.value == payload
         assert cell.data_type == "s"
+
+
+def test_columns_with_kinds_give_the_same_cells_as_without():
+    """A sheet whose columns say what they hold is written without asking each cell its type (DECISIONS 1462):
+    the same cells, formats and types as the general path, a cell that is not of its column's kind included."""
+    from common.xlsx import EXCEL_CELL_MAX, Column
+
+    rows = [
+        [1, "张三", "370304199001011234", "=1+1", None],
+        [2, "", None, "x" * (EXCEL_CELL_MAX + 10), ""],
+        [None, True, dt.date(2026, 11, 2), Decimal("3.50"), 7],  # none of these is its column's kind
+        [4.5, "李四", 12, "@SUM(A1)", "  空格  "],
+    ]
+
+    def cells(columns):
+        ws = read_back([list(row) for row in rows], columns=columns)
+        return [[(c.value, c.data_type, c.number_format, c.style_id, c.border.left.style) for c in row]
+                for row in ws.iter_rows(min_row=1, max_row=len(rows) + 2)]
+
+    headers = ["序号", "姓名", "身份证号", "说明", "备注"]
+    kinds = ["number", "text", "text", "text", None]
+    assert cells([Column(h, None, k) for h, k in zip(headers, kinds, strict=True)]) == cells(headers)

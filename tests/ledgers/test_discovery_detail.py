@@ -109,3 +109,14 @@ def test_a_large_export_reads_chunks_of_ids_in_the_ledgers_order(world, monkeypa
     monkeypatch.setattr(detail, "DETAIL_CHUNK", 2)
     assert list(detail._discovery_detail_values_by_ids(leads)) == one_query
     assert list(detail.discovery_detail_rows(leads=leads)) == whole
+
+    # Stopped after its first row, the ledger resets JIT on its cursor before closing it (DECISIONS 1460).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+    rows = detail.discovery_detail_rows(leads=leads)
+    assert next(rows) == whole[0]
+    rows.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == jit
