@@ -34,7 +34,10 @@ USERNAME = "district"
 # The demo accounts of every role (cases.demo.demo_accounts), whose home pages are timed.
 ROLE_USERS = ("assistant", "township", "townhead", "medical", "district", "districthead", "admin")
 CPU_BUDGET_MS = 30.0
-CPU_RUNS = 3
+# The least of 7: the steady cost of a page. With 3 the least still carried the first requests' warming and the
+# collector's pauses: the same lists, quiet machine, alternated, read 25–33 ms with 3 and 23–29 ms with 9
+# (docs/PERFORMANCE.md, "Issue 15, session 25").
+CPU_RUNS = 7
 
 
 def list_routes() -> list[tuple[str, type]]:
