@@ -31,8 +31,8 @@ class FastSelect(forms.Select):
     360 options; this does the same in a fraction of that."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        if self.allow_multiple_selected:
-            return self._render_from_context(name, value, attrs)
+        if self.allow_multiple_selected:  # not a case of ours (a Select, one value): Django's own templates
+            return super().render(name, value, attrs, renderer)
         # Widget.get_context, then the options straight from the choices: what ChoiceWidget.optgroups and
         # create_option would give a Select (no option inherits the select's attrs; the first match is selected),
         # without a dict per option (DECISIONS 1423).
@@ -54,21 +54,6 @@ class FastSelect(forms.Select):
                 has_selected |= selected
                 parts.append(f'\n  <option value="{html.escape(str(subvalue))}"{" selected" if selected else ""}>'
                              f'{_escape(sublabel)}</option>\n')
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
-
-    def _render_from_context(self, name, value, attrs=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
-            for option in options:
-                # The trailing newline is the one at the end of select_option.html.
-                parts.append(f'\n  <option value="{html.escape(str(option["value"]))}"{_attrs_html(option["attrs"])}>'
-                             f'{_escape(option["label"])}</option>\n')
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
