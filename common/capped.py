@@ -71,11 +71,13 @@ def _child(write_fd: int, func, args, memory_mb: int) -> None:
         os._exit(0)  # no atexit handlers, no cleanup: the database connections belong to the parent
 
 
-def run_capped(func, *args, memory_mb: int, seconds: float):
+def run_capped(func, *args, memory_mb: int, seconds: float, meanwhile=None):
     """``func(*args)`` in a child process; raises what it raised, or CappedError("memory"|"time"|"died").
 
-    A plain ``os.fork`` (not multiprocessing): Celery's prefork pool children are daemonic, and
-    multiprocessing refuses to start children from those."""
+    ``meanwhile()``, if given, runs in this process while the child works (the machine's other core): when it
+    raises, the child is killed and its exception is raised instead of the child's outcome. A plain ``os.fork``
+    (not multiprocessing): Celery's prefork pool children are daemonic, and multiprocessing refuses to start
+    children from those."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -84,6 +86,8 @@ def run_capped(func, *args, memory_mb: int, seconds: float):
     os.close(write_fd)
     chunks, deadline, finished = [], time.monotonic() + seconds, False
     try:
+        if meanwhile is not None:
+            meanwhile()
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:

@@ -27,11 +27,12 @@ class Checked:
 
 
 def delivery_check(batch: FeedBatch, table: Table, header: HeaderMatch, report=None, *,
-                   limit: int | None = None) -> Checked:
+                   limit: int | None = None, accepted=None) -> Checked:
     """Every check a row must pass before it is stored: its cells (:class:`RowValidator`) and the period. Nothing
     here depends on the registry: whether a person is registered is never a reason to refuse a row (a department
     would learn who is, issue 20). The preview calls it on the file (``limit``: only the first rows of a large
-    one), the import on the whole file: what the preview counts is what the import does."""
+    one), the import on the whole file: what the preview counts is what the import does. ``accepted(rows)`` is
+    given the accepted rows of each block as soon as they are checked (the import's :class:`fastpath.Staging`)."""
     validator = RowValidator(feed_id=batch.feed_id, specs=column_specs(batch.feed), mapping=header.mapping,
                              period_start=batch.period_start, period_end=batch.period_end,
                              today=timezone.localdate())
@@ -42,11 +43,14 @@ def delivery_check(batch: FeedBatch, table: Table, header: HeaderMatch, report=N
     first = table.row_number(header.data_start)
     for offset in range(0, len(rows), PROGRESS_EVERY):  # column-wise, a block of rows at a time
         block = rows[offset:offset + PROGRESS_EVERY]
+        before = len(parsed)
         for result in validator.validate_rows(range(first + offset, first + offset + len(block)), block):
             if isinstance(result, ParsedRow):
                 parsed.append(result)
             elif isinstance(result, RejectedRow):
                 rejected.append(result)
+        if accepted is not None:
+            accepted(parsed[before:])
         if report is not None:
             report(offset)
     verdicts = {r.row_number: "" for r in parsed}

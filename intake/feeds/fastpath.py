@@ -17,6 +17,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Self
 
 from django.db import connection
 
@@ -45,7 +46,6 @@ from .validation import ParsedRow
 
 log = logging.getLogger(__name__)
 
-STAGE = "feed_stage"
 ROWS = "feed_rows"
 WARN = "feed_warn"
 LEADROWS = bulk_leads.LEADROWS
@@ -90,87 +90,163 @@ _defaults = bulk_leads.insert_defaults
 _history = bulk_leads.history_rows
 
 
-# --- staging ------------------------------------------------------------------------------------
-RAW = "feed_raw"
+# --- staging, matching and storing while the rows are checked ---------------------------------------------
+_SEP = "\x1f"
 
 
-def _stage(cursor, rows: list[ParsedRow], *, feed_id: int) -> None:
-    """The validated rows into the staging table: Python sends each row's typed cells once (one COPY, in this
-    thread), SQL makes its checksum and the JSON of its other columns — the bytes :func:`validation.row_checksum`
-    hashes — and keeps only the first row of each checksum (a repeated line of the file is unchanged, as on
-    the ORM path). No writer thread: psycopg's ``QueuedLibpqWriter`` was used here, and a bench whose writer
-    thread had gone hung in this COPY (docs/PERFORMANCE.md, "The bench must not hang")."""
-    keys = sorted({k for r in rows for k in r.data})  # the checksum's order of the other columns
-    extra = "".join(f", c{i} text" for i in range(len(keys)))
-    cursor.execute(f"DROP TABLE IF EXISTS {RAW}, {STAGE}")
-    cursor.execute(f"""CREATE TEMP TABLE {RAW} (row_number integer NOT NULL, id_number text NOT NULL,
-                       name text NOT NULL, amount numeric, event_date date, year integer NOT NULL{extra})""")
-    raw = cursor.cursor  # psycopg's own cursor: Django's debug wrapper (DEBUG on) has no copy() (issue 14)
-    with raw.copy(f"COPY {RAW} FROM STDIN") as copy:
-        lines: list[str] = []
-        null = "\\N"
-        for row in rows:
-            data = row.data
-            cells = "".join(["\t" + (_q(data[k]) if k in data else null) for k in keys]) if keys else ""
-            amount = null if row.amount is None else row.amount
-            day = null if row.event_date is None else row.event_date.isoformat()
-            lines.append(f"{row.row_number}\t{row.id_number}\t{_q(row.name)}\t{amount}\t{day}\t{row.year}{cells}\n")
-            if len(lines) >= 5000:
-                copy.write("".join(lines))
-                lines = []
-        if lines:
-            copy.write("".join(lines))
-    pairs = ", ".join(f"%s::text, r.c{i}" for i in range(len(keys)))
-    others = "".join(f", %s::text || r.c{i}" for i in range(len(keys)))
-    data_sql = f"jsonb_strip_nulls(jsonb_build_object({pairs}))" if keys else "'{}'::jsonb"
-    # The rows' ids from FeedRow's own sequence, named once: ``nextval(pg_get_serial_sequence(…))`` as the default
-    # looked the sequence up in the catalogue for every row (1.3–1.7 s of 100,000 rows under load, issue 15).
-    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [FeedRow._meta.db_table])
-    sequence = int(cursor.fetchone()[0])
-    cursor.execute(f"""
-        CREATE TEMP TABLE {STAGE} (
-            row_number integer NOT NULL, checksum uuid NOT NULL, id_number text NOT NULL, name text NOT NULL,
-            amount numeric, event_date date, year integer NOT NULL, data jsonb NOT NULL,
-            fr_id bigint NOT NULL DEFAULT nextval({sequence}::regclass))""")
-    cursor.execute(f"""
-        INSERT INTO {STAGE} (row_number, checksum, id_number, name, amount, event_date, year, data)
-        SELECT * FROM (
-            SELECT DISTINCT ON (checksum) * FROM (
-                SELECT r.row_number,
-                       encode(substring(sha256(convert_to(concat_ws(chr(31), %s::text, r.id_number, r.name,
-                           CASE WHEN r.amount IS NULL OR r.amount = 0 THEN '' ELSE r.amount::text END,
-                           coalesce(to_char(r.event_date, 'YYYY-MM-DD'), ''){others}), 'UTF8')) FROM 1 FOR 16),
-                           'hex')::uuid AS checksum,
-                       r.id_number, r.name, r.amount, r.event_date, r.year,
-                       {data_sql} AS data
-                FROM {RAW} r) c
-            ORDER BY checksum, row_number) d
-        ORDER BY row_number""", [feed_id, *[f"{k}=" for k in keys], *keys])
-    cursor.execute(f"DROP TABLE {RAW}")
+def _joined(values: list[str], *, nulls: bool, cast: str = "") -> tuple[str, object]:
+    """One column of a chunk as one parameter: its values joined by U+001F and split again by PostgreSQL
+    (``string_to_array``; with ``nulls`` an empty value is NULL) — one string to quote instead of a value per cell
+    (COPY is not allowed in a pipeline). A value holding the separator itself goes as an array of values."""
+    text = _SEP.join(values)
+    if text.count(_SEP) == len(values) - 1:
+        sql = "string_to_array(%s, chr(31), '')" if nulls else "string_to_array(%s, chr(31))"
+        return (f"{sql}::{cast}[]" if cast else sql), text
+    return f"%s::{cast or 'text'}[]", [v if v or not nulls else None for v in values]
 
 
-def _match(cursor, feed_id: int, townships: list[int]) -> int:
-    """The new rows (no earlier delivery of the feed brought them) with the registry's person of the feed's
-    district (``townships``); a person registered in another district is not matched (``elsewhere``: the row
-    is to be transferred, never a lead there). Returns how many new rows."""
-    cursor.execute(f"DROP TABLE IF EXISTS {ROWS}")
-    # One probe of the registry's ID index per row (LATERAL … LIMIT 1): the planner would otherwise hash the whole
-    # registry (a scan of 1,000,000 people, twice with the "registered elsewhere" test) for 100,000 rows.
-    cursor.execute(f"""
-        CREATE TEMP TABLE {ROWS} AS
-        SELECT s.*, CASE WHEN ours THEN p.id END AS person_id, CASE WHEN ours THEN p.assistance_status END AS status,
-               CASE WHEN ours THEN p.township_id END AS township_id, CASE WHEN ours THEN p.village_id END AS village_id,
-               (p.id IS NOT NULL AND NOT ours) AS elsewhere, false AS unmatched
-        FROM {STAGE} s
-        LEFT JOIN LATERAL (SELECT e.id, e.assistance_status, e.township_id, e.village_id,
-                                  coalesce(e.township_id = ANY(%s), false) AS ours
-                           FROM {Person._meta.db_table} e WHERE e.id_number = s.id_number LIMIT 1) p ON true
-        WHERE NOT EXISTS (SELECT 1 FROM {FeedRow._meta.db_table} f
-                          WHERE f.id_number = s.id_number AND f.feed_id = %s AND f.checksum = s.checksum)
-    """, [townships, feed_id])
-    cursor.execute(f"ANALYZE {ROWS} (row_number, id_number, year, person_id)")
-    cursor.execute(f"SELECT count(*) FROM {ROWS}")
-    return cursor.fetchone()[0]
+class Staging:
+    """The validated rows on their way into PostgreSQL while the next ones are still being checked (issue 15,
+    session 26): each chunk of accepted rows (:meth:`add`, called by :func:`checking.delivery_check` after each
+    block) is sent as one statement in psycopg's pipeline mode — the server hashes and matches it and stores its
+    rows while Python checks the next block, on the machine's other core. One statement a chunk:
+
+    * the checksum and the JSON of the other columns made in SQL (the bytes :func:`validation.row_checksum`
+      hashes), the first row of each checksum kept (``DISTINCT ON``);
+    * rows an earlier delivery of the feed brought, or an earlier chunk of this one, left out (the anti-join on
+      ``feed_row_once``: earlier chunks' rows are stored already);
+    * the registry's person of the feed's district probed by ID (``LATERAL … LIMIT 1``);
+    * the new rows into :data:`ROWS` (ids from FeedRow's sequence, in row order) and stored as ``FeedRow`` with
+      what matching tells (recorded, or to transfer out); :func:`apply` later sets the outcome, lead, rule and
+      warning of the few rows the rules, the leads or a registration change (:func:`_update_rows`).
+
+    Runs inside the import's transaction, after the feed's lock: all or nothing as before. No thread: the
+    pipeline is psycopg's, in this thread (the bench must not hang, docs/PERFORMANCE.md)."""
+
+    CHUNK = 5000
+
+    def __init__(self, *, batch, feed, now: dt.datetime):
+        self.batch, self.feed, self.now = batch, feed, now
+        self.pending: list[ParsedRow] = []
+        self.new = 0
+        self.waited = 0.0  # seconds the import waited for the server after the last row was checked
+        self._pipeline = None
+
+    def __enter__(self) -> Self:
+        feed = self.feed
+        self._cursor = connection.cursor()
+        cursor = self._cursor
+        # Sorts and hashes of 100,000 rows stay in memory (the default 4 MB spills them to disk); this transaction only.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        # Compiling the big statements took longer than running them (≈ 0.4 s each on the bench).
+        cursor.execute("SET LOCAL jit = off")
+        # The rows' ids from FeedRow's own sequence, named once: ``nextval(pg_get_serial_sequence(…))`` as the
+        # default looked the sequence up in the catalogue for every row (issue 15).
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [FeedRow._meta.db_table])
+        self._sequence = int(cursor.fetchone()[0])
+        cursor.execute(f"DROP TABLE IF EXISTS {ROWS}")
+        # What the rules, the leads and the counts read of the new rows (the rows themselves are stored already):
+        # ``prior`` is the person's total of the row's year from the feed's earlier deliveries (the yearly sums).
+        cursor.execute(f"""
+            CREATE TEMP TABLE {ROWS} (
+                row_number integer NOT NULL, fr_id bigint NOT NULL, id_number text NOT NULL, year integer NOT NULL,
+                amount numeric, prior numeric, person_id bigint, status text, township_id bigint, village_id bigint,
+                elsewhere boolean NOT NULL, unmatched boolean NOT NULL DEFAULT false,
+                changed boolean NOT NULL DEFAULT false)""")
+        self.townships = district_townships(feed)
+        cols, exprs, params = _defaults(FeedRow, {
+            "batch_id": ("%s", self.batch.pk), "feed_id": ("%s", feed.pk), "row_number": "s.row_number",
+            "checksum": "s.checksum", "id_number": "s.id_number", "name": "s.name", "amount": "s.amount",
+            "event_date": "s.event_date", "year": "s.year", "data": "s.data", "person_id": "s.person_id",
+            "region_id": ("coalesce(s.township_id, %s)", feed.district_id),
+            "outcome": ("CASE WHEN s.person_id IS NULL THEN %s ELSE %s END", RowOutcome.TRANSFER_OUT,
+                        RowOutcome.RECORDED),
+            "lead_id": "NULL", "rule_id": "NULL", "warning": "''", "created_at": ("%s", self.now)})
+        self._store = (f"INSERT INTO {FeedRow._meta.db_table} (id, {cols}) SELECT s.fr_id, {exprs} FROM m s", params)
+        self._raw = cursor.cursor  # psycopg's own cursor (Django's debug wrapper keeps every query)
+        self._pipeline = connection.connection.pipeline()
+        self._pipeline.__enter__()
+        return self
+
+    def add(self, rows: list[ParsedRow]) -> None:
+        self.pending.extend(rows)
+        if len(self.pending) >= self.CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        keys = sorted({k for r in rows for k in r.data})  # the checksum's order of the other columns
+        columns = [
+            _joined([str(r.row_number) for r in rows], nulls=False, cast="integer"),
+            _joined([r.id_number for r in rows], nulls=False),
+            _joined([r.name for r in rows], nulls=False),
+            _joined(["" if r.amount is None else str(r.amount) for r in rows], nulls=True, cast="numeric"),
+            _joined(["" if r.event_date is None else r.event_date.isoformat() for r in rows], nulls=True, cast="date"),
+            _joined([str(r.year) for r in rows], nulls=False, cast="integer"),
+            *[_joined([r.data.get(k, "") for r in rows], nulls=True) for k in keys],
+        ]
+        arrays = [sql for sql, _value in columns]
+        array_params = [value for _sql, value in columns]
+        names = "".join(f", c{i}" for i in range(len(keys)))
+        pairs = ", ".join(f"%s::text, r.c{i}" for i in range(len(keys)))
+        others = "".join(f", %s::text || r.c{i}" for i in range(len(keys)))
+        data_sql = f"jsonb_strip_nulls(jsonb_build_object({pairs}))" if keys else "'{}'::jsonb"
+        store, store_params = self._store
+        self._raw.execute(f"""
+            WITH c AS (
+                SELECT DISTINCT ON (checksum) * FROM (
+                    SELECT r.row_number,
+                           encode(substring(sha256(convert_to(concat_ws(chr(31), %s::text, r.id_number, r.name,
+                               CASE WHEN r.amount IS NULL OR r.amount = 0 THEN '' ELSE r.amount::text END,
+                               coalesce(to_char(r.event_date, 'YYYY-MM-DD'), ''){others}), 'UTF8')) FROM 1 FOR 16),
+                               'hex')::uuid AS checksum,
+                           r.id_number, r.name, r.amount, r.event_date, r.year, {data_sql} AS data
+                    FROM unnest({', '.join(arrays)})
+                         AS r(row_number, id_number, name, amount, event_date, year{names})) d
+                ORDER BY checksum, row_number),
+            m AS (
+                SELECT n.*, nextval({self._sequence}::regclass) AS fr_id FROM (
+                    SELECT c.*, x.prior, CASE WHEN ours THEN p.id END AS person_id,
+                           CASE WHEN ours THEN p.assistance_status END AS status,
+                           CASE WHEN ours THEN p.township_id END AS township_id,
+                           CASE WHEN ours THEN p.village_id END AS village_id, (p.id IS NOT NULL AND NOT ours) AS elsewhere
+                    FROM (SELECT * FROM c ORDER BY id_number) c  -- neighbouring keys probed one after the other
+                    CROSS JOIN LATERAL (SELECT bool_or(f.checksum = c.checksum) AS stored,
+                                               sum(f.amount) FILTER (WHERE f.year = c.year AND f.batch_id <> %s) AS prior
+                                        FROM {FeedRow._meta.db_table} f
+                                        WHERE f.id_number = c.id_number AND f.feed_id = %s) x
+                    LEFT JOIN LATERAL (SELECT e.id, e.assistance_status, e.township_id, e.village_id,
+                                              coalesce(e.township_id = ANY(%s), false) AS ours
+                                       FROM {Person._meta.db_table} e WHERE e.id_number = c.id_number LIMIT 1) p ON true
+                    WHERE x.stored IS NOT TRUE
+                    ORDER BY c.row_number) n),
+            s AS (
+                INSERT INTO {ROWS} (row_number, fr_id, id_number, year, amount, prior, person_id, status, township_id,
+                                    village_id, elsewhere)
+                SELECT row_number, fr_id, id_number, year, amount, prior, person_id, status, township_id, village_id,
+                       elsewhere FROM m)
+            {store}""", [self.feed.pk, *[f"{k}=" for k in keys], *keys, *array_params, self.batch.pk, self.feed.pk,
+                         self.townships, *store_params])
+
+    def __exit__(self, kind, value, traceback) -> None:
+        clock = time.perf_counter()
+        try:
+            if kind is None:
+                self._send()
+        finally:
+            pipeline, self._pipeline = self._pipeline, None
+            if pipeline is not None:
+                pipeline.__exit__(kind, value, traceback)  # waits for the server; raises what a statement raised
+        if kind is None:
+            cursor = self._cursor
+            # Statistics of the columns the next statements join or filter on only.
+            cursor.execute(f"ANALYZE {ROWS} (row_number, id_number, year, person_id)")
+            cursor.execute(f"SELECT count(*) FROM {ROWS}")
+            self.new = cursor.fetchone()[0]
+        self._cursor.close()
+        self.waited = time.perf_counter() - clock
 
 
 # --- registering unknown people of the district ------------------------------------------------------
@@ -224,7 +300,7 @@ def _register(cursor, newcomers: list[tuple[ParsedRow, Region]], now: dt.datetim
     _history(cursor, Person, "id_number = ANY(%s)", [ids], "+", now)
     cursor.execute(f"""
         UPDATE {ROWS} r SET person_id = p.id, status = p.assistance_status, township_id = p.township_id,
-                            village_id = p.village_id
+                            village_id = p.village_id, changed = true
         FROM {Person._meta.db_table} p WHERE p.id_number = r.id_number AND p.id_number = ANY(%s)
     """, [ids])
     return len(newcomers)
@@ -264,8 +340,8 @@ def _rule_select(position: int, rule, periods: list) -> tuple[str, list] | None:
                     WHERE c.amount IS NOT NULL AND c.amount >= c.lim""", p)
     if rule.kind == RuleKind.YEARLY_SUM:
         return (f"""SELECT c.row_number, {position}, c.status, c.lim, c.before, {none}
-                    FROM (SELECT c.*, c.run_year + coalesce(y.total, 0) AS before
-                          FROM {rows} LEFT JOIN prior_year y ON y.id_number = c.id_number AND y.year = c.year) c
+                    FROM (SELECT c.*, c.run_year + coalesce(c.prior, 0) AS before
+                          FROM {rows}) c
                     WHERE c.amount IS NOT NULL AND c.before < c.lim AND c.lim <= c.before + c.amount""", p)
     if rule.kind == RuleKind.RISE:
         if not rule.ratio or not periods:
@@ -311,7 +387,7 @@ def _fired(cursor, *, feed, batch, rules) -> tuple[list[tuple], list]:
     if not selects:
         return [], periods
     ctes = [f"""cand AS (
-        SELECT row_number, id_number, year, amount, status,
+        SELECT row_number, id_number, year, amount, prior, status,
                coalesce(sum(amount) OVER (PARTITION BY id_number, year ORDER BY row_number
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS run_year,
                coalesce(sum(amount) OVER (PARTITION BY id_number ORDER BY row_number
@@ -319,13 +395,6 @@ def _fired(cursor, *, feed, batch, rules) -> tuple[list[tuple], list]:
                row_number = min(row_number) OVER (PARTITION BY id_number) AS is_first
         FROM {ROWS} WHERE person_id IS NOT NULL)"""]
     head: list = []
-    if any(r.kind == RuleKind.YEARLY_SUM for r in rules):
-        ctes.append(f"""prior_year AS (
-            SELECT f.id_number, f.year, sum(f.amount) AS total FROM {FeedRow._meta.db_table} f
-            WHERE f.feed_id = %s AND (f.id_number, f.year) IN (SELECT id_number, year FROM {ROWS}
-                                                              WHERE person_id IS NOT NULL)
-            GROUP BY f.id_number, f.year)""")
-        head.append(feed.pk)
     for k, period in enumerate(periods):
         ctes.append(f"prev{k} AS {_period_totals(period, feed.pk, head)}")
     cursor.execute(f"WITH {', '.join(ctes)} SELECT * FROM ({' UNION ALL '.join(selects)}) fired ORDER BY 1, 2",
@@ -387,22 +456,33 @@ def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
         raise FeedError(str(exc)) from exc
 
 
-def _store_rows(cursor, *, batch, feed, now: dt.datetime) -> None:
-    cols, exprs, params = _defaults(FeedRow, {
-        "batch_id": ("%s", batch.pk), "feed_id": ("%s", feed.pk), "row_number": "r.row_number",
-        "checksum": "r.checksum", "id_number": "r.id_number", "name": "r.name", "amount": "r.amount",
-        "event_date": "r.event_date", "year": "r.year", "data": "r.data", "person_id": "r.person_id",
-        "region_id": ("coalesce(r.township_id, %s)", feed.district_id),
-        "outcome": ("""CASE WHEN r.unmatched THEN %s WHEN r.person_id IS NULL THEN %s WHEN w.row_number IS NULL THEN %s
-                            WHEN w.covered THEN %s WHEN lr.open_lead_id IS NULL AND lr.nth = 1 THEN %s ELSE %s END""",
-                    RowOutcome.UNMATCHED, RowOutcome.TRANSFER_OUT, RowOutcome.RECORDED, RowOutcome.KEPT_ON_FILE, RowOutcome.LEAD_RAISED,
-                    RowOutcome.EVIDENCE_ADDED),
-        "lead_id": "lr.lead_id", "rule_id": "w.rule_id", "warning": "coalesce(w.warning, '')",
-        "created_at": ("%s", now)})
+CHANGED = "feed_changed"
+
+
+def _update_rows(cursor, *, feed) -> int:
+    """The stored rows (:class:`Staging`) whose outcome is not what matching told: the rows that warn (kept on
+    file, a lead raised or evidence added; their lead, rule and warning), the rows of people registered by this
+    import (their person and township) and the rows whose village cannot be told (unmatched). A few hundred of
+    100,000: gathered first, then updated by primary key."""
+    cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
     cursor.execute(f"""
-        INSERT INTO {FeedRow._meta.db_table} (id, {cols})
-        SELECT r.fr_id, {exprs} FROM {ROWS} r LEFT JOIN {WARN} w USING (row_number)
-        LEFT JOIN {LEADROWS} lr USING (row_number)""", params)
+        CREATE TEMP TABLE {CHANGED} AS
+        SELECT r.fr_id, r.person_id, coalesce(r.township_id, %s) AS region_id,
+               CASE WHEN r.unmatched THEN %s WHEN r.person_id IS NULL THEN %s WHEN w.row_number IS NULL THEN %s
+                    WHEN w.covered THEN %s WHEN lr.open_lead_id IS NULL AND lr.nth = 1 THEN %s ELSE %s END AS outcome,
+               lr.lead_id, w.rule_id, coalesce(w.warning, '') AS warning
+        FROM {ROWS} r LEFT JOIN {WARN} w USING (row_number) LEFT JOIN {LEADROWS} lr USING (row_number)
+        WHERE r.changed OR r.unmatched OR w.row_number IS NOT NULL""",
+                   [feed.district_id, RowOutcome.UNMATCHED, RowOutcome.TRANSFER_OUT, RowOutcome.RECORDED,
+                    RowOutcome.KEPT_ON_FILE, RowOutcome.LEAD_RAISED, RowOutcome.EVIDENCE_ADDED])
+    cursor.execute(f"ANALYZE {CHANGED}")
+    cursor.execute(f"""
+        UPDATE {FeedRow._meta.db_table} f SET person_id = c.person_id, region_id = c.region_id, outcome = c.outcome,
+                                              lead_id = c.lead_id, rule_id = c.rule_id, warning = c.warning
+        FROM {CHANGED} c WHERE f.id = c.fr_id""")
+    changed = cursor.rowcount
+    cursor.execute(f"DROP TABLE {CHANGED}")
+    return changed
 
 
 def _wal_lsn() -> int:
@@ -412,9 +492,10 @@ def _wal_lsn() -> int:
 
 
 def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, now: dt.datetime, decide,
-          newcomers_of, report) -> Result:
-    """Store and act on the accepted rows of a delivery (inside the caller's transaction). ``decide(row,
-    warnings, status)`` and ``newcomers_of(rows)`` are the ORM path's own, so both paths decide alike."""
+          newcomers_of, report, staged: Staging) -> Result:
+    """Act on the accepted rows of a delivery, which ``staged`` has matched and stored while they were checked
+    (inside the caller's transaction). ``decide(row, warnings, status)`` and ``newcomers_of(rows)`` are the ORM
+    path's own, so both paths decide alike."""
     result = Result()
     by_number = {r.row_number: r for r in parsed}
     laps: list[tuple[str, float, str]] = []
@@ -431,19 +512,9 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
         laps.append((name, now_ - clock[0], written))
         clock[0] = time.perf_counter()
 
+    laps.append(("stage, match, rows (after the checks)", staged.waited, ""))
     with connection.cursor() as cursor:
-        # Sorts and hashes of 100,000 rows stay in memory (the default 4 MB spills them to disk); this transaction only.
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        # Compiling the big statements took longer than running them (≈ 0.4 s each on the bench).
-        cursor.execute("SET LOCAL jit = off")
-        _stage(cursor, parsed, feed_id=feed.pk)
-        # Statistics of the columns the next statements join or filter on only (the JSON's and names' were most
-        # of ANALYZE's time).
-        cursor.execute(f"ANALYZE {STAGE} (checksum, id_number)")
-        lap("stage (COPY)")
-        new = _match(cursor, feed.pk, district_townships(feed))
-        lap("match")
-        result.unchanged = len(parsed) - new
+        result.unchanged = len(parsed) - staged.new
         report("matching")
         cursor.execute(f"SELECT row_number FROM {ROWS} WHERE person_id IS NULL AND NOT elsewhere "
                        f"AND id_number LIKE %s ORDER BY row_number", [feed.district.code[:6] + "%"])
@@ -464,8 +535,8 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
         lap("warnings")
         _raise_leads(cursor, feed=feed, today=today, now=now)
         lap("leads")
-        _store_rows(cursor, batch=batch, feed=feed, now=now)
-        lap("rows")
+        _update_rows(cursor, feed=feed)
+        lap("rows updated")
         # Each count from the one table it needs (the warnings and their reports are a row of the delivery each):
         # joining the 100,000 rows to them for six counts took up to a second under load.
         cursor.execute(f"""
@@ -483,7 +554,7 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
                    count(*) FILTER (WHERE NOT (lr.open_lead_id IS NULL AND lr.nth = 1)), bool_or(lr.is_urgent)
             FROM {LEADROWS} lr JOIN {Lead._meta.db_table} l ON l.id = lr.lead_id GROUP BY l.township_id""")
         result.townships = {t: [new_leads, added, urgent] for t, new_leads, added, urgent in cursor.fetchall()}
-        cursor.execute(f"DROP TABLE {LEADROWS}, {WARN}, {ROWS}, {STAGE}")
+        cursor.execute(f"DROP TABLE {LEADROWS}, {WARN}, {ROWS}")
         lap("counts")
     log.info("delivery %s, fast path: %s", batch.pk, ", ".join(f"{name} {secs:.2f} s{w}" for name, secs, w in laps))
     return result

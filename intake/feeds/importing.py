@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from contextlib import nullcontext
 from functools import partial
 
 from django.conf import settings
@@ -156,22 +157,26 @@ def _import(batch: FeedBatch) -> None:
         _progress(batch.pk, done=done, total=total, phase=phase, started=started)
 
     fast = fast_path_enabled()
-    checked = delivery_check(batch, table, header, report)
-    if checked.period_problem:
-        raise FeedError(checked.period_problem)
-    parsed, rejected = checked.parsed, checked.rejected
-    report(total_rows, "matching")
-    validated = time.perf_counter()
     today = timezone.localdate()
     with transaction.atomic():
-        # One import per feed at a time: yearly sums and "unchanged" see every earlier delivery.
+        # One import per feed at a time: yearly sums and "unchanged" see every earlier delivery. Taken before the
+        # rows are checked: the fast path stores them while it checks the next ones (fastpath.Staging).
         Feed.objects.select_for_update().filter(pk=feed.pk).first()
         _hold_delivery(batch)
+        now = timezone.now()
+        staging = fastpath.Staging(batch=batch, feed=feed, now=now) if fast else nullcontext()
+        with staging:
+            checked = delivery_check(batch, table, header, report, accepted=staging.add if fast else None)
+            if checked.period_problem:
+                raise FeedError(checked.period_problem)
+        parsed, rejected = checked.parsed, checked.rejected
+        report(total_rows, "matching")
+        validated = time.perf_counter()
         # No shortcut for a file delivered before: only the rows an earlier delivery stored are unchanged, so a
         # corrected delivery (rows refused then, accepted now) is imported (issue 14).
         rules = active_rules(feed)
-        apply = fastpath.apply if fast else _apply_orm
-        result = apply(batch=batch, feed=feed, parsed=parsed, rules=rules, today=today, now=timezone.now(),
+        apply = partial(fastpath.apply, staged=staging) if fast else _apply_orm
+        result = apply(batch=batch, feed=feed, parsed=parsed, rules=rules, today=today, now=now,
                        decide=partial(_decide, feed, dict(feed.columns.values_list("key", "label"))), newcomers_of=partial(_newcomers, feed.district.code[:6]),
                        report=lambda phase: report(total_rows, phase))
         counts: Counts = result

@@ -19,6 +19,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.utils.translation import gettext as _
 
@@ -169,16 +170,18 @@ def _count_cells(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int
 
 
 def _read_excel(data: bytes, ext: str) -> Table:
-    """Measured first, then read in a child process with a memory cap and a time limit (common/capped.py): the
-    web or Celery worker never holds an unpacked workbook itself."""
+    """Read in a child process with a memory cap and a time limit (common/capped.py): the web or Celery worker
+    never holds an unpacked workbook itself. The workbook is measured (:func:`_check_zip`) in this process while
+    the child reads (issue 15: the 0.13 s of measuring a 100,000-row workbook no longer comes before the read):
+    a workbook past the caps is refused as before, the child killed; what the child may spend meanwhile is
+    bounded by its own caps."""
     import python_calamine  # noqa: F401 - imported here, before the fork, not in the child
 
     from common.capped import CappedError, run_capped
 
-    if ext in (".xlsx", ".xlsm", ".ods"):
-        _check_zip(data)
+    measure = partial(_check_zip, data) if ext in (".xlsx", ".xlsm", ".ods") else None
     try:
-        return run_capped(_read_excel_here, data, memory_mb=READ_MEMORY_MB, seconds=READ_SECONDS)
+        return run_capped(_read_excel_here, data, memory_mb=READ_MEMORY_MB, seconds=READ_SECONDS, meanwhile=measure)
     except CappedError as exc:
         raise ParseError(_("The workbook needs more memory or time to read than a delivery may take (%(reason)s). "
                            "Please split it into several deliveries or save it again as .xlsx.")

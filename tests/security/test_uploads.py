@@ -147,3 +147,20 @@ def test_workbooks_are_read_in_a_child_process_with_a_memory_and_time_cap():
     assert refused.value.reason == "time"
     with pytest.raises(ValueError):
         run_capped(int, "not a number", memory_mb=64, seconds=30)  # its own errors come back as they are
+
+
+def test_a_workbook_is_measured_while_the_child_reads_and_a_refusal_stops_the_child():
+    """The measuring of a workbook (its unpacked size and cells) runs beside the capped read: its refusal is what the
+    caller gets, at once, and the child reading is killed (issue 15)."""
+    import time
+
+    from common.capped import run_capped
+
+    def refuse():
+        raise parsing.ParseError("refused")
+
+    started = time.monotonic()
+    with pytest.raises(parsing.ParseError, match="refused"):
+        run_capped(time.sleep, 30, memory_mb=64, seconds=60, meanwhile=refuse)
+    assert time.monotonic() - started < 10  # the sleeping child was killed, not waited for
+    assert run_capped(int, "42", memory_mb=64, seconds=30, meanwhile=lambda: None) == 42
