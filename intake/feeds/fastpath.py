@@ -386,14 +386,23 @@ def _fired(cursor, *, feed, batch, rules) -> tuple[list[tuple], list]:
             params.extend(select[1])
     if not selects:
         return [], periods
-    ctes = [f"""cand AS (
+    # The running sums of a person's earlier rows in this delivery, and whether a row is the person's first: the
+    # windows only over the people with more than one row (a few thousand of 100,000); a person's only row has
+    # nothing before it (0, 0, first) — the same figures, without sorting every row (0.25 s → 0.1 s, issue 15).
+    ctes = [f"""several AS (
+        SELECT id_number FROM {ROWS} WHERE person_id IS NOT NULL GROUP BY id_number HAVING count(*) > 1)""",
+            f"""cand AS (
+        SELECT row_number, id_number, year, amount, prior, status, 0::numeric AS run_year, 0::numeric AS run_all,
+               true AS is_first
+        FROM {ROWS} WHERE person_id IS NOT NULL AND id_number NOT IN (SELECT id_number FROM several)
+        UNION ALL
         SELECT row_number, id_number, year, amount, prior, status,
                coalesce(sum(amount) OVER (PARTITION BY id_number, year ORDER BY row_number
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS run_year,
                coalesce(sum(amount) OVER (PARTITION BY id_number ORDER BY row_number
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS run_all,
                row_number = min(row_number) OVER (PARTITION BY id_number) AS is_first
-        FROM {ROWS} WHERE person_id IS NOT NULL)"""]
+        FROM {ROWS} WHERE person_id IS NOT NULL AND id_number IN (SELECT id_number FROM several))"""]
     head: list = []
     for k, period in enumerate(periods):
         ctes.append(f"prev{k} AS {_period_totals(period, feed.pk, head)}")
