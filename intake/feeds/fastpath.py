@@ -1,14 +1,17 @@
-"""The PostgreSQL import of a delivery: COPY into a staging table, then set-based SQL (DESIGN §10).
+"""The PostgreSQL import of a delivery: staged, matched and stored while it is checked, then set-based SQL
+(DESIGN §10).
 
 :func:`apply` does what the ORM path of :mod:`.services` does row by row, with the same results (the tests
-run every feed test through both and compare): the validated rows are COPYed into a temporary table; rows an
-earlier delivery already brought are dropped with one anti-join; people are matched by ID through the
-registry's unique index; unknown people of the district are registered in bulk (households, people and their
-history rows); the warning rules are evaluated in SQL — yearly sums and rises/falls from earlier deliveries'
-rows with window functions — and only the rows that warn come back to Python to be put into words; leads are
-raised set-based by :mod:`cases.bulk_leads` (beside :func:`cases.services.lead_report`, the rule it mirrors:
-people locked, numbers from one block of the district's counter, relief, causes, sources and history rows);
-the delivery's rows are stored last, each with its outcome, lead and rule. It runs inside the caller's transaction: all or nothing.
+run every feed test through both and compare). While the rows are checked, :class:`Staging` sends each chunk of
+accepted rows to PostgreSQL in one statement (psycopg's pipeline: the server works while Python checks the next
+chunk): rows an earlier delivery already brought are left out by a probe of ``feed_row_once``, people are matched
+by ID through the registry's unique index, and the new rows are stored with what matching tells. Then unknown
+people of the district are registered in bulk (households, people and their history rows); the warning rules are
+evaluated in SQL — yearly sums and rises/falls from earlier deliveries' rows with window functions — and only the
+rows that warn come back to Python to be put into words; leads are raised set-based by :mod:`cases.bulk_leads`
+(beside :func:`cases.services.lead_report`, the rule it mirrors: people locked, numbers from one block of the
+district's counter, relief, causes, sources and history rows); the few stored rows whose outcome that changed are
+updated last, with their lead and rule. It runs inside the caller's transaction: all or nothing.
 """
 from __future__ import annotations
 
@@ -113,8 +116,9 @@ class Staging:
 
     * the checksum and the JSON of the other columns made in SQL (the bytes :func:`validation.row_checksum`
       hashes), the first row of each checksum kept (``DISTINCT ON``);
-    * rows an earlier delivery of the feed brought, or an earlier chunk of this one, left out (the anti-join on
-      ``feed_row_once``: earlier chunks' rows are stored already);
+    * rows an earlier delivery of the feed brought, or an earlier chunk of this one, left out (one probe of
+      ``feed_row_once`` per row: earlier chunks' rows are stored already), and from the same probe the person's
+      total of the row's year in earlier deliveries (``prior``, the yearly sums);
     * the registry's person of the feed's district probed by ID (``LATERAL … LIMIT 1``);
     * the new rows into :data:`ROWS` (ids from FeedRow's sequence, in row order) and stored as ``FeedRow`` with
       what matching tells (recorded, or to transfer out); :func:`apply` later sets the outcome, lead, rule and
