@@ -27,10 +27,9 @@ _TARGET = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_
 def query_key(sql: str) -> str:
     """``SELECT <first table>``, ``COUNT <table>``, ``INSERT/UPDATE/DELETE <table>`` or the first word.
 
-    A query read through a server-side cursor (``DECLARE … FOR SELECT``, ``.iterator()``) is its SELECT; a
-    ``UNION`` of parenthesized SELECTs is its first one.
+    A query read through a server-side cursor (``DECLARE … FOR SELECT``, ``.iterator()``) is its SELECT.
     """
-    sql = _CURSOR.sub("", sql.strip()).lstrip("(")  # a UNION's "(SELECT …) UNION ALL (SELECT …)" is its first SELECT
+    sql = _CURSOR.sub("", sql.strip())
     head = sql.split(None, 1)[0].upper() if sql else ""
     if head in {"SELECT", "WITH"}:
         match = _FROM.search(sql)
