@@ -41,3 +41,20 @@ def test_model_choices_as_django(regions):
         ours = FastSelect(choices=field.choices).render("village", value, attrs={"id": "id_village"})
         theirs = forms.Select(choices=field.choices).render("village", value, attrs={"id": "id_village"})
         assert ours == theirs
+
+
+@pytest.mark.django_db
+def test_model_choices_read_with_one_plain_query_are_the_same_options(regions, django_assert_num_queries):
+    from common.filters import PlainModelChoiceIterator
+
+    field = forms.ModelChoiceField(queryset=Region.objects.order_by("code")[:30])
+    plain = forms.ModelChoiceField(queryset=Region.objects.order_by("code")[:30])
+    plain.iterator = PlainModelChoiceIterator
+    chosen = Region.objects.order_by("code")[5]
+    for value in (None, chosen.pk, str(chosen.pk)):
+        theirs = forms.Select(choices=field.choices).render("village", value, attrs={"id": "id_village"})
+        with django_assert_num_queries(1):
+            ours = FastSelect(choices=plain.choices).render("village", value, attrs={"id": "id_village"})
+        assert ours == theirs
+    assert [(str(v), str(label)) for v, label in plain.choices] == [(str(v), str(label)) for v, label in field.choices]
+
