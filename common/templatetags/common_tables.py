@@ -394,10 +394,13 @@ def _querystring(request, key, value) -> str:
 def table_head(context, table):
     parts = ["\n            "]
     if table.show_header:
-        from django.template.base import Variable
+        from django.template.base import Variable, VariableDoesNotExist
 
         request = context["request"]
-        thead = render_value_in_context(Variable("table.attrs.thead.as_html").resolve(context), context)
+        try:  # "{{ table.attrs.thead.as_html }}" (django-tables2 makes every table's "thead" an AttributeDict)
+            thead = render_value_in_context(Variable("table.attrs.thead.as_html").resolve(context), context)
+        except VariableDoesNotExist:  # a failed lookup: what the template writes (no string_if_invalid is set)
+            thead = ""
         parts.append(f"\n                <thead {thead}>\n                <tr>\n                ")
         order_field = None
         for column in table.columns:
