@@ -11,6 +11,7 @@ import html
 import weakref
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
@@ -177,16 +178,18 @@ class BaseFilterSet(django_filters.FilterSet):
             widget = field.widget
             if type(widget) is forms.Select:
                 field.widget = widget = _fast(widget)
-                if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Region:
-                    key = _choices_key(type(self).base_filters.get(name), field, user, scoped)
-                    choices = _region_choices(field, key)
+                if isinstance(field, forms.ModelChoiceField):
+                    choices = None
+                    if field.queryset.model is Region:
+                        key = _choices_key(type(self).base_filters.get(name), field, user, scoped)
+                        choices = _region_choices(field, key)
                     if choices is not None:
                         if name == "village" and len(choices) > SEARCH_FROM_OPTIONS:
                             field.widget = widget = _searchable(widget, choices)  # the choices set once
                         else:
                             widget.choices = choices
-                    elif type(field.choices) is ModelChoiceIterator:
-                        field.iterator = PlainModelChoiceIterator
+                    elif type(field.choices) in _PLAIN:  # other models: one plain query
+                        field.iterator = _PLAIN[type(field.choices)]
                         widget.choices = field.choices
             if isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
                 widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)
@@ -210,6 +213,15 @@ class PlainModelChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         for obj in self.queryset.all():  # a copy: the field's own queryset is left unread, as before
             yield self.choice(obj)
+
+
+class PlainFilterChoiceIterator(django_filters.fields.ModelChoiceIterator, PlainModelChoiceIterator):
+    """django-filter's iterator (its ``null_label`` option after the empty one) over the plain query's rows."""
+
+
+# The iterator of a filter form's model choice field → the same over one plain query (DECISIONS 1523).
+_PLAIN = {ModelChoiceIterator: PlainModelChoiceIterator,
+          django_filters.fields.ModelChoiceIterator: PlainFilterChoiceIterator}
 
 
 def _searchable(widget: FastSelect, choices) -> RegionSearchSelect:
