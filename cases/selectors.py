@@ -4,14 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.roles import TOWNSHIP_OFFICE, has_role
-from accounts.scoping import scope
+from accounts.scoping import scope, scope_key
 from common.registry import Hook, Registry
 from referrals.selectors import lead_transfer_forms
 from referrals.subjects import Subject as TransferSubject
@@ -35,12 +34,10 @@ def registry_summary(*, user) -> dict:
     return counts
 
 
-def registry_scope_key(*, user) -> str:
-    """What decides ``registry_summary`` for this user: the SQL of their scope of people."""
-    try:
-        return str(scope(user, Person.objects.all()).query)
-    except EmptyResultSet:  # sees no one
-        return "nobody"
+def registry_scope_key(*, user) -> tuple:
+    """What decides ``registry_summary`` for this user: their scope of people (``accounts.scoping.scope_key``:
+    equal keys, the same rows; not the scoped queryset's SQL, compiled on every home page, DECISIONS 1526)."""
+    return scope_key(user, Person)
 
 
 def household_members(*, user, person: Person):

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Q, QuerySet
 
 from accounts.choices import TOWNSHIP_ROLES, Role
-from accounts.scoping import scope
+from accounts.scoping import scope, scope_key
 
 from .choices import AWAITING_ANSWER, OPEN_TRANSFER_STATUSES, ReminderLevel, TransferStatus
 from .deadlines import due_soon_cutoff
@@ -39,12 +38,10 @@ def transfer_forms(*, user) -> QuerySet:
     return scope(user, TransferForm.objects.all())
 
 
-def transfer_scope_key(*, user) -> str:
-    """What decides ``transfer_summary`` for this user besides the day: the SQL of their forms."""
-    try:
-        return str(transfer_forms(user=user).query)
-    except EmptyResultSet:  # sees none
-        return "none"
+def transfer_scope_key(*, user) -> tuple:
+    """What decides ``transfer_summary`` for this user besides the day: their scope of transfer forms
+    (``accounts.scoping.scope_key``, not the scoped queryset's SQL, DECISIONS 1526)."""
+    return scope_key(user, TransferForm)
 
 
 def transfer_forms_received(*, user) -> QuerySet:

@@ -78,10 +78,8 @@ def list_page(table: str, *, audited: bool = True) -> list[tuple[str, str]]:
     """The queries every list page of ``table`` begins with (common/views.py ``ObjectListView``)."""
     return [
         ("SELECT django_session", "the session (django.contrib.sessions)"),
-        ("SELECT accounts_user", "the logged-in user"),
-        ("SELECT auth_permission", "the user's own permissions (the view's permission_required)"),
-        ("SELECT auth_permission", "the permissions of the user's groups (its role)"),
-        ("SELECT accounts_region", "the user's region, which scopes the queryset (accounts/scoping.py)"),
+        ("SELECT accounts_user", "the logged-in user with their region, which scopes the queryset (DECISIONS 1522)"),
+        ("SELECT auth_permission", "the user's own and their groups' permissions, one UNION (permission_required)"),
         (f"COUNT {table}", "the paginator's count of the scoped, filtered rows"),
         *([("INSERT common_auditevent", "the audit record of a list of personal data (DESIGN §11)")]
           if audited else []),

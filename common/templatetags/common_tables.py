@@ -370,3 +370,96 @@ def table_body(context, table):
         parts.append(f'\n<tr><td colspan="{len(columns)}">{conditional_escape(table.empty_text)}</td></tr>')
     parts.append("\n</tbody>")
     return mark_safe("".join(parts))
+
+
+# --- The table's head and pagination (DECISIONS 1521) ----------------------------------------------------------
+# django-tables2 3.0.1's ``bootstrap5.html`` blocks ``table.thead`` and ``pagination`` (the latter inside
+# ``bootstrap5-responsive.html``'s ``{{ block.super }}``), written in Python from the same objects, in the same
+# order, with the template's text between the tags kept as it is — a ``{% querystring_replace %}`` per column and
+# per page link, a template loop and a dozen lookups each cost ≈ 2–3 ms a list page. ``tests/common/
+# test_table_head.py`` compares both blocks byte for byte with the template's (every list page, both users, both
+# languages, sorted, filtered, on several pages).
+def _querystring(request, key, value) -> str:
+    """What ``{% querystring_replace key=value %}`` writes (django-tables2 3.0.1, ``QuerystringReplaceNode``)."""
+    from django.utils.html import escape
+    from django.utils.http import urlencode
+
+    params = dict(request.GET)
+    if key not in ("", None):
+        params[key] = value
+    return escape("?" + urlencode(params, doseq=True))
+
+
+@register.simple_tag(takes_context=True)
+def table_head(context, table):
+    parts = ["\n            "]
+    if table.show_header:
+        from django.template.base import Variable, VariableDoesNotExist
+
+        request = context["request"]
+        try:  # "{{ table.attrs.thead.as_html }}" (django-tables2 makes every table's "thead" an AttributeDict)
+            thead = render_value_in_context(Variable("table.attrs.thead.as_html").resolve(context), context)
+        except VariableDoesNotExist:  # a failed lookup: what the template writes (no string_if_invalid is set)
+            thead = ""
+        parts.append(f"\n                <thead {thead}>\n                <tr>\n                ")
+        order_field = None
+        for column in table.columns:
+            th = render_value_in_context(column.attrs["th"].as_html(), context)
+            parts.append(f'\n                    <th {th} scope="col">\n                        ')
+            if column.orderable:
+                if order_field is None:
+                    order_field = table.prefixed_order_by_field
+                href = _querystring(request, order_field, column.order_by_alias.next)
+                header = render_value_in_context(column.header, context)
+                parts.append(f'\n                            <a href="{href}">{header}</a>\n                        ')
+            else:
+                header = render_value_in_context(column.header, context)
+                parts.append(f"\n                            {header}\n                        ")
+            parts.append("\n                    </th>\n                ")
+        parts.append("\n                </tr>\n                </thead>\n            ")
+    parts.append("\n            ")
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def table_pagination(context, table):
+    from django.utils.translation import gettext
+    from django_tables2.templatetags.django_tables2 import table_page_range
+
+    parts = ["\n        \n        "]  # bootstrap5-responsive.html's "{{ block.super }}", then bootstrap5.html's block
+    page = getattr(table, "page", None)
+    if page and table.paginator.num_pages > 1:
+        request = context["request"]
+        field = table.prefixed_page_field
+        parts.append('\n        <nav aria-label="Table navigation">\n            '
+                     '<ul class="pagination justify-content-center">\n            ')
+        if page.has_previous():
+            href = _querystring(request, field, page.previous_page_number())
+            previous = render_value_in_context(gettext("previous"), context)
+            parts.append(f'\n                \n                <li class="previous page-item">\n                    '
+                         f'<a href="{href}" class="page-link">\n                        '
+                         f'<span aria-hidden="true">&laquo;</span>\n                        {previous}\n'
+                         f'                    </a>\n                </li>\n                \n            ')
+        parts.append("\n            ")
+        if page.has_previous() or page.has_next():
+            parts.append("\n            \n            ")
+            number = page.number
+            for p in table_page_range(page, table.paginator):
+                active = " active" if number == p else ""
+                href = f'href="{_querystring(request, field, p)}"' if p != "..." else ""
+                parts.append(f'\n                <li class="page-item{active}">\n                    '
+                             f'<a class="page-link" {href}>\n                        '
+                             f'{render_value_in_context(p, context)}\n                    </a>\n                </li>\n'
+                             f'            ')
+            parts.append("\n            \n            ")
+        parts.append("\n            ")
+        if page.has_next():
+            href = _querystring(request, field, page.next_page_number())
+            following = render_value_in_context(gettext("next"), context)
+            parts.append(f'\n                \n                <li class="next page-item">\n                    '
+                         f'<a href="{href}" class="page-link">\n                        {following}\n'
+                         f'                        <span aria-hidden="true">&raquo;</span>\n'
+                         f'                    </a>\n                </li>\n                \n            ')
+        parts.append("\n            </ul>\n        </nav>\n        ")
+    parts.append("\n    \n    ")
+    return mark_safe("".join(parts))

@@ -84,9 +84,9 @@ def test_tracking_and_reminder_lists_run_their_pinned_queries(client_for, world)
 
 # Escalations (tests/queries.py): the reminder list's queries, and the count of reminders per recipient beside it.
 ESCALATION_QUERIES = [
-    *list_page("referrals_reminder", audited=False)[:6],
+    *list_page("referrals_reminder", audited=False)[:4],
     ("SELECT referrals_reminder", "the reminders sent per recipient, by step (the table beside the list)"),
-    *list_page("referrals_reminder", audited=False)[6:],
+    *list_page("referrals_reminder", audited=False)[4:],
     ("SELECT accounts_department", "the filter's choices of departments"),
     ("SELECT referrals_reminder", "the page of escalations (one query whatever the page size)"),
 ]
@@ -104,12 +104,10 @@ def test_escalation_list_runs_its_pinned_queries_at_25_and_100(client_for, world
 # button and the menu's badge show the same number (referrals.badges.unread).
 INBOX_QUERIES = [
     ("SELECT django_session", "the session"),
-    ("SELECT accounts_user", "the logged-in user"),
-    ("SELECT accounts_region", "the user's region (notifications_for scopes by it)"),
+    ("SELECT accounts_user", "the logged-in user with their region (notifications_for scopes by it; DECISIONS 1522)"),
     ("COUNT referrals_notification", "the paginator's count of the user's notifications"),
     ("COUNT referrals_notification", "the unread ones, for the \"mark all read\" button and the menu's badge"),
-    ("SELECT auth_permission", "the user's own permissions (the menu)"),
-    ("SELECT auth_permission", "the permissions of the user's groups (the menu)"),
+    ("SELECT auth_permission", "the user's own and their groups' permissions, one UNION (the menu)"),
     ("SELECT referrals_notification", "the page of notifications"),
 ]
 
