@@ -230,10 +230,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend with the user's region joined and their permissions in one query (DECISIONS 1522).
+    # Alone: a second ModelBackend would check a wrong password twice (two PBKDF2 hashes a failed login), DECISIONS 1480.
     "accounts.backends.ModelBackend",
-    # Sessions signed in before DECISIONS 1522 name Django's own backend: kept so they stay signed in (it answers
-    # nothing the one above has not; it can go once those sessions have expired, SESSION_COOKIE_AGE).
-    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"

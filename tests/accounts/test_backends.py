@@ -69,8 +69,12 @@ def test_an_inactive_or_missing_user_is_no_one(world):
 
 
 @pytest.mark.parametrize("role", [Role.DISTRICT_STAFF, Role.VILLAGE_ASSISTANT])
-def test_a_session_signed_in_with_django_s_backend_stays_signed_in(client, world, role):
+def test_a_session_signed_in_with_django_s_backend_signs_in_again(client, world, role):
+    """One backend (DECISIONS 1480): a session that names Django's own is asked to sign in, never half signed in."""
     user = world.users[role]
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get("/").status_code == 200
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login" in response["Location"]
+    assert not response.wsgi_request.user.is_authenticated
+    client.force_login(user)
     assert client.get("/").wsgi_request.user.pk == user.pk
