@@ -5,6 +5,7 @@ from __future__ import annotations
 from accounts.choices import Role
 from referrals.choices import NotificationKind
 from referrals.services import notify
+from tests.e2e.conftest import sign_out
 
 
 def test_the_menu_bar_fits_1366_px_for_every_role(desktop_page, live_server, world, login, screenshot):
@@ -15,7 +16,7 @@ def test_the_menu_bar_fits_1366_px_for_every_role(desktop_page, live_server, wor
         user.full_name = "区社会救助综合服务中心张晓明"[:14]
         user.save(update_fields=["full_name"])
         notify(recipients=[user], kind=NotificationKind.INFO, title="测试通知")
-        page.context.clear_cookies()
+        sign_out(page)
         login(page, live_server, user)
         width = page.evaluate("document.documentElement.scrollWidth")
         right = page.evaluate("Math.max(...[...document.querySelectorAll('nav.navbar .nav-link')]"

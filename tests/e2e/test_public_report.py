@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.choices import Role
 from intake.models import PublicReport
+from tests.e2e.conftest import sign_out
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +81,7 @@ def test_a_citizen_reports_on_a_phone_and_only_that_township_sees_it(
 
     # Township B's caseworker does not see it, 
     other = world.users["caseworker_b"]
-    desk.context.clear_cookies()
+    sign_out(desk)
     login(desk, live_server, other)
     desk.goto(f"{live_server.url}/intake/public-reports/")
     expect(desk.locator("main h1")).to_contain_text("群众求助")

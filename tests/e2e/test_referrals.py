@@ -12,10 +12,11 @@ from referrals import services
 from referrals.choices import DEFAULT_TRANSFER_KINDS, TransferStatus
 from referrals.models import TransferForm
 from tests.referrals.factories import at, issue, lead_for
+from tests.e2e.conftest import sign_out
 
 
 def _switch_user(page, live_server, login, user):
-    page.context.clear_cookies()
+    sign_out(page)
     login(page, live_server, user)
 
 
