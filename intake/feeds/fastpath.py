@@ -200,32 +200,31 @@ class Staging:
         store, store_params = self._store
         self._raw.execute(f"""
             WITH c AS (
-                SELECT DISTINCT ON (checksum) * FROM (
+                SELECT DISTINCT ON (id_number, checksum) * FROM (
                     SELECT r.row_number,
                            encode(substring(sha256(convert_to(concat_ws(chr(31), %s::text, r.id_number, r.name,
                                CASE WHEN r.amount IS NULL OR r.amount = 0 THEN '' ELSE r.amount::text END,
-                               coalesce(to_char(r.event_date, 'YYYY-MM-DD'), ''){others}), 'UTF8')) FROM 1 FOR 16),
+                               coalesce(r.event_date::text, ''){others}), 'UTF8')) FROM 1 FOR 16),
                                'hex')::uuid AS checksum,
                            r.id_number, r.name, r.amount, r.event_date, r.year, {data_sql} AS data
                     FROM unnest({', '.join(arrays)})
                          AS r(row_number, id_number, name, amount, event_date, year{names})) d
-                ORDER BY checksum, row_number),
+                ORDER BY id_number, checksum, row_number),
             m AS (
-                SELECT n.*, nextval({self._sequence}::regclass) AS fr_id FROM (
-                    SELECT c.*, x.prior, CASE WHEN ours THEN p.id END AS person_id,
-                           CASE WHEN ours THEN p.assistance_status END AS status,
-                           CASE WHEN ours THEN p.township_id END AS township_id,
-                           CASE WHEN ours THEN p.village_id END AS village_id, (p.id IS NOT NULL AND NOT ours) AS elsewhere
-                    FROM (SELECT * FROM c ORDER BY id_number) c  -- neighbouring keys probed one after the other
-                    CROSS JOIN LATERAL (SELECT bool_or(f.checksum = c.checksum) AS stored,
-                                               sum(f.amount) FILTER (WHERE f.year = c.year AND f.batch_id <> %s) AS prior
-                                        FROM {FeedRow._meta.db_table} f
-                                        WHERE f.id_number = c.id_number AND f.feed_id = %s) x
-                    LEFT JOIN LATERAL (SELECT e.id, e.assistance_status, e.township_id, e.village_id,
-                                              coalesce(e.township_id = ANY(%s), false) AS ours
-                                       FROM {Person._meta.db_table} e WHERE e.id_number = c.id_number LIMIT 1) p ON true
-                    WHERE x.stored IS NOT TRUE
-                    ORDER BY c.row_number) n),
+                SELECT c.*, x.prior, CASE WHEN ours THEN p.id END AS person_id,
+                       CASE WHEN ours THEN p.assistance_status END AS status,
+                       CASE WHEN ours THEN p.township_id END AS township_id,
+                       CASE WHEN ours THEN p.village_id END AS village_id, (p.id IS NOT NULL AND NOT ours) AS elsewhere,
+                       nextval({self._sequence}::regclass) AS fr_id
+                FROM c
+                CROSS JOIN LATERAL (SELECT bool_or(f.checksum = c.checksum) AS stored,
+                                           sum(f.amount) FILTER (WHERE f.year = c.year AND f.batch_id <> %s) AS prior
+                                    FROM {FeedRow._meta.db_table} f
+                                    WHERE f.id_number = c.id_number AND f.feed_id = %s) x
+                LEFT JOIN LATERAL (SELECT e.id, e.assistance_status, e.township_id, e.village_id,
+                                          coalesce(e.township_id = ANY(%s), false) AS ours
+                                   FROM {Person._meta.db_table} e WHERE e.id_number = c.id_number LIMIT 1) p ON true
+                WHERE x.stored IS NOT TRUE),
             s AS (
                 INSERT INTO {ROWS} (row_number, fr_id, id_number, year, amount, prior, person_id, status, township_id,
                                     village_id, elsewhere)

@@ -164,3 +164,18 @@ def test_a_workbook_is_measured_while_the_child_reads_and_a_refusal_stops_the_ch
         run_capped(time.sleep, 30, memory_mb=64, seconds=60, meanwhile=refuse)
     assert time.monotonic() - started < 10  # the sleeping child was killed, not waited for
     assert run_capped(int, "42", memory_mb=64, seconds=30, meanwhile=lambda: None) == 42
+
+
+def test_a_read_table_arrives_whole_while_it_is_sent_and_a_half_sent_one_is_refused():
+    """The child's result is unpickled while the child still pickles it (issue 15, session 27): a large table
+    arrives cell for cell; one that stops half sent (here a cycle, which the child's pickling without a memo refuses
+    after the first frames) is reported as the reader stopping, not waited for and not half used."""
+    from common.capped import CappedError, run_capped
+
+    table = [[f"3703042014{i:08d}", "宋婕咏", float(i), ""] for i in range(50_000)]
+    assert run_capped(lambda: table, memory_mb=512, seconds=60) == table
+    cyclic: list = []
+    cyclic.append(cyclic)
+    with pytest.raises(CappedError) as stopped:
+        run_capped(lambda: [*table, cyclic], memory_mb=512, seconds=60)
+    assert stopped.value.reason == "died"
