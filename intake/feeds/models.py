@@ -248,6 +248,8 @@ class FeedRow(models.Model):
     # The first 16 bytes of the row's sha256 (validation.row_checksum): a quarter of the hex text's size in the
     # row and in feed_row_once, the index every re-delivery is checked against (issue 15: fewer WAL bytes).
     checksum = models.UUIDField(_("checksum"))
+    # COLLATE "C" on PostgreSQL (migration 0019, DECISIONS 1490): compared byte by byte in feed_row_once. An
+    # AlterField of this column must keep it (Django's ALTER … TYPE would set the default collation again).
     id_number = models.CharField(_("ID number"), max_length=18)
     name = models.CharField(_("full name"), max_length=64)
     amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **FEED_MONEY)

@@ -295,3 +295,18 @@ def test_deleting_a_delivery_deletes_its_rows_so_its_rows_are_new_again(world, b
     assert not FeedRow.objects.filter(batch_id=october.pk).exists()
     again = deliver()
     assert (again.rows_accepted, again.rows_unchanged) == (2, 0)
+
+
+@pytest.mark.django_db
+def test_stored_rows_are_found_by_id_number_byte_by_byte_on_postgresql():
+    """``feed_row_once`` (ID number, feed, checksum), which every re-delivered row is probed in, compares ID numbers
+    byte by byte (COLLATE "C", migration 0019, DECISIONS 1490) rather than by the database locale's rules: a later
+    change of the column must keep it. SQLite compares byte by byte anyway."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's collation; SQLite compares bytes")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT collation_name FROM information_schema.columns "
+                       "WHERE table_name = 'intake_feedrow' AND column_name = 'id_number'")
+        assert cursor.fetchone() == ("C",)
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'feed_row_once'")
+        assert "(id_number, feed_id, checksum)" in cursor.fetchone()[0]
