@@ -263,14 +263,14 @@ class Staging:
 
 # --- registering unknown people of the district ------------------------------------------------------
 def _register(cursor, newcomers: list[tuple[ParsedRow, Region]], now: dt.datetime,
-              unknown_tids: list[str]) -> tuple[int, int]:
+              unknown_tids: list[str]) -> tuple[int, list[str]]:
     """Households and people for IDs of the district the registry lacks, in bulk (with history rows); their rows
     of :data:`ROWS` (among ``unknown_tids``, the rows of unknown IDs) get the person. Returns the people registered
-    and their rows."""
+    and their rows' places in the table."""
     from common import resident_id
 
     if not newcomers:
-        return 0, 0
+        return 0, []
     villages = {village.pk: village for _row, village in newcomers}
     last = _last_household_numbers(cursor, list(villages.values()))
     numbers, ids, names, sexes, births, townships, village_ids = [], [], [], [], [], [], []
@@ -328,8 +328,9 @@ def _register(cursor, newcomers: list[tuple[ParsedRow, Region]], now: dt.datetim
                             village_id = p.village_id, changed = true
         FROM {Person._meta.db_table} p
         WHERE r.ctid = ANY(%s::tid[]) AND p.id_number = r.id_number AND p.id_number = ANY(%s)
+        RETURNING r.ctid::text
     """, [unknown_tids, ids])
-    return len(newcomers), cursor.rowcount
+    return len(newcomers), [t for (t,) in cursor.fetchall()]
 
 
 def _last_household_numbers(cursor, villages: list[Region]) -> dict[int, int]:
@@ -366,26 +367,26 @@ def _period_totals(period: tuple[dt.date, dt.date], feed_id: int, params: list) 
 
 
 def _rule_select(position: int, rule, periods: list) -> tuple[str, list] | None:
-    """The SELECT of the rows one rule fires on: (row number, rule position, status, figure a, figure b,
-    earlier totals). ``c`` is a candidate row with ``lim``, its threshold under this rule."""
+    """The SELECT of the rows one rule fires on: (row number, rule position, status, the row's place in
+    :data:`ROWS`, figure a, figure b, earlier totals). ``c`` is a candidate row with ``lim``, its threshold under this rule."""
     p: list = []
     lim = _limit_sql(rule, p)
     rows = f"(SELECT c.*, {lim} AS lim FROM cand c) c"
     none = "NULL::numeric[]"
     if rule.kind == RuleKind.EVERY_ROW:
-        return f"SELECT c.row_number, {position}, c.status, NULL::numeric, NULL::numeric, {none} FROM cand c", []
+        return f"SELECT c.row_number, {position}, c.status, c.tid::text, NULL::numeric, NULL::numeric, {none} FROM cand c", []
     if rule.kind == RuleKind.ROW_AMOUNT:
-        return (f"""SELECT c.row_number, {position}, c.status, c.lim, NULL::numeric, {none} FROM {rows}
+        return (f"""SELECT c.row_number, {position}, c.status, c.tid::text, c.lim, NULL::numeric, {none} FROM {rows}
                     WHERE c.amount IS NOT NULL AND c.amount >= c.lim""", p)
     if rule.kind == RuleKind.YEARLY_SUM:
-        return (f"""SELECT c.row_number, {position}, c.status, c.lim, c.before, {none}
+        return (f"""SELECT c.row_number, {position}, c.status, c.tid::text, c.lim, c.before, {none}
                     FROM (SELECT c.*, c.run_year + coalesce(c.prior, 0) AS before
                           FROM {rows}) c
                     WHERE c.amount IS NOT NULL AND c.before < c.lim AND c.lim <= c.before + c.amount""", p)
     if rule.kind == RuleKind.RISE:
         if not rule.ratio or not periods:
             return None
-        return (f"""SELECT c.row_number, {position}, c.status, c.total, c.run_all, {none}
+        return (f"""SELECT c.row_number, {position}, c.status, c.tid::text, c.total, c.run_all, {none}
                     FROM (SELECT c.*, v.total, greatest(v.total * %s::numeric, %s::numeric) AS rise_to
                           FROM cand c JOIN prev0 v ON v.id_number = c.id_number WHERE v.total <> 0) c
                     WHERE c.amount IS NOT NULL AND c.run_all < c.rise_to AND c.rise_to <= c.run_all + c.amount""",
@@ -393,7 +394,7 @@ def _rule_select(position: int, rule, periods: list) -> tuple[str, list] | None:
     if rule.kind == RuleKind.FALL:
         if rule.ratio is None or not periods:
             return None
-        return (f"""SELECT c.row_number, {position}, c.status, v.total, NULL::numeric, {none}
+        return (f"""SELECT c.row_number, {position}, c.status, c.tid::text, v.total, NULL::numeric, {none}
                     FROM cand c JOIN prev0 v ON v.id_number = c.id_number
                     WHERE c.is_first AND v.total <> 0 AND c.amount IS NOT NULL AND v.total >= %s::numeric
                       AND c.amount <= v.total * %s::numeric""", [rule.min_amount or Decimal(0), rule.ratio])
@@ -408,7 +409,7 @@ def _rule_select(position: int, rule, periods: list) -> tuple[str, list] | None:
         if len(periods) >= wanted:
             started_before = (f"AND NOT EXISTS (SELECT 1 FROM prev{wanted - 1} b WHERE b.id_number = c.id_number "
                               f"AND b.total < c.lim)")
-        return (f"""SELECT c.row_number, {position}, c.status, c.lim, NULL::numeric, {array}
+        return (f"""SELECT c.row_number, {position}, c.status, c.tid::text, c.lim, NULL::numeric, {array}
                     FROM {rows} {joins}
                     WHERE c.is_first AND c.amount IS NOT NULL AND c.amount < c.lim {started_before}""", p)
     return None
@@ -434,11 +435,11 @@ def _fired(cursor, *, feed, batch, rules, several: list[str]) -> tuple[list[tupl
     # unmatched) goes through the windows alone, which give that row the same 0, 0 and first.
     ctes = ["several AS (SELECT unnest(%s::text[]) AS id_number)",
             f"""cand AS (
-        SELECT row_number, id_number, year, amount, prior, status, 0::numeric AS run_year, 0::numeric AS run_all,
-               true AS is_first
+        SELECT row_number, ctid AS tid, id_number, year, amount, prior, status, 0::numeric AS run_year,
+               0::numeric AS run_all, true AS is_first
         FROM {ROWS} WHERE person_id IS NOT NULL AND id_number NOT IN (SELECT id_number FROM several)
         UNION ALL
-        SELECT row_number, id_number, year, amount, prior, status,
+        SELECT row_number, ctid AS tid, id_number, year, amount, prior, status,
                coalesce(sum(amount) OVER (PARTITION BY id_number, year ORDER BY row_number
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS run_year,
                coalesce(sum(amount) OVER (PARTITION BY id_number ORDER BY row_number
@@ -457,7 +458,7 @@ def _warnings(fired, rules, rows_by_number: dict[int, ParsedRow], periods) -> di
     """Each warning row's warnings in words, and its person's status."""
     out: dict[int, tuple[list[Warning], str]] = {}
     labels: dict[tuple[str, bool], str] = {}  # one label per status (a lazy label is translated on each str())
-    for row_number, position, status, a, b, earlier in fired:
+    for row_number, position, status, _tid, a, b, earlier in fired:
         rule = rules[position]
         row = rows_by_number[row_number]
         key = (status, status in rule.by_status)
@@ -514,16 +515,20 @@ def _raise_leads(cursor, *, feed, today: dt.date, now: dt.datetime) -> None:
 TOUCHED = "feed_touched"
 
 
-def _touched(cursor) -> None:
+def _touched(cursor, tids: list[str]) -> None:
     """The rows of :data:`ROWS` whose stored row changes (:func:`_update_rows`): the rows that warn, the rows of
-    people registered by this import and the rows whose village cannot be told — a few hundred of 100,000, taken
-    in one scan, which the leads' reports and the update then read instead of the whole table (each scan of the
-    100,000 rows is 10–20 ms: the table is larger than the session's temporary buffers)."""
+    people registered by this import and the rows whose village cannot be told — a few hundred of 100,000, which
+    the leads' reports and the update then read instead of the whole table (each scan of the 100,000 rows is
+    10–20 ms: the table is larger than the session's temporary buffers). Fetched by their places in the table
+    (``tids``: the rules' query and the two updates return them; nothing updates the table in between); the
+    condition is what makes a row one of them."""
     cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
     cursor.execute(f"""
         CREATE TEMP TABLE {TOUCHED} AS
         SELECT r.row_number, r.fr_id, r.person_id, r.township_id, r.village_id, r.unmatched
-        FROM {ROWS} r WHERE r.changed OR r.unmatched OR r.row_number IN (SELECT row_number FROM {WARN})""")
+        FROM {ROWS} r
+        WHERE r.ctid = ANY(%s::tid[])
+          AND (r.changed OR r.unmatched OR r.row_number IN (SELECT row_number FROM {WARN}))""", [tids])
     cursor.execute(f"ANALYZE {TOUCHED}")
 
 
@@ -588,15 +593,20 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
                    coalesce(array_agg(ctid::text ORDER BY row_number) FILTER (WHERE {unknown_sql}), '{{}}')
             FROM {ROWS}""", [district, district])
         with_person, unknown_numbers, unknown_tids = cursor.fetchone()
+        touched_tids: list[str] = []  # the rows whose stored row changes (_touched), by their place in the table
         unknown = [by_number[n] for n in unknown_numbers]
         if unknown:
             newcomers, unlocated = newcomers_of(unknown)
-            result.people_created, registered_rows = _register(cursor, newcomers, now, unknown_tids)
-            with_person += registered_rows
+            result.people_created, registered_tids = _register(cursor, newcomers, now, unknown_tids)
+            with_person += len(registered_tids)
+            touched_tids += registered_tids
             if unlocated:  # kept, for the district centre to place (unless a later row registered the person)
                 cursor.execute(f"UPDATE {ROWS} SET unmatched = true WHERE ctid = ANY(%s::tid[]) AND person_id IS NULL "
-                               f"AND id_number = ANY(%s)", [unknown_tids, sorted({r.id_number for r in unlocated})])
-                result.unmatched = cursor.rowcount
+                               f"AND id_number = ANY(%s) RETURNING ctid::text",
+                               [unknown_tids, sorted({r.id_number for r in unlocated})])
+                unmatched_tids = [t for (t,) in cursor.fetchall()]
+                result.unmatched = len(unmatched_tids)
+                touched_tids += unmatched_tids
         lap("register")
         fired, periods = ([], [])
         if rules:
@@ -609,7 +619,7 @@ def apply(*, batch, feed, parsed: list[ParsedRow], rules: list, today: dt.date, 
             decisions = {number: decide(by_number[number], warnings, status)
                          for number, (warnings, status) in _warnings(fired, rules, by_number, periods).items()}
         _stage_warnings(cursor, decisions)
-        _touched(cursor)
+        _touched(cursor, touched_tids + sorted({f[3] for f in fired}))
         lap("warnings")
         _raise_leads(cursor, feed=feed, today=today, now=now)
         lap("leads")
