@@ -20,6 +20,9 @@ class PersonTable(BaseTable):
     assistance_status = tables.Column(verbose_name=_("assistance status"))
     tags = ManyNamesColumn(verbose_name=_("vulnerability tags"))
 
+    page_fields = ("name", "id_number", "sex", "birth_date", "relation", "assistance_status", "township__name",
+                   "village__name")  # DECISIONS 1540
+
     class Meta(BaseTable.Meta):
         model = Person
         fields = ("name", "id_number", "sex", "age", "township", "village", "relation",
@@ -132,6 +135,10 @@ class LeadTable(BaseTable):
     status = tables.Column(verbose_name=_("status"))
     discovered_on = tables.DateColumn(verbose_name=_("date discovered"), format="Y-m-d")
     due_on = DueColumn(verbose_name=_("due (acceptance or investigation)"))
+
+    # What the cells and the row's class read (DECISIONS 1540).
+    page_fields = ("number", "method", "channel", "is_urgent", "status", "discovered_on", "due_on", "person__name",
+                   "person__id_number", "township__name", "village__name")
 
     class Meta(BaseTable.Meta):
         model = Lead

@@ -18,6 +18,10 @@ class _OutcomeLedgerTable(BaseTable):
     kind = tables.Column(verbose_name=_("outcome"))
     included_on = tables.DateColumn(verbose_name=_("date of inclusion"), format="Y-m-d")
 
+    # What the cells read (the kind's label reads the referral's kind too): DECISIONS 1540.
+    page_fields = ("kind", "referral_kind", "included_on", "lead__number", "lead__person__name",
+                   "lead__person__id_number", "lead__township__name", "lead__village__name")
+
     class Meta(BaseTable.Meta):
         model = Outcome
         fields = ()
@@ -30,12 +34,16 @@ class _OutcomeLedgerTable(BaseTable):
 class NewlyAssistedTable(_OutcomeLedgerTable):
     amount = tables.Column(verbose_name=_("amount (yuan)"), attrs={"td": {"class": "text-end"}})
 
+    page_fields = (*_OutcomeLedgerTable.page_fields, "amount")
+
     class Meta(_OutcomeLedgerTable.Meta):
         sequence = ("lead", "person", "id_number", "township", "village", "kind", "amount", "included_on")
 
 
 class ObservationTable(_OutcomeLedgerTable):
     reason = tables.Column(verbose_name=_("reason"), attrs=PHONE_HIDDEN)
+
+    page_fields = (*_OutcomeLedgerTable.page_fields, "reason")
 
     class Meta(_OutcomeLedgerTable.Meta):
         sequence = ("lead", "person", "id_number", "township", "village", "included_on", "reason")
@@ -57,6 +65,7 @@ class UrgentTable(BaseTable):
     status = tables.Column(verbose_name=_("status"))
 
     extra_prefetch_related = ("investigations",)
+    page_fields = ("number", "discovered_on", "status", "person__name", "person__id_number", "township__name")
 
     class Meta(BaseTable.Meta):
         model = Lead
