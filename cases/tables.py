@@ -85,6 +85,10 @@ class OutcomeTable(BaseTable):
     paperwork_due_on = tables.DateColumn(verbose_name=_("papers due"), format="Y-m-d", attrs=PHONE_HIDDEN)
     decision_due_on = DueColumn(verbose_name=_("decision due"))
 
+    page_fields = ("kind", "referral_kind", "amount", "status", "included_on", "paperwork", "paperwork_due_on",
+                   "decision_due_on", "lead__number", "lead__person__name", "lead__person__id_number",
+                   "lead__township__name")  # DECISIONS 1540
+
     class Meta(BaseTable.Meta):
         model = Outcome
         fields = ("lead__number", "lead__person__name", "lead__person__id_number", "lead__township", "kind",
