@@ -74,7 +74,11 @@ class RosterEntryTable(BaseTable):
     def _cadence(self, record) -> tuple[str, bool]:
         if record.until is not None:
             return record.cadence, False
-        cadence = roster.effective_cadence(record, severe_weather=record.township_id in self.severe_townships)
+        # The townships under severe weather are read for a row it can change (特困, 困境儿童): a page of other
+        # people asks nothing (DECISIONS 1545); effective_cadence asks severe_weather_applies itself too.
+        severe = (roster.severe_weather_applies(category=record.category, person=record.person)
+                  and record.township_id in self.severe_townships)
+        cadence = roster.effective_cadence(record, severe_weather=severe)
         return cadence, cadence != record.cadence
 
     def render_cadence(self, record):
