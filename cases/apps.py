@@ -94,7 +94,7 @@ class CasesConfig(AppConfig):
         subject_kinds.register(SubjectKind(
             code="lead", describe=Hook("cases.selectors.lead_as_transfer_subject"),
             related=("person", "township", "village"), search=("number__icontains", "person__name__startswith"),
-            name="person__name", township="township"))
+            name="person__name", township="township", shown=("number",)))  # Lead.__str__
 
         from referrals.signals import transfer_form_settled
 

@@ -20,6 +20,9 @@ class PersonTable(BaseTable):
     assistance_status = tables.Column(verbose_name=_("assistance status"))
     tags = ManyNamesColumn(verbose_name=_("vulnerability tags"))
 
+    page_fields = ("name", "id_number", "sex", "birth_date", "relation", "assistance_status", "township__name",
+                   "village__name")  # DECISIONS 1540
+
     class Meta(BaseTable.Meta):
         model = Person
         fields = ("name", "id_number", "sex", "age", "township", "village", "relation",
@@ -82,6 +85,10 @@ class OutcomeTable(BaseTable):
     paperwork_due_on = tables.DateColumn(verbose_name=_("papers due"), format="Y-m-d", attrs=PHONE_HIDDEN)
     decision_due_on = DueColumn(verbose_name=_("decision due"))
 
+    page_fields = ("kind", "referral_kind", "amount", "status", "included_on", "paperwork", "paperwork_due_on",
+                   "decision_due_on", "lead__number", "lead__person__name", "lead__person__id_number",
+                   "lead__township__name")  # DECISIONS 1540
+
     class Meta(BaseTable.Meta):
         model = Outcome
         fields = ("lead__number", "lead__person__name", "lead__person__id_number", "lead__township", "kind",
@@ -132,6 +139,10 @@ class LeadTable(BaseTable):
     status = tables.Column(verbose_name=_("status"))
     discovered_on = tables.DateColumn(verbose_name=_("date discovered"), format="Y-m-d")
     due_on = DueColumn(verbose_name=_("due (acceptance or investigation)"))
+
+    # What the cells and the row's class read (DECISIONS 1540).
+    page_fields = ("number", "method", "channel", "is_urgent", "status", "discovered_on", "due_on", "person__name",
+                   "person__id_number", "township__name", "village__name")
 
     class Meta(BaseTable.Meta):
         model = Lead

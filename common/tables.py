@@ -68,7 +68,19 @@ def export_cell(value):
 class BaseTable(tables.Table):
     # Extra relations a column's render method reads that its accessor does not name.
     extra_select_related: tuple[str, ...] = ()
-    extra_prefetch_related: tuple[str, ...] = ()
+    extra_prefetch_related: tuple[str | models.Prefetch, ...] = ()
+    # The fields a list page's rows read, for ``.only()`` on the page's queryset (``common.views.ObjectListView``;
+    # an export reads every field). None: every field of the row and of its joined relations. A table that names
+    # them lists every field its columns' accessors, render methods and links read, with ``relation__field`` for
+    # a joined row's: a field left out is read row by row, which the list's pinned queries at 100 rows catch
+    # (DECISIONS 1540).
+    page_fields: tuple[str, ...] | None = None
+
+    @classmethod
+    def page_only(cls) -> tuple[str, ...] | None:
+        """What the list page passes to ``.only()``: ``page_fields`` (a table whose reads depend on another app's
+        registration adds them here)."""
+        return cls.page_fields
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}
@@ -103,7 +115,7 @@ class BaseTable(tables.Table):
             per_page = max(1, min(int(per_page), settings.LIST_PAGE_MAX))
         return super().paginate(*args, per_page=per_page, **kwargs)
 
-    def relations_for(self, model) -> tuple[list[str], list[str]]:
+    def relations_for(self, model) -> tuple[list[str], list[str | models.Prefetch]]:
         select, prefetch = set(self.extra_select_related), set(self.extra_prefetch_related)
         for column in self.columns:
             if not column.visible:
@@ -115,7 +127,7 @@ class BaseTable(tables.Table):
                 prefetch.add(pre)
         # A shorter path that a longer one contains is redundant.
         select = {s for s in select if not any(o != s and o.startswith(s + "__") for o in select)}
-        return sorted(select), sorted(prefetch)
+        return sorted(select), sorted(prefetch, key=lambda p: p if isinstance(p, str) else p.prefetch_to)
 
 
 class MaskedIDColumn(tables.Column):

@@ -17,6 +17,7 @@ import tempfile
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,6 +70,15 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     # Plan the page query's joins in the order written (common/planner.py): for a list whose rows join eight
     # tables or more by key, where PostgreSQL spends 20–40 ms choosing an order (the transfer forms).
     joins_as_written = False
+
+    def get_table_data(self):
+        """The page's rows; only the fields the table's cells read when it names them (``BaseTable.page_fields``)."""
+        data = super().get_table_data()
+        page_only = getattr(self.get_table_class(), "page_only", None)
+        fields = page_only() if page_only is not None else None
+        if fields is not None and isinstance(data, QuerySet):
+            data = data.only(*fields)
+        return data
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)

@@ -47,6 +47,9 @@ class SubjectKind:
     search: tuple[str, ...]  # lookups from the subject the forms' search box tries with what was typed
     name: str  # lookup from the subject to the person's name: the list's column, its order and its join
     township: str  # the subject's foreign key to its township (accounts.Region)
+    # Fields of the subject a list of forms shows besides the person's name (its ``str()``): the page reads only
+    # these of it (``TransferFormTable.page_only``, DECISIONS 1542).
+    shown: tuple[str, ...] = ()
 
 
 subject_kinds: Registry[SubjectKind] = Registry("transfer form subjects")

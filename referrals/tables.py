@@ -71,6 +71,10 @@ class TransferFormTable(_CalendarMixin, BaseTable):
     lead = tables.Column(verbose_name=_("lead"), attrs=PHONE_HIDDEN, linkify=True)
 
     extra_select_related = ("to_department",)
+    # What the cells read of the form and its joins (the tracking's two dates too); the subject's are added by
+    # page_only from its registration (DECISIONS 1542).
+    page_fields = ("number", "issued_at", "due_on", "status", "chase_level", "answered_at", "closed_at",
+                   "to_region__name", "to_department__name", "from_region__name", "kind__name")
 
     class Meta(BaseTable.Meta):
         model = TransferForm
@@ -91,6 +95,10 @@ class TransferFormTable(_CalendarMixin, BaseTable):
             path = relation_paths(model, self._person_lookup())[0]
             select = sorted({s for s in select if not path.startswith(s + "__")} | {path})
         return select, prefetch
+
+    @classmethod
+    def page_only(cls) -> tuple[str, ...]:
+        return (*cls.page_fields, cls._person_lookup(), *(subjects.lookup(path) for path in subjects.kind().shown))
 
     @staticmethod
     def _person_lookup() -> str:

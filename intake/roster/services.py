@@ -56,9 +56,15 @@ WRITER_ROLES = frozenset({Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER, Role
                           Role.DISTRICT_STAFF, Role.ADMINISTRATOR})
 
 
+# Where a list's rows keep their person's tags (``Prefetch("person__tags", to_attr=PERSON_TAGS)``: a plain list,
+# without the queryset Django's prefetch builds for every row, DECISIONS 1541).
+PERSON_TAGS = "roster_tags"
+
+
 def _tag_codes(person: Person) -> set[str]:
     # Reads the prefetched tags when a list prefetched them (no query per row).
-    return {tag.code for tag in person.tags.all()}
+    tags = getattr(person, PERSON_TAGS, None)
+    return {tag.code for tag in (person.tags.all() if tags is None else tags)}
 
 
 def is_gravely_ill(*, category: str, person: Person) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -33,10 +34,16 @@ class RosterEntryTable(BaseTable):
     next_due_on = tables.Column(verbose_name=_("next visit due"), empty_values=(), order_by=("next_due_on", "id"))
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
 
-    # effective_cadence reads the person's tags (gravely ill) and status: fetched once for the page.
+    # effective_cadence reads the person's tags (gravely ill) and status: fetched once for the page, the tags
+    # as a list on the person (DECISIONS 1541).
     extra_select_related = ("person",)
-    extra_prefetch_related = ("person__tags",)
+    extra_prefetch_related = (Prefetch("person__tags", to_attr=roster.PERSON_TAGS),)
     export_exclude = ("actions",)
+    # The cadence reads the person's status (severe weather) and the township; the actions and the due date
+    # whether the entry ended.
+    page_fields = ("category", "cadence", "until", "last_visited_on", "next_due_on", "person__name",
+                   "person__id_number", "person__assistance_status", "township__name", "village__name",
+                   "assistant__full_name", "assistant__username")
 
     class Meta(BaseTable.Meta):
         model = RosterEntry
@@ -67,7 +74,11 @@ class RosterEntryTable(BaseTable):
     def _cadence(self, record) -> tuple[str, bool]:
         if record.until is not None:
             return record.cadence, False
-        cadence = roster.effective_cadence(record, severe_weather=record.township_id in self.severe_townships)
+        # The townships under severe weather are read for a row it can change (特困, 困境儿童): a page of other
+        # people asks nothing (DECISIONS 1545); effective_cadence asks severe_weather_applies itself too.
+        severe = (roster.severe_weather_applies(category=record.category, person=record.person)
+                  and record.township_id in self.severe_townships)
+        cadence = roster.effective_cadence(record, severe_weather=severe)
         return cadence, cadence != record.cadence
 
     def render_cadence(self, record):

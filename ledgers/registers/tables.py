@@ -1,8 +1,9 @@
 """The ledger lists on screen (the Excel export is the official layout, from selectors)."""
 import django_tables2 as tables
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Lead, Outcome
+from cases.models import Investigation, Lead, Outcome
 from common.tables import PHONE_HIDDEN, BaseTable, MaskedIDColumn
 
 
@@ -18,6 +19,10 @@ class _OutcomeLedgerTable(BaseTable):
     kind = tables.Column(verbose_name=_("outcome"))
     included_on = tables.DateColumn(verbose_name=_("date of inclusion"), format="Y-m-d")
 
+    # What the cells read (the kind's label reads the referral's kind too): DECISIONS 1540.
+    page_fields = ("kind", "referral_kind", "included_on", "lead__number", "lead__person__name",
+                   "lead__person__id_number", "lead__township__name", "lead__village__name")
+
     class Meta(BaseTable.Meta):
         model = Outcome
         fields = ()
@@ -30,6 +35,8 @@ class _OutcomeLedgerTable(BaseTable):
 class NewlyAssistedTable(_OutcomeLedgerTable):
     amount = tables.Column(verbose_name=_("amount (yuan)"), attrs={"td": {"class": "text-end"}})
 
+    page_fields = (*_OutcomeLedgerTable.page_fields, "amount")
+
     class Meta(_OutcomeLedgerTable.Meta):
         sequence = ("lead", "person", "id_number", "township", "village", "kind", "amount", "included_on")
 
@@ -37,9 +44,15 @@ class NewlyAssistedTable(_OutcomeLedgerTable):
 class ObservationTable(_OutcomeLedgerTable):
     reason = tables.Column(verbose_name=_("reason"), attrs=PHONE_HIDDEN)
 
+    page_fields = (*_OutcomeLedgerTable.page_fields, "reason")
+
     class Meta(_OutcomeLedgerTable.Meta):
         sequence = ("lead", "person", "id_number", "township", "village", "included_on", "reason")
         exclude = ("kind",)
+
+
+# Where the urgent list's leads keep their home visits (Prefetch(to_attr=…): a list, no queryset per lead).
+INVESTIGATIONS = "page_investigations"
 
 
 class UrgentTable(BaseTable):
@@ -56,7 +69,10 @@ class UrgentTable(BaseTable):
     difficulty = tables.Column(verbose_name=_("difficulty class"), empty_values=(), orderable=False)
     status = tables.Column(verbose_name=_("status"))
 
-    extra_prefetch_related = ("investigations",)
+    # The home visits, as a list of the fields shown (DECISIONS 1543).
+    extra_prefetch_related = (Prefetch("investigations", to_attr=INVESTIGATIONS, queryset=Investigation.objects.only(
+        "lead", "started_at", "health", "labour_capacity", "difficulty_class")),)
+    page_fields = ("number", "discovered_on", "status", "person__name", "person__id_number", "township__name")
 
     class Meta(BaseTable.Meta):
         model = Lead
@@ -65,7 +81,10 @@ class UrgentTable(BaseTable):
 
     @staticmethod
     def _investigation(record):
-        investigations = sorted(record.investigations.all(), key=lambda i: (i.started_at, i.id))
+        investigations = getattr(record, INVESTIGATIONS, None)
+        if investigations is None:
+            investigations = record.investigations.all()
+        investigations = sorted(investigations, key=lambda i: (i.started_at, i.id))
         return investigations[-1] if investigations else None
 
     def render_health(self, record):

@@ -119,12 +119,30 @@ def test_roster_list_runs_its_pinned_queries_at_25_and_100(client_for, world, cl
     for i in range(110):
         person = PersonFactory(village=world.village_a1 if i % 2 else world.village_a2)
         tag(person, "elderly_alone")
+        if i % 2 == 0:  # 分散供养 特困: severe weather makes them weekly, so the page reads the periods (1545)
+            tag(person, "dispersed_support")
         add_entry(caseworker, person, category=[RosterCategory.TEKUN, RosterCategory.OTHER][i % 2],
                   since=TODAY - D(days=i))
     from intake.roster import services as roster
 
     roster.severe_weather_declare(user=head, starts_on=TODAY, ends_on=TODAY + D(days=3))
     assert_list_queries(client_for(world.users[role]), ROSTER, ROSTER_LIST_QUERIES, min_rows=100)
+
+
+def test_a_roster_page_that_severe_weather_cannot_change_reads_no_periods(client_for, world, clock):
+    """Severe weather changes the cadence of 特困 and 困境儿童 only: a page of other people asks for no period
+    (DECISIONS 1545), and shows their usual cadence, with a period on."""
+    from intake.roster import services as roster
+
+    caseworker, head = world.users[Role.TOWNSHIP_CASEWORKER], world.users[Role.TOWNSHIP_HEAD]
+    for i in range(110):
+        add_entry(caseworker, PersonFactory(village=world.village_a1), category=RosterCategory.OTHER,
+                  since=TODAY - D(days=i))
+    roster.severe_weather_declare(user=head, starts_on=TODAY, ends_on=TODAY + D(days=3))
+    client = client_for(caseworker)
+    assert_list_queries(client, ROSTER, ROSTER_LIST_QUERIES[:-1], min_rows=100)
+    html = client.get(ROSTER).content.decode()
+    assert '<span class="badge text-bg-warning" title=' not in html  # the severe-weather badge of a cadence
 
 
 def test_visit_list_is_scoped_masked_and_runs_its_pinned_queries(client_for, world, clock):
