@@ -148,8 +148,13 @@ def test_district_head_approves_case_by_case_relief_on_a_desktop(desktop_page, l
     page.get_by_test_id("due-work").get_by_role("link", name=re.compile("一事一议")).click()
     page.get_by_role("link", name=lead.number).click()
     page.get_by_role("button", name="审批").click()
+    # The panel opens as the head sees it (Bootstrap's collapse ends with "show") before anything is typed into it.
+    expect(page.locator("[id^=decide-]")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_label("审批意见").fill("同意，按一事一议办理")
     page.get_by_role("button", name="批准", exact=True).click()
+    # The page says the decision was recorded; were it refused (a stale form, a lost permission) the failure
+    # shows the page's own message instead of only the outcome still waiting.
+    expect(page.locator("main .alert").first).to_contain_text("审批意见已登记")
     expect(page.get_by_test_id("outcomes")).to_contain_text("已办结")
     expect(page.get_by_test_id("outcomes")).to_contain_text("同意，按一事一议办理")
     screenshot(page)
