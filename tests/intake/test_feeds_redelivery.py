@@ -310,3 +310,20 @@ def test_stored_rows_are_found_by_id_number_byte_by_byte_on_postgresql():
         assert cursor.fetchone() == ("C",)
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'feed_row_once'")
         assert "(id_number, feed_id, checksum)" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_a_deliverys_rows_are_indexed_by_brin_on_postgresql():
+    """FeedRow's delivery has a BRIN index on PostgreSQL (migration 0020, DECISIONS 1570) — no B-tree entry per stored
+    row — and a B-tree elsewhere; the deletion test above finds a delivery's rows through it. A later change of the
+    field or the index must keep it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'intake_feedrow' "
+                           "AND indexdef LIKE %s", ["%(batch_id)%"])
+            found = cursor.fetchall()
+            assert [name for name, _sql in found] == ["feed_row_batch_brin"]
+            assert "USING brin" in found[0][1] and "autosummarize='on'" in found[0][1].replace(" ", "")
+        else:
+            indexes = connection.introspection.get_constraints(cursor, "intake_feedrow")
+            assert indexes["feed_row_batch_brin"]["columns"] == ["batch_id"]
