@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -34,10 +33,9 @@ class RosterEntryTable(BaseTable):
     next_due_on = tables.Column(verbose_name=_("next visit due"), empty_values=(), order_by=("next_due_on", "id"))
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
 
-    # effective_cadence reads the person's tags (gravely ill) and status: fetched once for the page, the tags
-    # as a list on the person (DECISIONS 1541).
+    # effective_cadence reads the person's tags (gravely ill) and status: fetched once for the page, the tags'
+    # codes as a list on the person, read at the first row (``rows_tag_codes``, DECISIONS 1541, 1580).
     extra_select_related = ("person",)
-    extra_prefetch_related = (Prefetch("person__tags", to_attr=roster.PERSON_TAGS),)
     export_exclude = ("actions",)
     # The cadence reads the person's status (severe weather) and the township; the actions and the due date
     # whether the entry ended.
@@ -71,7 +69,17 @@ class RosterEntryTable(BaseTable):
             starts_on__lte=self.today, ends_on__gte=self.today,
             township_id__in=townships).values_list("township_id", flat=True))
 
+    @cached_property
+    def rows_tag_codes(self) -> bool:
+        """Read the tag codes of the people of this table's rows, once (one query, where a prefetch of the tags ran
+        before): the rows of the page, or the chunk of rows an export hands the table."""
+        page = getattr(self, "page", None)  # its rows (a slice of the table's data) are read by now
+        records = page.object_list.data if page is not None else self.data
+        roster.keep_tag_codes({id(record.person): record.person for record in records}.values())
+        return True
+
     def _cadence(self, record) -> tuple[str, bool]:
+        self.rows_tag_codes  # noqa: B018 — the codes of every row of the page, read at the first
         if record.until is not None:
             return record.cadence, False
         # The townships under severe weather are read for a row it can change (特困, 困境儿童): a page of other
