@@ -278,6 +278,9 @@ class ColumnPlan:
         link = bound_column.link
         self.link = None if link is None else (_Link(link, bound_column) if _Link.applies(link) else link)
         self._display: dict[type, tuple] = {}  # record's model → (field, penultimate model → choices or None)
+        # (penultimate model, value's type, value) → the label shown, translated once per table: a plan lives for one table body,
+        # rendered in one language, and a lazy label's translation is a gettext per cell (DECISIONS 1581)
+        self._labels: dict[tuple, object] = {}
 
     def display(self, record, penultimate):
         """(True, label) when the cell shows ``get_FOO_display()``, else (False, None)."""
@@ -303,7 +306,14 @@ class ColumnPlan:
                 return False, None
             return True, display_fn()
         value = getattr(penultimate, field.attname)
-        return True, force_str(choices.get(make_hashable(value), value), strings_only=True)
+        key = (model, type(value), value)  # the type too: 1 and True are one key to a dict, not one label
+        try:
+            return True, self._labels[key]
+        except KeyError:
+            label = self._labels[key] = force_str(choices.get(make_hashable(value), value), strings_only=True)
+            return True, label
+        except TypeError:  # a value that cannot be a key (none of ours): as get_FOO_display() gives it
+            return True, force_str(choices.get(make_hashable(value), value), strings_only=True)
 
 
 def cell(row, plan: ColumnPlan):
