@@ -1,10 +1,13 @@
 """Tables of the roster and visit lists (the base table fetches what the columns show)."""
 from __future__ import annotations
 
+import html
+
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -108,16 +111,23 @@ class RosterEntryTable(BaseTable):
     def value_assistant(self, value):
         return value.display_name if value else ""
 
+    @cached_property
+    def _words(self) -> dict[str, str]:
+        """The words the due date and the button repeat on every row, translated once for the table (one request,
+        one language); the cells below are ``format_html`` written out: the same strings, each value escaped as
+        ``conditional_escape`` escapes a ``str`` (DECISIONS 1582)."""
+        return {"off": html.escape(gettext("Off the roster")), "overdue": gettext("%(days)d days overdue"),
+                "today": html.escape(gettext("due today")), "visit": html.escape(gettext("Log a visit"))}
+
     def render_next_due_on(self, record, value):
         if record.until is not None or value is None:
-            return format_html('<span class="text-muted">{}</span>', gettext("Off the roster"))
+            return SafeString(f'<span class="text-muted">{self._words["off"]}</span>')
         text = f"{value:%Y-%m-%d}"
         if value < self.today:
-            days = (self.today - value).days
-            return format_html('{} <span class="badge text-bg-danger">{}</span>', text,
-                               gettext("%(days)d days overdue") % {"days": days})
+            overdue = html.escape(self._words["overdue"] % {"days": (self.today - value).days})
+            return SafeString(f'{text} <span class="badge text-bg-danger">{overdue}</span>')
         if value == self.today:
-            return format_html('{} <span class="badge text-bg-warning">{}</span>', text, gettext("due today"))
+            return SafeString(f'{text} <span class="badge text-bg-warning">{self._words["today"]}</span>')
         return text
 
     def value_next_due_on(self, record, value):
@@ -126,8 +136,9 @@ class RosterEntryTable(BaseTable):
     def render_actions(self, record):
         if record.until is not None:
             return ""
-        return format_html('<a class="btn btn-sm btn-primary" href="{}"><i class="bi bi-house-check"></i> {}</a>',
-                           reverse_pk("intake:visit_create", record.pk), gettext("Log a visit"))
+        href = html.escape(reverse_pk("intake:visit_create", record.pk))
+        return SafeString(f'<a class="btn btn-sm btn-primary" href="{href}"><i class="bi bi-house-check"></i> '
+                          f'{self._words["visit"]}</a>')
 
 
 class VisitTable(BaseTable):
