@@ -56,27 +56,9 @@ WRITER_ROLES = frozenset({Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER, Role
                           Role.DISTRICT_STAFF, Role.ADMINISTRATOR})
 
 
-# Where a list's rows keep their person's tag codes (``keep_tag_codes``: a plain list, read in one query for the
-# page, DECISIONS 1541, 1580).
+# Where a list's rows keep their person's tag codes (a plain list, read in one query for the page by
+# ``selectors.tag_codes_by_person``, DECISIONS 1541, 1580).
 PERSON_TAGS = "roster_tag_codes"
-
-
-def keep_tag_codes(people: Iterable[Person]) -> None:
-    """Read the tag codes of these people in one query and keep each person's on them, for the cadence rules below.
-
-    A list of roster entries asks this once for its rows: the codes are all the rules read of a tag, and one
-    plain query of (person, code) pairs costs a page less than Django's prefetch of the tags (a queryset
-    filtered through the many-to-many for the rows, a model instance per tag: DECISIONS 1580)."""
-    people = list(people)
-    if not people:
-        return
-    codes: dict[int, list[str]] = {person.pk: [] for person in people}
-    pairs = Person.tags.through.objects.filter(person_id__in=list(codes)).values_list(
-        "person_id", "vulnerabilitytag__code")
-    for person_id, code in pairs:
-        codes[person_id].append(code)
-    for person in people:
-        setattr(person, PERSON_TAGS, codes[person.pk])
 
 
 def _tag_codes(person: Person) -> set[str]:

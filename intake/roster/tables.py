@@ -78,7 +78,10 @@ class RosterEntryTable(BaseTable):
         before): the rows of the page, or the chunk of rows an export hands the table."""
         page = getattr(self, "page", None)  # its rows (a slice of the table's data) are read by now
         records = page.object_list.data if page is not None else self.data
-        roster.keep_tag_codes({id(record.person): record.person for record in records}.values())
+        people = {id(record.person): record.person for record in records}.values()
+        codes = roster_selectors.tag_codes_by_person({person.pk for person in people})
+        for person in people:
+            setattr(person, roster.PERSON_TAGS, codes[person.pk])
         return True
 
     def _cadence(self, record) -> tuple[str, bool]:
