@@ -278,6 +278,9 @@ class ColumnPlan:
         link = bound_column.link
         self.link = None if link is None else (_Link(link, bound_column) if _Link.applies(link) else link)
         self._display: dict[type, tuple] = {}  # record's model → (field, penultimate model → choices or None)
+        # (penultimate model, value's type, value) → the label shown, translated once per table: a plan lives for one table body,
+        # rendered in one language, and a lazy label's translation is a gettext per cell (DECISIONS 1581)
+        self._labels: dict[tuple, object] = {}
 
     def display(self, record, penultimate):
         """(True, label) when the cell shows ``get_FOO_display()``, else (False, None)."""
@@ -303,7 +306,14 @@ class ColumnPlan:
                 return False, None
             return True, display_fn()
         value = getattr(penultimate, field.attname)
-        return True, force_str(choices.get(make_hashable(value), value), strings_only=True)
+        key = (model, type(value), value)  # the type too: 1 and True are one key to a dict, not one label
+        try:
+            return True, self._labels[key]
+        except KeyError:
+            label = self._labels[key] = force_str(choices.get(make_hashable(value), value), strings_only=True)
+            return True, label
+        except TypeError:  # a value that cannot be a key (none of ours): as get_FOO_display() gives it
+            return True, force_str(choices.get(make_hashable(value), value), strings_only=True)
 
 
 def cell(row, plan: ColumnPlan):
@@ -341,13 +351,28 @@ def cell(row, plan: ColumnPlan):
                 table=table)
 
 
+def _escaped(value) -> str:
+    """``conditional_escape(value)``: a plain ``str`` through ``html.escape`` as Django's ``escape`` does."""
+    return html.escape(value) if type(value) is str else str(conditional_escape(value))
+
+
+def _attrs_html(attrs) -> SafeString:
+    """``attrs.as_html()`` of django-tables2 3.0.1's ``AttributeDict`` — ``format_html_join(" ", '{}="{}"',
+    attrs._iteritems())`` — written out: the same pairs (callables called, None and the blacklisted keys left out),
+    key and value escaped as ``format_html`` escapes them, without a ``format_html`` per pair (DECISIONS 1583). Any
+    other mapping keeps its own ``as_html``."""
+    if type(attrs) is not AttributeDict:
+        return attrs.as_html()
+    return SafeString(" ".join(f'{_escaped(key)}="{_escaped(value)}"' for key, value in attrs._iteritems()))
+
+
 @register.simple_tag(takes_context=True)
 def table_body(context, table):
     tbody = table.attrs.get("tbody")
     parts = [f"<tbody {AttributeDict(tbody).as_html() if tbody else ''}>"]
     columns = list(table.columns)
     plans = [ColumnPlan(c) for c in columns]
-    td_html = {c.name: c.attrs["td"].as_html() for c in columns if _td_is_static(table, c)}
+    td_html = {c.name: _attrs_html(c.attrs["td"]) for c in columns if _td_is_static(table, c)}
     page = getattr(table, "page", None)
     if getattr(table, "joins_as_written", False) and page is not None:
         with joins_as_written():  # the page's rows read here (ObjectListView.joins_as_written), then iterated
@@ -355,7 +380,7 @@ def table_body(context, table):
     any_row = False
     for row in table.paginated_rows:
         any_row = True
-        parts.append(f"\n<tr {row.attrs.as_html()}>")
+        parts.append(f"\n<tr {_attrs_html(row.attrs)}>")
         for plan in plans:
             column = plan.bound
             value = cell(row, plan)
@@ -363,7 +388,7 @@ def table_body(context, table):
             if td is None:
                 # callable attrs read the cell (BoundRow.items() sets these two for them)
                 column.current_value, column.current_record = value, row.record
-                td = column.attrs["td"].as_html()
+                td = _attrs_html(column.attrs["td"])
             parts.append(f"\n<td {td}>{_value(value, column, context)}</td>")
         parts.append("\n</tr>")
     if not any_row and table.empty_text:
@@ -404,7 +429,7 @@ def table_head(context, table):
         parts.append(f"\n                <thead {thead}>\n                <tr>\n                ")
         order_field = None
         for column in table.columns:
-            th = render_value_in_context(column.attrs["th"].as_html(), context)
+            th = render_value_in_context(_attrs_html(column.attrs["th"]), context)
             parts.append(f'\n                    <th {th} scope="col">\n                        ')
             if column.orderable:
                 if order_field is None:

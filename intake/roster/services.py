@@ -56,15 +56,15 @@ WRITER_ROLES = frozenset({Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER, Role
                           Role.DISTRICT_STAFF, Role.ADMINISTRATOR})
 
 
-# Where a list's rows keep their person's tags (``Prefetch("person__tags", to_attr=PERSON_TAGS)``: a plain list,
-# without the queryset Django's prefetch builds for every row, DECISIONS 1541).
-PERSON_TAGS = "roster_tags"
+# Where a list's rows keep their person's tag codes (a plain list, read in one query for the page by
+# ``selectors.tag_codes_by_person``, DECISIONS 1541, 1580).
+PERSON_TAGS = "roster_tag_codes"
 
 
 def _tag_codes(person: Person) -> set[str]:
-    # Reads the prefetched tags when a list prefetched them (no query per row).
-    tags = getattr(person, PERSON_TAGS, None)
-    return {tag.code for tag in (person.tags.all() if tags is None else tags)}
+    # Reads the kept codes when a list read them for its rows (no query per row).
+    codes = getattr(person, PERSON_TAGS, None)
+    return set(codes) if codes is not None else {tag.code for tag in person.tags.all()}
 
 
 def is_gravely_ill(*, category: str, person: Person) -> bool:

@@ -1,11 +1,13 @@
 """Tables of the roster and visit lists (the base table fetches what the columns show)."""
 from __future__ import annotations
 
+import html
+
 import django_tables2 as tables
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -34,10 +36,9 @@ class RosterEntryTable(BaseTable):
     next_due_on = tables.Column(verbose_name=_("next visit due"), empty_values=(), order_by=("next_due_on", "id"))
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
 
-    # effective_cadence reads the person's tags (gravely ill) and status: fetched once for the page, the tags
-    # as a list on the person (DECISIONS 1541).
+    # effective_cadence reads the person's tags (gravely ill) and status: fetched once for the page, the tags'
+    # codes as a list on the person, read at the first row (``rows_tag_codes``, DECISIONS 1541, 1580).
     extra_select_related = ("person",)
-    extra_prefetch_related = (Prefetch("person__tags", to_attr=roster.PERSON_TAGS),)
     export_exclude = ("actions",)
     # The cadence reads the person's status (severe weather) and the township; the actions and the due date
     # whether the entry ended.
@@ -71,7 +72,20 @@ class RosterEntryTable(BaseTable):
             starts_on__lte=self.today, ends_on__gte=self.today,
             township_id__in=townships).values_list("township_id", flat=True))
 
+    @cached_property
+    def rows_tag_codes(self) -> bool:
+        """Read the tag codes of the people of this table's rows, once (one query, where a prefetch of the tags ran
+        before): the rows of the page, or the chunk of rows an export hands the table."""
+        page = getattr(self, "page", None)  # its rows (a slice of the table's data) are read by now
+        records = page.object_list.data if page is not None else self.data
+        people = {id(record.person): record.person for record in records}.values()
+        codes = roster_selectors.tag_codes_by_person({person.pk for person in people})
+        for person in people:
+            setattr(person, roster.PERSON_TAGS, codes[person.pk])
+        return True
+
     def _cadence(self, record) -> tuple[str, bool]:
+        self.rows_tag_codes  # noqa: B018 — the codes of every row of the page, read at the first
         if record.until is not None:
             return record.cadence, False
         # The townships under severe weather are read for a row it can change (特困, 困境儿童): a page of other
@@ -100,16 +114,23 @@ class RosterEntryTable(BaseTable):
     def value_assistant(self, value):
         return value.display_name if value else ""
 
+    @cached_property
+    def _words(self) -> dict[str, str]:
+        """The words the due date and the button repeat on every row, translated once for the table (one request,
+        one language); the cells below are ``format_html`` written out: the same strings, each value escaped as
+        ``conditional_escape`` escapes a ``str`` (DECISIONS 1582)."""
+        return {"off": html.escape(gettext("Off the roster")), "overdue": gettext("%(days)d days overdue"),
+                "today": html.escape(gettext("due today")), "visit": html.escape(gettext("Log a visit"))}
+
     def render_next_due_on(self, record, value):
         if record.until is not None or value is None:
-            return format_html('<span class="text-muted">{}</span>', gettext("Off the roster"))
+            return SafeString(f'<span class="text-muted">{self._words["off"]}</span>')
         text = f"{value:%Y-%m-%d}"
         if value < self.today:
-            days = (self.today - value).days
-            return format_html('{} <span class="badge text-bg-danger">{}</span>', text,
-                               gettext("%(days)d days overdue") % {"days": days})
+            overdue = html.escape(self._words["overdue"] % {"days": (self.today - value).days})
+            return SafeString(f'{text} <span class="badge text-bg-danger">{overdue}</span>')
         if value == self.today:
-            return format_html('{} <span class="badge text-bg-warning">{}</span>', text, gettext("due today"))
+            return SafeString(f'{text} <span class="badge text-bg-warning">{self._words["today"]}</span>')
         return text
 
     def value_next_due_on(self, record, value):
@@ -118,8 +139,9 @@ class RosterEntryTable(BaseTable):
     def render_actions(self, record):
         if record.until is not None:
             return ""
-        return format_html('<a class="btn btn-sm btn-primary" href="{}"><i class="bi bi-house-check"></i> {}</a>',
-                           reverse_pk("intake:visit_create", record.pk), gettext("Log a visit"))
+        href = html.escape(reverse_pk("intake:visit_create", record.pk))
+        return SafeString(f'<a class="btn btn-sm btn-primary" href="{href}"><i class="bi bi-house-check"></i> '
+                          f'{self._words["visit"]}</a>')
 
 
 class VisitTable(BaseTable):

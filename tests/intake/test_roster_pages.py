@@ -103,7 +103,7 @@ ROSTER_LIST_QUERIES = [
     *list_page("intake_rosterentry"),
     ("SELECT accounts_user", "the filter's choices of responsible assistants"),
     ("SELECT intake_rosterentry", "the page of entries (one query whatever the page size)"),
-    ("SELECT cases_vulnerabilitytag", "the page's tags, prefetched in one query"),
+    ("SELECT cases_person_tags", "the codes of the page's people's tags, one query (DECISIONS 1580)"),
     ("SELECT intake_severeweatherperiod", "the townships under a severe-weather period (daily visits due)"),
 ]
 VISIT_LIST_QUERIES = [
