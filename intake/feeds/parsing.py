@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -181,15 +182,46 @@ def _read_excel(data: bytes, ext: str) -> Table:
 
     measure = partial(_check_zip, data) if ext in (".xlsx", ".xlsm", ".ods") else None
     try:
-        return run_capped(_read_excel_here, data, memory_mb=READ_MEMORY_MB, seconds=READ_SECONDS, meanwhile=measure)
+        table = run_capped(_read_excel_here, data, True, memory_mb=READ_MEMORY_MB, seconds=READ_SECONDS,
+                           meanwhile=measure)
     except CappedError as exc:
         raise ParseError(_("The workbook needs more memory or time to read than a delivery may take (%(reason)s). "
                            "Please split it into several deliveries or save it again as .xlsx.")
                          % {"reason": _("memory") if exc.reason == "memory" else _("time")
                             if exc.reason == "time" else _("the reader stopped")}) from None
+    if table.rows and table.rows[-1].__class__ is _Unreadable:  # a row the child could not convert
+        raise ParseError(_("The file could not be read as an Excel workbook. Please save it again as .xlsx."))
+    return table
 
 
-def _read_excel_here(data: bytes) -> Table:
+class _Unreadable:
+    """The last "row" of a streamed sheet whose rows could not all be converted (:class:`_StreamedRows`)."""
+
+
+class _StreamedRows:
+    """A read sheet's rows, converted to Python values while they are pickled: the capped child hands this to
+    its pipe instead of ``to_python()``'s list, so the parent unpickles the first rows while the child still
+    converts the last (issue 15: the conversion, ≈ 0.08 s of 100,000 rows, no longer comes before the sending).
+    Unpickled it is a plain list of the same rows (``iter_rows`` from the sheet's first row with data, as
+    ``to_python`` gives them; a test compares). A row that fails to convert ends the list with an
+    :class:`_Unreadable`, which :func:`_read_excel` refuses as it refused the exception before."""
+
+    def __init__(self, sheet, skip: int):
+        self.sheet, self.skip = sheet, skip
+
+    def _rows(self):
+        try:
+            yield from itertools.islice(self.sheet.iter_rows(), self.skip, None)
+        except Exception:  # noqa: BLE001 - calamine raises several kinds for broken cells
+            yield _Unreadable()
+
+    def __reduce__(self):
+        return list, (), None, self._rows()
+
+
+def _read_excel_here(data: bytes, streamed: bool = False) -> Table:
+    """The first visible sheet with at least two rows of data. ``streamed`` (the capped child): its rows as
+    :class:`_StreamedRows`, converted while they are sent."""
     import python_calamine
 
     try:
@@ -198,9 +230,10 @@ def _read_excel_here(data: bytes) -> Table:
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
                 continue  # a hidden sheet is not the delivery
             sheet = workbook.get_sheet_by_index(index)
-            rows = sheet.to_python()
-            if sum(1 for r in rows if any(c != "" for c in r)) >= 2:
-                start = sheet.start[0] if sheet.start else 0
+            start = sheet.start[0] if sheet.start else 0
+            with_data = (r for r in itertools.islice(sheet.iter_rows(), start, None) if any(c != "" for c in r))
+            if next(with_data, None) is not None and next(with_data, None) is not None:  # two rows, then it stops
+                rows = _StreamedRows(sheet, start) if streamed else sheet.to_python()
                 return Table(rows=rows, first_row_number=start + 1, sheet_name=sheet.name)
     except python_calamine.PasswordError:
         raise ParseError(_("The workbook is protected by a password. Please remove it and deliver again.")) from None

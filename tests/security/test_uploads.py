@@ -179,3 +179,54 @@ def test_a_read_table_arrives_whole_while_it_is_sent_and_a_half_sent_one_is_refu
     with pytest.raises(CappedError) as stopped:
         run_capped(lambda: [*table, cyclic], memory_mb=512, seconds=60)
     assert stopped.value.reason == "died"
+
+
+def test_a_workbook_read_in_the_child_is_the_sheet_as_read_here(monkeypatch):
+    """The child converts a sheet's rows while it sends them (``_StreamedRows``, issue 15): what arrives is what
+    ``to_python`` gives in this process — values of every kind, a sheet whose data starts below and right of A1,
+    a first sheet with a single row passed over for the next; a row that fails to convert is refused as the
+    whole read failing was, not half used."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    def workbook(*sheets) -> bytes:
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer)
+        for write in sheets:
+            write(book, book.add_worksheet())
+        book.close()
+        return buffer.getvalue()
+
+    def kinds(book, sheet):
+        minutes = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        sheet.write_datetime(0, 0, dt.datetime(2026, 10, 3, 10, 30), minutes)
+        sheet.write_datetime(1, 1, dt.datetime(2026, 10, 3), book.add_format({"num_format": "yyyy-mm-dd"}))
+        sheet.write_boolean(2, 0, True)
+        sheet.write_formula(3, 0, "=1+1", None, 2)
+        sheet.merge_range(4, 0, 4, 3, "合并")
+        for i in range(5, 3005):
+            sheet.write_row(i, 0, [i, f"张{i}", float(i) / 3, ""])
+
+    def offset(book, sheet):
+        sheet.write(2, 2, "身份证号")
+        sheet.write(3, 3, 1.5)
+        sheet.write(6, 4, "x")
+
+    def single(book, sheet):
+        sheet.write(0, 0, "只有一行")
+
+    for data in (workbook(kinds), workbook(offset), workbook(single, offset)):
+        assert parsing.read_table(data, "医保.xlsx") == parsing._read_excel_here(data)
+
+    class Broken:
+        def iter_rows(self):
+            yield ["1", "2"]
+            raise ValueError("a cell calamine cannot convert")
+
+    def broken(data, streamed=False):
+        return parsing.Table(rows=parsing._StreamedRows(Broken(), 0), first_row_number=1)
+
+    monkeypatch.setattr(parsing, "_read_excel_here", broken)
+    with pytest.raises(parsing.ParseError, match="无法读取该 Excel 文件"):
+        parsing.read_table(workbook(offset), "医保.xlsx")
