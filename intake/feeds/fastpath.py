@@ -136,10 +136,14 @@ class Staging:
     pipeline is psycopg's, in this thread (the bench must not hang, docs/PERFORMANCE.md)."""
 
     CHUNK = 5000
+    # The first chunk is the first block's accepted rows (checking.delivery_check hands them over 500 at a time):
+    # the server, idle until then, starts on them while Python checks the next 5,000 (issue 15).
+    FIRST = 1
 
     def __init__(self, *, batch, feed, now: dt.datetime):
         self.batch, self.feed, self.now = batch, feed, now
         self.pending: list[ParsedRow] = []
+        self._threshold = min(self.FIRST, self.CHUNK)
         self.new = 0
         self.waited = 0.0  # seconds the import waited for the server after the last row was checked
         self._pipeline = None
@@ -187,7 +191,8 @@ class Staging:
 
     def add(self, rows: list[ParsedRow]) -> None:
         self.pending.extend(rows)
-        if len(self.pending) >= self.CHUNK:
+        if len(self.pending) >= self._threshold:
+            self._threshold = self.CHUNK
             self._send()
 
     def _send(self) -> None:

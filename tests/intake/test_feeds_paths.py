@@ -235,3 +235,15 @@ def test_cells_with_quotes_backslashes_tabs_newlines_and_the_separator_are_store
     assert all(r.checksum == row_checksum(ParsedRow(row_number=r.row_number, id_number=r.id_number, name=r.name,
                                                     amount=r.amount, event_date=r.event_date, address="",
                                                     data=r.data, year=r.year, feed_id=r.feed_id)) for r in stored)
+
+
+def test_the_first_chunk_is_the_first_block_then_chunks_of_five_thousand(monkeypatch):
+    """The server starts on the first block's accepted rows while the next ones are checked (issue 15); then the
+    rows go in chunks of ``CHUNK``."""
+    sent: list[int] = []
+    staging = Staging(batch=None, feed=None, now=None)
+    monkeypatch.setattr(staging, "_send", lambda: (sent.append(len(staging.pending)), staging.pending.clear()))
+    staging.add([object()] * 495)  # the first block, five of its rows rejected
+    for _block in range(24):
+        staging.add([object()] * 500)
+    assert sent == [495, 5000, 5000] and len(staging.pending) == 2000
