@@ -117,6 +117,8 @@ def parse_amount(value, label: str) -> Decimal:
 def _amount_fast(value) -> Decimal | None:
     """``parse_amount`` for plain amounts (a number cell, ``1234.5``, ``21,350.00元``); None for anything else."""
     cls = value.__class__
+    if cls is float and 0.0 <= value < 1e11:  # a number cell of an ordinary amount: finite and in range (issue 15)
+        return Decimal(repr(value)).quantize(CENT)
     if cls is float:
         amount = Decimal(repr(value))
         if not amount.is_finite():

@@ -124,3 +124,21 @@ def test_the_garbage_collector_is_back_on_after_a_read_even_a_failed_one():
     with pytest.raises(ValueError), gc_paused():
         raise ValueError("a broken file")
     assert gc.isenabled()
+
+
+def test_a_number_cell_of_an_ordinary_amount_takes_the_short_way_to_the_same_value():
+    """``_amount_fast`` returns a float in [0, 1e11) at once (issue 15): the same value, to the digit and sign, as
+    the checks it skips give it (``parse_amount``); the others still go the long way."""
+    import math
+
+    from intake.feeds.validation import ValueProblem, _amount_fast, parse_amount
+
+    floats = [0.0, -0.0, 0.005, 0.015, 2.675, 5e-324, 4471.56, 1e11 - 0.01, 1e11, 999999999999.99, 1e12, -1.0,
+              math.nan, math.inf, -math.inf, *(i * 1.37 for i in range(2000))]
+    for value in floats:
+        try:
+            expected = parse_amount(value, "金额")
+        except ValueProblem:
+            expected = None
+        got = _amount_fast(value)
+        assert got == expected and str(got) == str(expected), value
