@@ -136,14 +136,13 @@ class Staging:
     pipeline is psycopg's, in this thread (the bench must not hang, docs/PERFORMANCE.md)."""
 
     CHUNK = 5000
-    # The first chunk is the first block's accepted rows (checking.delivery_check hands them over 500 at a time):
-    # the server, idle until then, starts on them while Python checks the next 5,000 (issue 15).
-    FIRST = 1
 
     def __init__(self, *, batch, feed, now: dt.datetime):
         self.batch, self.feed, self.now = batch, feed, now
         self.pending: list[ParsedRow] = []
-        self._threshold = min(self.FIRST, self.CHUNK)
+        # The first chunk is the first block's accepted rows (checking.delivery_check hands them over 500 at a time):
+        # the server, idle until then, starts on them while Python checks the next 5,000 (issue 15, DECISIONS 1561).
+        self._threshold = 1
         self.rows: list[ParsedRow] = []  # every row added, in order: the import's accepted rows
         self.by_number: dict[int, ParsedRow] = {}  # made in __exit__ (see _index)
         self.several: list[str] = []
